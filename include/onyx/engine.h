@@ -1,0 +1,87 @@
+// onyx::Engine: the public facade over the store and ingestion. Open a data folder,
+// ingest a tree into a project, and ask what is there.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "onyx/status.h"
+#include "onyx/types.h"
+
+namespace onyx {
+
+namespace store {
+class Store;
+}
+
+struct EngineOptions {
+  /// fsync every revision commit (see docs/config.md).
+  bool sync = true;
+};
+
+/// What one ingest of a tree did.
+struct IngestSummary {
+  std::optional<Revision> revision;  ///< nullopt when nothing changed.
+  std::uint64_t files = 0;           ///< Files taken into the graph.
+  std::uint64_t directories = 0;
+  std::uint64_t bytes = 0;
+  std::map<std::string, std::uint64_t> files_by_language;
+  std::map<std::string, std::uint64_t> skipped_by_reason;  ///< "binary", "too_large", …
+  double seconds = 0;
+};
+
+/// Limits of a tree ingest.
+struct IngestOptions {
+  std::uint64_t max_file_bytes = 1u << 20;  ///< Larger files are skipped ("too_large").
+  std::uint64_t max_files = 1'000'000;      ///< Beyond this the ingest fails.
+  int max_depth = 64;                       ///< Deeper directories are skipped.
+};
+
+/// The entry point of libonyx. Thread-safe; one Engine per data folder per process
+/// (RocksDB locks the folder, so a second process gets IOError).
+class Engine {
+ public:
+  /// Opens or creates the store under `data_dir`.
+  static Result<std::unique_ptr<Engine>> Open(const std::string& data_dir,
+                                              const EngineOptions& options = {});
+  ~Engine();
+
+  /// Creates a project; AlreadyExists when the name is taken.
+  Result<Project> CreateProject(std::string_view name);
+  /// The project of that name, created when missing.
+  Result<Project> OpenOrCreateProject(std::string_view name);
+  Result<std::vector<Project>> ListProjects() const;
+  Status DeleteProject(std::string_view name);
+
+  /// Walks `root` and records its directories and files (with their text as
+  /// blobs) as one revision of `project`. Skips hidden entries, build and
+  /// node_modules folders, symlinks, binary files and files over the size limit,
+  /// and counts each skip by reason. Unchanged files write nothing; an unchanged
+  /// tree commits no revision. NotFound when `root` is not a directory.
+  Result<IngestSummary> IngestTree(std::string_view project, const std::string& root,
+                                   const IngestOptions& options = {});
+
+  /// Counts as of the latest revision.
+  Result<GraphStats> Stats(std::string_view project) const;
+  /// Nodes whose name matches (ASCII case-insensitively; prefix match when
+  /// `prefix`), as of `as_of` or the latest revision.
+  Result<std::vector<Node>> FindByName(std::string_view project, std::string_view name,
+                                       bool prefix, std::size_t limit,
+                                       std::optional<RevisionNumber> as_of = std::nullopt) const;
+  /// Revisions of the project, oldest first.
+  Result<std::vector<Revision>> Revisions(std::string_view project) const;
+
+  /// The store, for layers and tools built on the engine.
+  store::Store& store() { return *store_; }
+
+ private:
+  explicit Engine(std::unique_ptr<store::Store> store);
+  std::unique_ptr<store::Store> store_;
+};
+
+}  // namespace onyx

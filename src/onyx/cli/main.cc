@@ -1,0 +1,162 @@
+// The `onyx` command: open a data folder, ingest a tree, and ask what is there.
+// Exit codes: 0 ok, 1 error, 2 usage, 3 not found (docs/cli.md).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "onyx/core/clock.h"
+#include "onyx/engine.h"
+
+namespace {
+
+int ExitCode(const onyx::Status& status) {
+  switch (status.code()) {
+    case onyx::StatusCode::kOk: return 0;
+    case onyx::StatusCode::kInvalidArgument: return 2;
+    case onyx::StatusCode::kNotFound: return 3;
+    default: return 1;
+  }
+}
+
+int Fail(const onyx::Status& status) {
+  std::cerr << "onyx: " << status.ToString() << "\n";
+  return ExitCode(status);
+}
+
+std::string DefaultDataDir() {
+  if (const char* env = std::getenv("ONYX_DATA_DIR"); env && *env) return env;
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
+    return std::string(xdg) + "/onyx";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::string(home) + "/.local/share/onyx";
+  }
+  return ".onyx";
+}
+
+void PrintStats(const onyx::GraphStats& stats) {
+  fmt::print("revision   {}\n", stats.latest_revision);
+  fmt::print("revisions  {}\n", stats.revisions);
+  fmt::print("nodes      {} ({} versions)\n", stats.nodes(), stats.node_versions);
+  for (const auto& [kind, n] : stats.nodes_by_kind) {
+    fmt::print("  {:<12} {}\n", onyx::NodeKindName(kind), n);
+  }
+  fmt::print("edges      {} ({} versions)\n", stats.edges(), stats.edge_versions);
+  for (const auto& [kind, n] : stats.edges_by_kind) {
+    fmt::print("  {:<12} {}\n", onyx::EdgeKindName(kind), n);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"onyx: a memory of your codebase for agents and developers"};
+  app.require_subcommand(1);
+  std::string data_dir = DefaultDataDir();
+  std::string project = "default";
+  app.add_option("--data-dir", data_dir, "Data folder (default: $ONYX_DATA_DIR, else "
+                                         "$XDG_DATA_HOME/onyx)");
+  app.add_option("-p,--project", project, "Project name")->capture_default_str();
+
+  auto* init = app.add_subcommand("init", "Create the data folder and the project");
+  auto* projects = app.add_subcommand("projects", "List projects");
+  std::string ingest_path = ".";
+  auto* ingest = app.add_subcommand("ingest", "Record a directory tree as a new revision");
+  ingest->add_option("path", ingest_path, "Folder to ingest")->capture_default_str();
+  auto* stats = app.add_subcommand("stats", "Counts of nodes and edges by kind");
+  std::string name;
+  bool prefix = false;
+  std::size_t limit = 20;
+  std::optional<onyx::RevisionNumber> as_of;
+  auto* find = app.add_subcommand("find", "Find nodes by name");
+  find->add_option("name", name, "Name (case-insensitive)")->required();
+  find->add_flag("--prefix", prefix, "Match names that start with NAME");
+  find->add_option("-n,--limit", limit, "Most results")->capture_default_str();
+  find->add_option("--as-of", as_of, "Answer as of this revision");
+  auto* log = app.add_subcommand("log", "List revisions");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+
+  auto engine = onyx::Engine::Open(data_dir);
+  if (!engine.ok()) return Fail(engine.status());
+  onyx::Engine& e = **engine;
+
+  if (init->parsed()) {
+    auto p = e.OpenOrCreateProject(project);
+    if (!p.ok()) return Fail(p.status());
+    fmt::print("project {} (#{}) in {}\n", p->name, p->id, data_dir);
+    return 0;
+  }
+  if (projects->parsed()) {
+    auto list = e.ListProjects();
+    if (!list.ok()) return Fail(list.status());
+    for (const auto& p : *list) {
+      fmt::print("{:>4}  {:<24} created {}\n", p.id, p.name,
+                 onyx::core::FormatTimeMicros(p.created_micros));
+    }
+    return 0;
+  }
+  if (ingest->parsed()) {
+    auto p = e.OpenOrCreateProject(project);
+    if (!p.ok()) return Fail(p.status());
+    auto summary = e.IngestTree(project, ingest_path);
+    if (!summary.ok()) return Fail(summary.status());
+    fmt::print("ingested {} files ({} bytes) in {} directories in {:.2f}s\n", summary->files,
+               summary->bytes, summary->directories, summary->seconds);
+    for (const auto& [lang, n] : summary->files_by_language) {
+      fmt::print("  {:<12} {}\n", lang.empty() ? "(other)" : lang, n);
+    }
+    for (const auto& [reason, n] : summary->skipped_by_reason) {
+      fmt::print("  skipped {:<12} {}\n", reason, n);
+    }
+    if (summary->revision) {
+      const auto& c = summary->revision->changes;
+      fmt::print("revision {}: nodes +{} ~{} -{}, edges +{} ~{} -{}\n",
+                 summary->revision->number, c.nodes_added, c.nodes_changed, c.nodes_removed,
+                 c.edges_added, c.edges_changed, c.edges_removed);
+    } else {
+      fmt::print("nothing changed; no revision committed\n");
+    }
+    return 0;
+  }
+  if (stats->parsed()) {
+    auto s = e.Stats(project);
+    if (!s.ok()) return Fail(s.status());
+    PrintStats(*s);
+    return 0;
+  }
+  if (find->parsed()) {
+    auto nodes = e.FindByName(project, name, prefix, limit, as_of);
+    if (!nodes.ok()) return Fail(nodes.status());
+    for (const auto& n : *nodes) {
+      fmt::print("{:<10} {:<32} {}  [rev {}..{}]\n", onyx::NodeKindName(n.kind), n.name,
+                 n.path, n.validity.from,
+                 n.validity.IsOpen() ? std::string("") : std::to_string(n.validity.to));
+    }
+    if (nodes->empty()) {
+      std::cerr << "onyx: no node named '" << name << "'\n";
+      return 3;
+    }
+    return 0;
+  }
+  if (log->parsed()) {
+    auto revs = e.Revisions(project);
+    if (!revs.ok()) return Fail(revs.status());
+    for (const auto& r : *revs) {
+      fmt::print("{:>5}  {}  {:<8} nodes +{} ~{} -{}  {}\n", r.number,
+                 onyx::core::FormatTimeMicros(r.committed_micros),
+                 onyx::RevisionSourceName(r.info.source), r.changes.nodes_added,
+                 r.changes.nodes_changed, r.changes.nodes_removed, r.info.message);
+    }
+    return 0;
+  }
+  return 2;
+}

@@ -1,0 +1,308 @@
+// Reads pinned to a snapshot: nodes, versions, adjacency, name and path lookups,
+// revisions and stats.
+#include "onyx/store/read_view.h"
+
+#include "onyx/core/coding.h"
+#include "onyx/store/keys.h"
+#include "onyx/store/rocks.h"
+#include "onyx/store/snapshot.h"
+#include "onyx/store/values.h"
+
+namespace onyx::store {
+
+Result<RevisionNumber> LatestRevision(const RocksHandles& rocks, const rocksdb::Snapshot* snapshot,
+                                      ProjectId project) {
+  const std::string prefix = RevisionPrefix(project);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  rocksdb::ReadOptions ro = PrefixReadOptions(snapshot, prefix, &upper, &upper_slice);
+  ro.iterate_lower_bound = nullptr;
+  std::unique_ptr<rocksdb::Iterator> it(rocks.db->NewIterator(ro, rocks.cf(Family::kMeta)));
+  it->SeekToLast();  // bounded by iterate_upper_bound: the last key below the successor
+  if (!it->Valid()) {
+    ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "store: finding latest revision"));
+    return RevisionNumber{0};
+  }
+  const std::string_view key = ToView(it->key());
+  if (key.substr(0, prefix.size()) != prefix) return RevisionNumber{0};
+  ProjectId decoded = 0;
+  return DecodeRevisionKey(key, &decoded);
+}
+
+namespace {
+
+// Reads versions of one node (newest first) and picks the one valid at `rev`.
+Result<std::optional<Node>> NodeVersionAt(rocksdb::Iterator* it, ProjectId project, NodeId id,
+                                          RevisionNumber rev) {
+  // Keys are ~from: seeking to ~rev lands on the newest version with from <= rev.
+  it->Seek(NodeVersionKey(project, id, rev));
+  if (!it->Valid()) {
+    ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "node_versions: seek"));
+    return std::optional<Node>();
+  }
+  ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
+  if (k.project != project || k.node != id) return std::optional<Node>();
+  ONYX_ASSIGN_OR_RETURN(Node node, DecodeNodeVersion(ToView(it->value()), id, k.from));
+  if (!node.validity.Contains(rev)) return std::optional<Node>();
+  return std::optional<Node>(std::move(node));
+}
+
+}  // namespace
+
+Result<ReadView> ReadView::AsOf(RevisionNumber rev) const {
+  if (rev > latest_) {
+    return Status::InvalidArgument("revision " + std::to_string(rev) +
+                                   " is after the latest revision " + std::to_string(latest_));
+  }
+  return ReadView(rocks_, snapshot_, project_, rev, latest_, max_blob_bytes_);
+}
+
+Result<Node> ReadView::GetNode(NodeId id) const {
+  auto not_found = [&] {
+    return Status::NotFound("node " + core::HexBytes(NodeKey(project_, id).substr(4)) +
+                            " does not exist at revision " + std::to_string(revision_));
+  };
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_->snapshot;
+  if (IsCurrent()) {
+    std::string value;
+    const rocksdb::Status s =
+        rocks_->db->Get(ro, rocks_->cf(Family::kNodes), NodeKey(project_, id), &value);
+    if (s.IsNotFound()) return not_found();
+    ONYX_RETURN_IF_ERROR(FromRocks(s, "nodes: get"));
+    return DecodeCurrentNode(value, id);
+  }
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  const std::string prefix = NodePrefix(project_, id);
+  ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
+  ONYX_ASSIGN_OR_RETURN(std::optional<Node> node, NodeVersionAt(it.get(), project_, id, revision_));
+  if (!node) return not_found();
+  return std::move(*node);
+}
+
+Result<std::vector<Node>> ReadView::NodeHistory(NodeId id) const {
+  std::vector<Node> out;
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  const std::string prefix = NodePrefix(project_, id);
+  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
+    ONYX_ASSIGN_OR_RETURN(Node node, DecodeNodeVersion(ToView(it->value()), id, k.from));
+    out.push_back(std::move(node));
+  }
+  ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "node_versions: history"));
+  return out;
+}
+
+Result<std::vector<Edge>> ReadView::Adjacent(NodeId id, std::optional<EdgeKind> kind, bool out,
+                                             std::size_t limit) const {
+  std::vector<Edge> edges;
+  const std::string prefix =
+      kind ? EdgeKindPrefix(project_, id, *kind) : NodePrefix(project_, id);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
+  ro.prefix_same_as_start = true;
+  const Family family = out ? Family::kEdgesOut : Family::kEdgesIn;
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(family)));
+  // Versions of one identity are adjacent and newest first; the one valid at
+  // revision_ (if any) is the first with from <= revision_, so the older versions
+  // of an identity already decided are skipped.
+  bool decided = false;
+  EdgeKind decided_kind = EdgeKind::kContains;
+  NodeId decided_far = 0;
+  for (it->Seek(prefix); it->Valid() && edges.size() < limit; it->Next()) {
+    ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
+    if (decided && k.kind == decided_kind && k.far == decided_far) continue;
+    if (k.from > revision_) continue;
+    decided = true;
+    decided_kind = k.kind;
+    decided_far = k.far;
+    Edge edge;
+    edge.src = out ? k.near : k.far;
+    edge.dst = out ? k.far : k.near;
+    edge.kind = k.kind;
+    edge.validity.from = k.from;
+    ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+    if (edge.validity.Contains(revision_)) edges.push_back(std::move(edge));
+  }
+  ONYX_RETURN_IF_ERROR(FromRocks(it->status(), out ? "edges_out: scan" : "edges_in: scan"));
+  return edges;
+}
+
+Result<std::vector<Edge>> ReadView::OutEdges(NodeId id, std::optional<EdgeKind> kind,
+                                             std::size_t limit) const {
+  return Adjacent(id, kind, /*out=*/true, limit);
+}
+
+Result<std::vector<Edge>> ReadView::InEdges(NodeId id, std::optional<EdgeKind> kind,
+                                            std::size_t limit) const {
+  return Adjacent(id, kind, /*out=*/false, limit);
+}
+
+Result<std::vector<Edge>> ReadView::EdgeHistory(const EdgeRef& ref) const {
+  std::vector<Edge> edges;
+  const std::string prefix = EdgeIdentityPrefix(project_, ref.src, ref.kind, ref.dst);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kEdgesOut)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
+    if (k.from > latest_) continue;
+    Edge edge;
+    edge.src = ref.src;
+    edge.kind = ref.kind;
+    edge.dst = ref.dst;
+    edge.validity.from = k.from;
+    ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+    edges.push_back(std::move(edge));
+  }
+  ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges_out: history"));
+  return edges;
+}
+
+Result<std::vector<Node>> ReadView::TextIndexLookup(int family_index, std::string_view text,
+                                                    bool prefix, bool lower,
+                                                    std::size_t limit) const {
+  std::vector<Node> out;
+  if (text.find('\0') != std::string_view::npos) return out;
+  const std::string needle = lower ? LowerAscii(text) : std::string(text);
+  const std::string seek = TextIndexPrefix(project_, needle, /*exact=*/!prefix);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  auto ro = PrefixReadOptions(snapshot_->snapshot, seek, &upper, &upper_slice);
+  const auto family = static_cast<Family>(family_index);
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(family)));
+  for (it->Seek(seek); it->Valid() && out.size() < limit; it->Next()) {
+    ONYX_ASSIGN_OR_RETURN(const DecodedTextIndexKey k, DecodeTextIndexKey(ToView(it->key())));
+    // The index keeps every node that ever had the text; validity decides.
+    auto node = GetNode(k.node);
+    if (node.status().IsNotFound()) continue;
+    ONYX_RETURN_IF_ERROR(node.status());
+    const std::string indexed = lower ? LowerAscii(node->name) : node->path;
+    if (indexed != k.text) continue;  // renamed since; its newer key is elsewhere
+    out.push_back(std::move(node).value());
+  }
+  ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "names/paths: scan"));
+  return out;
+}
+
+Result<std::vector<Node>> ReadView::FindByName(std::string_view name, bool prefix,
+                                               std::size_t limit) const {
+  return TextIndexLookup(static_cast<int>(Family::kNames), name, prefix, /*lower=*/true, limit);
+}
+
+Result<std::vector<Node>> ReadView::FindByPath(std::string_view path, std::size_t limit) const {
+  return TextIndexLookup(static_cast<int>(Family::kPaths), path, /*prefix=*/false,
+                         /*lower=*/false, limit);
+}
+
+Status ReadView::ForEachNode(const std::function<bool(const Node&)>& fn) const {
+  const std::string prefix = ProjectPrefix(project_);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
+  ro.total_order_seek = true;
+  const Family family = IsCurrent() ? Family::kNodes : Family::kNodeVersions;
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(family)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    Node node;
+    if (IsCurrent()) {
+      ProjectId p = 0;
+      ONYX_ASSIGN_OR_RETURN(const NodeId id, DecodeNodeKey(ToView(it->key()), &p));
+      ONYX_ASSIGN_OR_RETURN(node, DecodeCurrentNode(ToView(it->value()), id));
+    } else {
+      ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
+      if (k.from > revision_) continue;
+      ONYX_ASSIGN_OR_RETURN(node, DecodeNodeVersion(ToView(it->value()), k.node, k.from));
+      if (!node.validity.Contains(revision_)) continue;
+    }
+    if (!fn(node)) break;
+  }
+  return FromRocks(it->status(), "nodes: scan");
+}
+
+Status ReadView::ForEachEdge(const std::function<bool(const Edge&)>& fn) const {
+  const std::string prefix = ProjectPrefix(project_);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kEdgesOut)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
+    if (k.from > revision_) continue;
+    Edge edge;
+    edge.src = k.near;
+    edge.kind = k.kind;
+    edge.dst = k.far;
+    edge.validity.from = k.from;
+    ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+    if (!edge.validity.Contains(revision_)) continue;
+    if (!fn(edge)) break;
+  }
+  return FromRocks(it->status(), "edges_out: scan");
+}
+
+Result<Revision> ReadView::GetRevision(RevisionNumber rev) const {
+  if (rev == 0 || rev > latest_) {
+    return Status::NotFound("revision " + std::to_string(rev) + " does not exist (latest is " +
+                            std::to_string(latest_) + ")");
+  }
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_->snapshot;
+  std::string value;
+  const rocksdb::Status s =
+      rocks_->db->Get(ro, rocks_->cf(Family::kMeta), RevisionKey(project_, rev), &value);
+  if (s.IsNotFound()) return Status::NotFound("revision " + std::to_string(rev) + " does not exist");
+  ONYX_RETURN_IF_ERROR(FromRocks(s, "meta: revision"));
+  return DecodeRevision(value, rev);
+}
+
+Result<std::vector<Revision>> ReadView::Revisions(RevisionNumber after, std::size_t limit) const {
+  std::vector<Revision> out;
+  const std::string prefix = RevisionPrefix(project_);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kMeta)));
+  for (it->Seek(RevisionKey(project_, after + 1)); it->Valid() && out.size() < limit; it->Next()) {
+    ProjectId p = 0;
+    ONYX_ASSIGN_OR_RETURN(const RevisionNumber rev, DecodeRevisionKey(ToView(it->key()), &p));
+    if (rev > latest_) break;
+    ONYX_ASSIGN_OR_RETURN(Revision r, DecodeRevision(ToView(it->value()), rev));
+    out.push_back(std::move(r));
+  }
+  ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "meta: revisions"));
+  return out;
+}
+
+Result<GraphStats> ReadView::Stats() const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_->snapshot;
+  std::string value;
+  const rocksdb::Status s = rocks_->db->Get(ro, rocks_->cf(Family::kMeta),
+                                            ProjectKey(MetaTag::kProjectStats, project_), &value);
+  ONYX_RETURN_IF_ERROR(FromRocks(s, "meta: project stats"));
+  return DecodeGraphStats(value);
+}
+
+Result<std::string> ReadView::GetBlob(const ContentHash& hash) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_->snapshot;
+  std::string value;
+  const rocksdb::Status s = rocks_->db->Get(ro, rocks_->cf(Family::kBlobs), BlobKey(hash), &value);
+  if (s.IsNotFound()) return Status::NotFound("blob " + hash.ToHex() + " does not exist");
+  ONYX_RETURN_IF_ERROR(FromRocks(s, "blobs: get"));
+  return DecodeBlob(value, hash, max_blob_bytes_);
+}
+
+}  // namespace onyx::store

@@ -1,0 +1,363 @@
+// Staging and committing one revision.
+#include "onyx/store/revision_writer.h"
+
+#include <cmath>
+
+#include "onyx/core/clock.h"
+#include "onyx/core/coding.h"
+#include "onyx/store/keys.h"
+#include "onyx/store/rocks.h"
+#include "onyx/store/store.h"
+#include "onyx/store/values.h"
+
+namespace onyx::store {
+
+struct RevisionWriter::Batch {
+  rocksdb::WriteBatch wb;
+  RevisionChanges changes;
+  GraphStats stats;
+  // Whether each node touched so far is open after this revision.
+  std::map<NodeId, bool> open_after;
+};
+
+namespace {
+
+Status CheckAttributes(const std::map<std::string, std::string>& attrs, std::string_view what) {
+  if (attrs.size() > StoreLimits::kMaxAttributes) {
+    return Status::InvalidArgument(std::string(what) + ": " + std::to_string(attrs.size()) +
+                                   " attributes exceed the limit of " +
+                                   std::to_string(StoreLimits::kMaxAttributes));
+  }
+  for (const auto& [k, v] : attrs) {
+    if (k.empty() || k.size() + v.size() > StoreLimits::kMaxAttributeBytes) {
+      return Status::InvalidArgument(std::string(what) + ": attribute '" + k.substr(0, 64) +
+                                     "' is empty or too large");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckField(std::string_view field, std::string_view value, std::size_t max,
+                  std::string_view what) {
+  if (value.size() > max) {
+    return Status::InvalidArgument(std::string(what) + ": " + std::string(field) + " is " +
+                                   std::to_string(value.size()) + " bytes, over the limit of " +
+                                   std::to_string(max));
+  }
+  return Status::Ok();
+}
+
+std::string NodeLabel(NodeId id) {
+  std::string raw;
+  core::PutBigEndian64(&raw, id);
+  return core::HexBytes(raw);
+}
+
+std::string EdgeLabel(const EdgeRef& ref) {
+  return "edge " + NodeLabel(ref.src) + " -" + std::string(EdgeKindName(ref.kind)) + "-> " +
+         NodeLabel(ref.dst);
+}
+
+void Decrement(std::uint64_t& counter) {
+  if (counter > 0) --counter;
+}
+
+template <typename K>
+void DecrementKind(std::map<K, std::uint64_t>& counts, K kind) {
+  auto it = counts.find(kind);
+  if (it == counts.end()) return;
+  Decrement(it->second);
+  if (it->second == 0) counts.erase(it);
+}
+
+}  // namespace
+
+RevisionWriter::RevisionWriter(Store* store, ProjectId project, RevisionNumber number,
+                               RevisionNumber parent, RevisionInfo info)
+    : store_(store), project_(project), number_(number), parent_(parent), info_(std::move(info)) {}
+
+RevisionWriter::~RevisionWriter() {
+  if (!spent_) store_->ReleaseWriter(project_);
+}
+
+Status RevisionWriter::CheckOpen() const {
+  if (spent_) return Status::FailedPrecondition("revision writer was already committed");
+  if (staged_operations() >= StoreLimits::kMaxOpsPerRevision) {
+    return Status::ResourceExhausted("revision " + std::to_string(number_) + ": more than " +
+                                     std::to_string(StoreLimits::kMaxOpsPerRevision) +
+                                     " staged operations");
+  }
+  return Status::Ok();
+}
+
+Status RevisionWriter::UpsertNode(Node node) {
+  ONYX_RETURN_IF_ERROR(CheckOpen());
+  const std::string what = "node '" + node.qualified_name.substr(0, 200) + "'";
+  if (!IsValidNodeKind(static_cast<std::uint8_t>(node.kind))) {
+    return Status::InvalidArgument(what + ": kind is not defined");
+  }
+  ONYX_RETURN_IF_ERROR(CheckField("name", node.name, StoreLimits::kMaxNameBytes, what));
+  ONYX_RETURN_IF_ERROR(
+      CheckField("qualified name", node.qualified_name, StoreLimits::kMaxNameBytes, what));
+  ONYX_RETURN_IF_ERROR(CheckField("language", node.language, 64, what));
+  ONYX_RETURN_IF_ERROR(CheckField("path", node.path, StoreLimits::kMaxPathBytes, what));
+  ONYX_RETURN_IF_ERROR(
+      CheckField("signature", node.signature, StoreLimits::kMaxSignatureBytes, what));
+  ONYX_RETURN_IF_ERROR(CheckField("doc", node.doc, StoreLimits::kMaxDocBytes, what));
+  ONYX_RETURN_IF_ERROR(CheckAttributes(node.attributes, what));
+  if (node.name.find('\0') != std::string::npos || node.path.find('\0') != std::string::npos) {
+    return Status::InvalidArgument(what + ": name and path must not contain NUL");
+  }
+  const NodeId expected = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
+  if (node.id != expected) {
+    return Status::InvalidArgument(what + ": id " + NodeLabel(node.id) +
+                                   " does not match its symbol '" +
+                                   NodeSymbol(node.language, node.path, node.qualified_name,
+                                              node.kind)
+                                       .substr(0, 300) +
+                                   "' (expected " + NodeLabel(expected) + ")");
+  }
+  node.validity = Validity{};
+  const NodeId id = node.id;
+  nodes_[id] = std::move(node);
+  return Status::Ok();
+}
+
+Status RevisionWriter::RemoveNode(NodeId id) {
+  ONYX_RETURN_IF_ERROR(CheckOpen());
+  nodes_[id] = std::nullopt;
+  return Status::Ok();
+}
+
+Status RevisionWriter::UpsertEdge(Edge edge) {
+  ONYX_RETURN_IF_ERROR(CheckOpen());
+  const EdgeRef ref{edge.src, edge.kind, edge.dst};
+  if (!IsValidEdgeKind(static_cast<std::uint8_t>(edge.kind))) {
+    return Status::InvalidArgument("edge: kind is not defined");
+  }
+  if (!IsValidResolution(static_cast<std::uint8_t>(edge.resolution))) {
+    return Status::InvalidArgument(EdgeLabel(ref) + ": resolution is not defined");
+  }
+  if (!(edge.confidence >= 0.0F && edge.confidence <= 1.0F)) {
+    return Status::InvalidArgument(EdgeLabel(ref) + ": confidence must be in [0, 1]");
+  }
+  ONYX_RETURN_IF_ERROR(CheckAttributes(edge.attributes, EdgeLabel(ref)));
+  edge.validity = Validity{};
+  edges_[ref] = std::move(edge);
+  return Status::Ok();
+}
+
+Status RevisionWriter::RemoveEdge(const EdgeRef& ref) {
+  ONYX_RETURN_IF_ERROR(CheckOpen());
+  edges_[ref] = std::nullopt;
+  return Status::Ok();
+}
+
+ContentHash RevisionWriter::PutBlob(std::string_view text) {
+  const ContentHash hash = HashContent(text);
+  if (!spent_) blobs_.try_emplace(hash, text);
+  return hash;
+}
+
+Status RevisionWriter::ApplyNodes(Batch& batch) {
+  RocksHandles& rocks = *store_->rocks_;
+  auto* nodes_cf = rocks.cf(Family::kNodes);
+  auto* versions_cf = rocks.cf(Family::kNodeVersions);
+  std::string value;
+  // Cascaded edge removals are collected first so that staged edges keep priority.
+  std::vector<EdgeRef> cascade;
+  for (const auto& [id, op] : nodes_) {
+    const std::string key = NodeKey(project_, id);
+    std::optional<Node> current;
+    const rocksdb::Status s = rocks.db->Get(rocksdb::ReadOptions(), nodes_cf, key, &value);
+    if (s.ok()) {
+      ONYX_ASSIGN_OR_RETURN(current, DecodeCurrentNode(value, id));
+    } else if (!s.IsNotFound()) {
+      return FromRocks(s, "nodes: get");
+    }
+
+    if (op.has_value()) {
+      batch.open_after[id] = true;
+      if (current && current->SameContent(*op)) continue;
+      if (current) {
+        batch.wb.Put(versions_cf, NodeVersionKey(project_, id, current->validity.from),
+                     EncodeNodeVersion(*current, {current->validity.from, number_}));
+        ++batch.changes.nodes_changed;
+      } else {
+        ++batch.changes.nodes_added;
+        ++batch.stats.nodes_by_kind[op->kind];
+      }
+      ++batch.stats.node_versions;
+      batch.wb.Put(nodes_cf, key, EncodeCurrentNode(*op, number_));
+      batch.wb.Put(versions_cf, NodeVersionKey(project_, id, number_),
+                   EncodeNodeVersion(*op, {number_, kOpenRevision}));
+      batch.wb.Put(rocks.cf(Family::kNames), TextIndexKey(project_, LowerAscii(op->name), id),
+                   rocksdb::Slice());
+      if (!op->path.empty()) {
+        batch.wb.Put(rocks.cf(Family::kPaths), TextIndexKey(project_, op->path, id),
+                     rocksdb::Slice());
+      }
+      continue;
+    }
+
+    batch.open_after[id] = false;
+    if (!current) continue;
+    batch.wb.Put(versions_cf, NodeVersionKey(project_, id, current->validity.from),
+                 EncodeNodeVersion(*current, {current->validity.from, number_}));
+    batch.wb.Delete(nodes_cf, key);
+    ++batch.changes.nodes_removed;
+    DecrementKind(batch.stats.nodes_by_kind, current->kind);
+
+    // Every open edge touching a removed node closes with it.
+    for (const bool out : {true, false}) {
+      const std::string prefix = NodePrefix(project_, id);
+      std::string upper;
+      rocksdb::Slice upper_slice;
+      auto ro = PrefixReadOptions(nullptr, prefix, &upper, &upper_slice);
+      ro.prefix_same_as_start = true;
+      std::unique_ptr<rocksdb::Iterator> it(
+          rocks.db->NewIterator(ro, rocks.cf(out ? Family::kEdgesOut : Family::kEdgesIn)));
+      for (it->Seek(prefix); it->Valid(); it->Next()) {
+        ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
+        Edge edge;
+        edge.validity.from = k.from;
+        ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+        if (!edge.validity.IsOpen()) continue;
+        cascade.push_back(out ? EdgeRef{k.near, k.kind, k.far} : EdgeRef{k.far, k.kind, k.near});
+      }
+      ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges: cascade scan"));
+    }
+  }
+  for (const EdgeRef& ref : cascade) edges_.try_emplace(ref, std::nullopt);
+  return Status::Ok();
+}
+
+Status RevisionWriter::ApplyEdges(Batch& batch) {
+  RocksHandles& rocks = *store_->rocks_;
+  auto* out_cf = rocks.cf(Family::kEdgesOut);
+  auto* in_cf = rocks.cf(Family::kEdgesIn);
+  auto* nodes_cf = rocks.cf(Family::kNodes);
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(rocks.db->NewIterator(ro, out_cf));
+  std::string value;
+
+  auto is_open_after = [&](NodeId id) -> Result<bool> {
+    auto found = batch.open_after.find(id);
+    if (found != batch.open_after.end()) return found->second;
+    const rocksdb::Status s =
+        rocks.db->Get(rocksdb::ReadOptions(), nodes_cf, NodeKey(project_, id), &value);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "nodes: get");
+    batch.open_after[id] = s.ok();
+    return s.ok();
+  };
+
+  for (const auto& [ref, op] : edges_) {
+    const std::string identity = EdgeIdentityPrefix(project_, ref.src, ref.kind, ref.dst);
+    std::optional<Edge> current;
+    it->Seek(identity);
+    if (it->Valid() && ToView(it->key()).substr(0, identity.size()) == identity) {
+      ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
+      Edge edge;
+      edge.src = ref.src;
+      edge.kind = ref.kind;
+      edge.dst = ref.dst;
+      edge.validity.from = k.from;
+      ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+      if (edge.validity.IsOpen()) current = std::move(edge);
+    }
+    ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges_out: seek"));
+
+    auto close_current = [&] {
+      const std::string closed = EncodeEdgeValue(*current, number_);
+      const RevisionNumber from = current->validity.from;
+      batch.wb.Put(out_cf, EdgeKey(project_, ref.src, ref.kind, ref.dst, from), closed);
+      batch.wb.Put(in_cf, EdgeKey(project_, ref.dst, ref.kind, ref.src, from), closed);
+    };
+
+    if (op.has_value()) {
+      for (const NodeId end : {ref.src, ref.dst}) {
+        ONYX_ASSIGN_OR_RETURN(const bool open, is_open_after(end));
+        if (!open) {
+          return Status::InvalidArgument(EdgeLabel(ref) + ": " +
+                                         (end == ref.src ? "source " : "destination ") +
+                                         NodeLabel(end) + " is not a node at revision " +
+                                         std::to_string(number_));
+        }
+      }
+      if (current && current->SameContent(*op)) continue;
+      if (current) {
+        close_current();
+        ++batch.changes.edges_changed;
+      } else {
+        ++batch.changes.edges_added;
+        ++batch.stats.edges_by_kind[ref.kind];
+      }
+      ++batch.stats.edge_versions;
+      const std::string open = EncodeEdgeValue(*op, kOpenRevision);
+      batch.wb.Put(out_cf, EdgeKey(project_, ref.src, ref.kind, ref.dst, number_), open);
+      batch.wb.Put(in_cf, EdgeKey(project_, ref.dst, ref.kind, ref.src, number_), open);
+      continue;
+    }
+    if (!current) continue;
+    close_current();
+    ++batch.changes.edges_removed;
+    DecrementKind(batch.stats.edges_by_kind, ref.kind);
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<Revision>> RevisionWriter::Commit() {
+  if (spent_) return Status::FailedPrecondition("revision writer was already committed");
+  spent_ = true;
+  // The writer slot is released however Commit leaves.
+  struct Release {
+    Store* store;
+    ProjectId project;
+    ~Release() { store->ReleaseWriter(project); }
+  } release{store_, project_};
+
+  RocksHandles& rocks = *store_->rocks_;
+  auto* meta = rocks.cf(Family::kMeta);
+  Batch batch;
+  std::string value;
+  const std::string stats_key = ProjectKey(MetaTag::kProjectStats, project_);
+  rocksdb::Status s = rocks.db->Get(rocksdb::ReadOptions(), meta, stats_key, &value);
+  ONYX_RETURN_IF_ERROR(FromRocks(s, "meta: project stats for project #" + std::to_string(project_)));
+  ONYX_ASSIGN_OR_RETURN(batch.stats, DecodeGraphStats(value));
+
+  const std::string context = "revision " + std::to_string(number_);
+  ONYX_RETURN_IF_ERROR(ApplyNodes(batch).WithContext(context));
+  ONYX_RETURN_IF_ERROR(ApplyEdges(batch).WithContext(context));
+
+  const RevisionChanges& c = batch.changes;
+  const bool empty = c == RevisionChanges{};
+  if (empty && !keep_if_empty_) return std::optional<Revision>();
+
+  for (const auto& [hash, text] : blobs_) {
+    const std::string key = BlobKey(hash);
+    s = rocks.db->Get(rocksdb::ReadOptions(), rocks.cf(Family::kBlobs), key, &value);
+    if (s.ok()) continue;
+    if (!s.IsNotFound()) return FromRocks(s, "blobs: get");
+    batch.wb.Put(rocks.cf(Family::kBlobs), key, EncodeBlob(text));
+  }
+
+  Revision rev;
+  rev.number = number_;
+  rev.parent = parent_;
+  rev.info = std::move(info_);
+  rev.committed_micros = core::NowMicros();
+  if (rev.info.time_micros == 0) rev.info.time_micros = rev.committed_micros;
+  rev.changes = c;
+  batch.wb.Put(meta, RevisionKey(project_, number_), EncodeRevision(rev));
+  batch.stats.latest_revision = number_;
+  ++batch.stats.revisions;
+  batch.wb.Put(meta, stats_key, EncodeGraphStats(batch.stats));
+
+  rocksdb::WriteOptions wo;
+  wo.sync = rocks.sync;
+  ONYX_RETURN_IF_ERROR(FromRocks(rocks.db->Write(wo, &batch.wb), context + ": commit"));
+  return std::optional<Revision>(std::move(rev));
+}
+
+}  // namespace onyx::store
