@@ -252,7 +252,9 @@ Status RevisionWriter::ApplyEdges(Batch& batch) {
     return s.ok();
   };
 
-  for (const auto& [ref, op] : edges_) {
+  for (const auto& entry : edges_) {
+    const EdgeRef& ref = entry.first;  // named, not a structured binding: lambdas capture it
+    const std::optional<Edge>& op = entry.second;
     const std::string identity = EdgeIdentityPrefix(project_, ref.src, ref.kind, ref.dst);
     std::optional<Edge> current;
     it->Seek(identity);

@@ -107,6 +107,10 @@ class Store {
   /// The raw bytes of a blob; NotFound when absent.
   Result<std::string> GetBlob(const ContentHash& hash) const;
 
+  /// Checks invariants 3 to 5 of this class for `project` by scanning its raw
+  /// keys: Ok, or Corruption naming the first violation. O(size of the project).
+  Status VerifyIntegrity(ProjectId project) const;
+
   /// Flushes memtables and waits, for tools and benchmarks.
   Status Flush();
 

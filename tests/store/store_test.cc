@@ -1,0 +1,435 @@
+// The store's contract: projects, revisions, versions, reads as of a revision,
+// name and path lookups, blobs, stats, schema checks, one writer per project.
+#include "onyx/store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <limits>
+#include <set>
+#include <thread>
+
+#include <rocksdb/db.h>
+
+#include "onyx/store/keys.h"
+#include "onyx/store/read_view.h"
+#include "onyx/store/revision_writer.h"
+#include "onyx/store/values.h"
+#include "store/graph_builders.h"
+#include "testing/temp_dir.h"
+
+namespace onyx::store {
+namespace {
+
+using testing::MakeEdge;
+using testing::MakeFunction;
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Store::Open(dir_.path());
+    ASSERT_OK(opened);
+    store_ = std::move(opened).value();
+    auto p = store_->CreateProject("demo");
+    ASSERT_OK(p);
+    project_ = p->id;
+  }
+
+  // Commits one revision built by `fn`; returns its number (0 if nothing changed).
+  template <typename Fn>
+  RevisionNumber Commit(Fn fn, ProjectId project = 0) {
+    auto writer = store_->BeginRevision(project == 0 ? project_ : project, RevisionInfo{});
+    EXPECT_OK(writer);
+    if (!writer.ok()) return 0;
+    fn(**writer);
+    auto rev = (*writer)->Commit();
+    EXPECT_OK(rev);
+    if (!rev.ok() || !rev->has_value()) return 0;
+    return (*rev)->number;
+  }
+
+  ReadView View(std::optional<RevisionNumber> as_of = std::nullopt) {
+    auto view = store_->View(project_, as_of);
+    EXPECT_OK(view);
+    return std::move(view).value();
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  ProjectId project_ = 0;
+};
+
+TEST_F(StoreTest, FirstRevisionIsOneAndRecordsItsMetadata) {
+  auto writer = store_->BeginRevision(project_, {RevisionSource::kGit, "abc123", "Ada",
+                                                 "Add parser", 1'700'000'000'000'000});
+  ASSERT_OK(writer);
+  EXPECT_EQ((*writer)->number(), 1u);
+  ASSERT_OK((*writer)->UpsertNode(MakeFunction("a.py", "f")));
+  auto rev = (*writer)->Commit();
+  ASSERT_OK(rev);
+  ASSERT_TRUE(rev->has_value());
+  auto stored = View().GetRevision(1);
+  ASSERT_OK(stored);
+  EXPECT_EQ(stored->info.commit, "abc123");
+  EXPECT_EQ(stored->info.author, "Ada");
+  EXPECT_EQ(stored->info.message, "Add parser");
+  EXPECT_EQ(stored->info.time_micros, 1'700'000'000'000'000);
+  EXPECT_EQ(stored->parent, 0u);
+  EXPECT_EQ(stored->changes.nodes_added, 1u);
+}
+
+TEST_F(StoreTest, UpsertingUnchangedContentWritesNothing) {
+  const Node f = MakeFunction("a.py", "f");
+  ASSERT_EQ(Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(f)); }), 1u);
+  EXPECT_EQ(Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(f)); }), 0u);
+  EXPECT_EQ(View().latest(), 1u);
+  auto history = View().NodeHistory(f.id);
+  ASSERT_OK(history);
+  EXPECT_EQ(history->size(), 1u);
+}
+
+TEST_F(StoreTest, ChangingContentClosesTheOldVersionAndOpensANewOne) {
+  const Node v1 = MakeFunction("a.py", "f", "(x)");
+  const Node v2 = MakeFunction("a.py", "f", "(x, y)");
+  ASSERT_EQ(Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(v1)); }), 1u);
+  ASSERT_EQ(Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(v2)); }), 2u);
+
+  auto history = View().NodeHistory(v1.id);
+  ASSERT_OK(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].signature, "(x, y)");
+  EXPECT_EQ((*history)[0].validity, (Validity{2, kOpenRevision}));
+  EXPECT_EQ((*history)[1].signature, "(x)");
+  EXPECT_EQ((*history)[1].validity, (Validity{1, 2}));
+
+  auto at1 = View(1).GetNode(v1.id);
+  ASSERT_OK(at1);
+  EXPECT_EQ(at1->signature, "(x)");
+  auto now = View().GetNode(v1.id);
+  ASSERT_OK(now);
+  EXPECT_EQ(now->signature, "(x, y)");
+}
+
+TEST_F(StoreTest, RemovingANodeClosesItAndEveryEdgeTouchingIt) {
+  const Node f = MakeFunction("a.py", "f");
+  const Node g = MakeFunction("a.py", "g");
+  const Node h = MakeFunction("b.py", "h");
+  ASSERT_EQ(Commit([&](RevisionWriter& w) {
+              ASSERT_OK(w.UpsertNode(f));
+              ASSERT_OK(w.UpsertNode(g));
+              ASSERT_OK(w.UpsertNode(h));
+              ASSERT_OK(w.UpsertEdge(MakeEdge(f.id, EdgeKind::kCalls, g.id)));
+              ASSERT_OK(w.UpsertEdge(MakeEdge(g.id, EdgeKind::kCalls, h.id)));
+            }),
+            1u);
+  ASSERT_EQ(Commit([&](RevisionWriter& w) { ASSERT_OK(w.RemoveNode(g.id)); }), 2u);
+
+  EXPECT_TRUE(View().GetNode(g.id).status().IsNotFound());
+  auto out = View().OutEdges(f.id);
+  ASSERT_OK(out);
+  EXPECT_TRUE(out->empty());
+  auto in = View().InEdges(h.id);
+  ASSERT_OK(in);
+  EXPECT_TRUE(in->empty());
+  // As of revision 1 everything is still there.
+  auto old_out = View(1).OutEdges(f.id, EdgeKind::kCalls);
+  ASSERT_OK(old_out);
+  ASSERT_EQ(old_out->size(), 1u);
+  EXPECT_EQ((*old_out)[0].dst, g.id);
+  EXPECT_EQ((*old_out)[0].validity, (Validity{1, 2}));
+  auto rev = View().GetRevision(2);
+  ASSERT_OK(rev);
+  EXPECT_EQ(rev->changes.nodes_removed, 1u);
+  EXPECT_EQ(rev->changes.edges_removed, 2u);
+  EXPECT_OK(store_->VerifyIntegrity(project_));
+}
+
+TEST_F(StoreTest, EdgeToAMissingNodeFailsTheCommitAndWritesNothing) {
+  const Node f = MakeFunction("a.py", "f");
+  const Node ghost = MakeFunction("a.py", "ghost");
+  auto writer = store_->BeginRevision(project_, {});
+  ASSERT_OK(writer);
+  ASSERT_OK((*writer)->UpsertNode(f));
+  ASSERT_OK((*writer)->UpsertEdge(MakeEdge(f.id, EdgeKind::kCalls, ghost.id)));
+  auto rev = (*writer)->Commit();
+  ASSERT_FALSE(rev.ok());
+  EXPECT_TRUE(rev.status().IsInvalidArgument());
+  EXPECT_NE(rev.status().message().find("is not a node at revision 1"), std::string::npos);
+  EXPECT_EQ(View().latest(), 0u);
+  EXPECT_TRUE(View().GetNode(f.id).status().IsNotFound());
+}
+
+TEST_F(StoreTest, EdgeAttributesChangeMakesANewEdgeVersion) {
+  const Node f = MakeFunction("a.py", "f");
+  const Node g = MakeFunction("a.py", "g");
+  Commit([&](RevisionWriter& w) {
+    ASSERT_OK(w.UpsertNode(f));
+    ASSERT_OK(w.UpsertNode(g));
+    ASSERT_OK(w.UpsertEdge(MakeEdge(f.id, EdgeKind::kCalls, g.id, 0.5F)));
+  });
+  Edge better = MakeEdge(f.id, EdgeKind::kCalls, g.id, 0.9F);
+  better.resolution = Resolution::kImport;
+  better.site = Span{4, 9, 2, 2};
+  ASSERT_EQ(Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertEdge(better)); }), 2u);
+  auto history = View().EdgeHistory({f.id, EdgeKind::kCalls, g.id});
+  ASSERT_OK(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_FLOAT_EQ((*history)[0].confidence, 0.9F);
+  EXPECT_EQ((*history)[0].resolution, Resolution::kImport);
+  EXPECT_EQ((*history)[0].site, (Span{4, 9, 2, 2}));
+  EXPECT_FLOAT_EQ((*history)[1].confidence, 0.5F);
+  EXPECT_EQ((*history)[1].validity, (Validity{1, 2}));
+}
+
+TEST_F(StoreTest, StagingRejectsAnIdThatDoesNotMatchItsSymbol) {
+  Node bad = MakeFunction("a.py", "f");
+  bad.id ^= 1;
+  auto writer = store_->BeginRevision(project_, {});
+  ASSERT_OK(writer);
+  const Status s = (*writer)->UpsertNode(bad);
+  EXPECT_TRUE(s.IsInvalidArgument());
+  EXPECT_NE(s.message().find("does not match its symbol 'python:a.py:a.py.f#function'"),
+            std::string::npos);
+}
+
+TEST_F(StoreTest, StagingRejectsOversizeFieldsAndBadConfidence) {
+  auto writer = store_->BeginRevision(project_, {});
+  ASSERT_OK(writer);
+  Node big = MakeFunction("a.py", "f");
+  big.doc.assign(StoreLimits::kMaxDocBytes + 1, 'x');
+  EXPECT_TRUE((*writer)->UpsertNode(big).IsInvalidArgument());
+  Node nul = MakeFunction("a.py", std::string("f\0g", 3));
+  EXPECT_TRUE((*writer)->UpsertNode(nul).IsInvalidArgument());
+  Edge e = MakeEdge(1, EdgeKind::kCalls, 2, 1.5F);
+  EXPECT_TRUE((*writer)->UpsertEdge(e).IsInvalidArgument());
+  e.confidence = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE((*writer)->UpsertEdge(e).IsInvalidArgument());
+}
+
+TEST_F(StoreTest, OneWriterPerProjectAtATime) {
+  auto first = store_->BeginRevision(project_, {});
+  ASSERT_OK(first);
+  auto second = store_->BeginRevision(project_, {});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kAborted);
+  // Another project is independent.
+  auto other = store_->CreateProject("other");
+  ASSERT_OK(other);
+  auto third = store_->BeginRevision(other->id, {});
+  EXPECT_OK(third);
+  // Discarding the first writer frees the slot.
+  first->reset();
+  EXPECT_OK(store_->BeginRevision(project_, {}));
+}
+
+TEST_F(StoreTest, FindByNameIsCaseInsensitiveExactOrPrefixAndHonoursAsOf) {
+  const Node parse = MakeFunction("a.py", "ParseHeader");
+  const Node parser = MakeFunction("a.py", "parser");
+  const Node other = MakeFunction("b.py", "render");
+  Commit([&](RevisionWriter& w) {
+    ASSERT_OK(w.UpsertNode(parse));
+    ASSERT_OK(w.UpsertNode(parser));
+    ASSERT_OK(w.UpsertNode(other));
+  });
+  Commit([&](RevisionWriter& w) { ASSERT_OK(w.RemoveNode(parser.id)); });
+
+  auto exact = View().FindByName("parseheader");
+  ASSERT_OK(exact);
+  ASSERT_EQ(exact->size(), 1u);
+  EXPECT_EQ((*exact)[0].id, parse.id);
+
+  auto prefix_now = View().FindByName("PARSE", /*prefix=*/true);
+  ASSERT_OK(prefix_now);
+  EXPECT_EQ(prefix_now->size(), 1u);
+  auto prefix_then = View(1).FindByName("parse", /*prefix=*/true);
+  ASSERT_OK(prefix_then);
+  EXPECT_EQ(prefix_then->size(), 2u);
+
+  auto by_path = View(1).FindByPath("a.py");
+  ASSERT_OK(by_path);
+  EXPECT_EQ(by_path->size(), 2u);
+  auto none = View().FindByName("missing");
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_F(StoreTest, BlobsAreStoredOnceAndReadBack) {
+  const std::string text = "def f():\n    return 42\n";
+  ContentHash hash;
+  Commit([&](RevisionWriter& w) {
+    hash = w.PutBlob(text);
+    ASSERT_OK(w.UpsertNode(MakeFunction("a.py", "f")));
+  });
+  auto back = store_->GetBlob(hash);
+  ASSERT_OK(back);
+  EXPECT_EQ(*back, text);
+  EXPECT_TRUE(store_->GetBlob(HashContent("nope")).status().IsNotFound());
+}
+
+TEST_F(StoreTest, StatsCountCurrentNodesAndEdgesByKind) {
+  const Node f = MakeFunction("a.py", "f");
+  const Node g = MakeFunction("a.py", "g", "(a)");
+  Commit([&](RevisionWriter& w) {
+    ASSERT_OK(w.UpsertNode(f));
+    ASSERT_OK(w.UpsertNode(g));
+    ASSERT_OK(w.UpsertEdge(MakeEdge(f.id, EdgeKind::kCalls, g.id)));
+  });
+  Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(MakeFunction("a.py", "g", "(b)"))); });
+  auto stats = View().Stats();
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->latest_revision, 2u);
+  EXPECT_EQ(stats->revisions, 2u);
+  EXPECT_EQ(stats->nodes_by_kind.at(NodeKind::kFunction), 2u);
+  EXPECT_EQ(stats->edges_by_kind.at(EdgeKind::kCalls), 1u);
+  EXPECT_EQ(stats->node_versions, 3u);
+  EXPECT_EQ(stats->edge_versions, 1u);
+}
+
+TEST_F(StoreTest, AsOfAfterLatestIsInvalid) {
+  Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(MakeFunction("a.py", "f"))); });
+  auto view = store_->View(project_, 5);
+  ASSERT_FALSE(view.ok());
+  EXPECT_TRUE(view.status().IsInvalidArgument());
+}
+
+TEST_F(StoreTest, ProjectsAreIsolatedAndDeleteRemovesOnlyTheirKeys) {
+  auto other = store_->CreateProject("other");
+  ASSERT_OK(other);
+  const Node f = MakeFunction("a.py", "f");
+  Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(f)); });
+  Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(f)); }, other->id);
+
+  auto list = store_->ListProjects();
+  ASSERT_OK(list);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].name, "demo");
+  EXPECT_EQ((*list)[1].name, "other");
+
+  ASSERT_OK(store_->DeleteProject("demo"));
+  EXPECT_TRUE(store_->GetProject("demo").status().IsNotFound());
+  EXPECT_TRUE(store_->View(project_).status().IsNotFound());
+  auto survivor = store_->View(other->id);
+  ASSERT_OK(survivor);
+  EXPECT_OK(survivor->GetNode(f.id));
+  EXPECT_EQ(survivor->latest(), 1u);
+
+  // A new project of the same name starts empty with a fresh id.
+  auto again = store_->CreateProject("demo");
+  ASSERT_OK(again);
+  EXPECT_NE(again->id, project_);
+  auto fresh = store_->View(again->id);
+  ASSERT_OK(fresh);
+  EXPECT_EQ(fresh->latest(), 0u);
+  EXPECT_TRUE(fresh->GetNode(f.id).status().IsNotFound());
+}
+
+TEST_F(StoreTest, ProjectNamesAreValidatedAndUnique) {
+  EXPECT_TRUE(store_->CreateProject("").status().IsInvalidArgument());
+  EXPECT_TRUE(store_->CreateProject("../etc").status().IsInvalidArgument());
+  EXPECT_TRUE(store_->CreateProject(std::string(129, 'a')).status().IsInvalidArgument());
+  EXPECT_EQ(store_->CreateProject("demo").status().code(), StatusCode::kAlreadyExists);
+  EXPECT_TRUE(store_->DeleteProject("nope").IsNotFound());
+}
+
+TEST_F(StoreTest, DataSurvivesReopen) {
+  const Node f = MakeFunction("a.py", "f");
+  Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(f)); });
+  store_.reset();
+  auto reopened = Store::Open(dir_.path());
+  ASSERT_OK(reopened);
+  auto view = (*reopened)->View(project_);
+  ASSERT_OK(view);
+  auto node = view->GetNode(f.id);
+  ASSERT_OK(node);
+  EXPECT_TRUE(node->SameContent(f));
+}
+
+TEST_F(StoreTest, AViewIsConsistentWhileAWriterCommits) {
+  // Each revision rewrites all nodes with signature "(r)": a consistent view sees
+  // one signature everywhere, whatever commits meanwhile.
+  std::vector<Node> nodes;
+  for (int i = 0; i < 50; ++i) nodes.push_back(MakeFunction("a.py", "f" + std::to_string(i), "(0)"));
+  Commit([&](RevisionWriter& w) {
+    for (const Node& n : nodes) ASSERT_OK(w.UpsertNode(n));
+  });
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int r = 1; r <= 30; ++r) {
+      Commit([&](RevisionWriter& w) {
+        for (Node n : nodes) {
+          n.signature = "(" + std::to_string(r) + ")";
+          ASSERT_OK(w.UpsertNode(n));
+        }
+      });
+    }
+    done = true;
+  });
+  int checks = 0;
+  while (!done || checks < 5) {
+    ReadView view = View();
+    std::set<std::string> signatures;
+    ASSERT_OK(view.ForEachNode([&](const Node& n) {
+      signatures.insert(n.signature);
+      return true;
+    }));
+    EXPECT_EQ(signatures.size(), 1u) << "a view saw a partly committed revision";
+    EXPECT_EQ(*signatures.begin(), "(" + std::to_string(view.latest() - 1) + ")");
+    ++checks;
+  }
+  writer.join();
+}
+
+// Writes `value` under `key` in the meta family of the closed store at `path`, as
+// another build (or a bit flip) would.
+void PutRawMeta(const std::string& path, const std::string& key, const std::string& value) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "meta") ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
+  }
+  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  delete db;
+}
+
+TEST(StoreSchema, RecordsTheSchemaVersion) {
+  testing::TempDir dir;
+  auto store = Store::Open(dir.path());
+  ASSERT_OK(store);
+  EXPECT_EQ((*store)->schema_version(), kSchemaVersion);
+}
+
+TEST(StoreSchema, OpeningAStoreWrittenByANewerSchemaFails) {
+  testing::TempDir dir;
+  ASSERT_OK(Store::Open(dir.path()));
+  PutRawMeta(dir.path(), MetaKey(MetaTag::kSchema), EncodeCounter(kSchemaVersion + 6));
+  auto reopened = Store::Open(dir.path());
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_EQ(reopened.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(reopened.status().message().find("has schema version 7"), std::string::npos);
+}
+
+TEST(StoreSchema, OpeningAStoreWithAGarbledSchemaRecordIsCorruption) {
+  testing::TempDir dir;
+  ASSERT_OK(Store::Open(dir.path()));
+  PutRawMeta(dir.path(), MetaKey(MetaTag::kSchema), "\x07garbage");
+  auto reopened = Store::Open(dir.path());
+  ASSERT_FALSE(reopened.ok());
+  EXPECT_TRUE(reopened.status().IsCorruption());
+}
+
+TEST(StoreOpen, ASecondOpenOfTheSameFolderFailsWithIOError) {
+  testing::TempDir dir;
+  auto first = Store::Open(dir.path());
+  ASSERT_OK(first);
+  auto second = Store::Open(dir.path());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kIOError);
+}
+
+}  // namespace
+}  // namespace onyx::store
