@@ -7,7 +7,7 @@
 #include "onyx/store/read_view.h"
 #include "onyx/store/revision_writer.h"
 #include "onyx/store/store.h"
-#include "store/temporal_model.h"
+#include "testing/temporal_model.h"
 #include "testing/temp_dir.h"
 
 namespace onyx::store {

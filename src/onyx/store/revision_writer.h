@@ -19,7 +19,7 @@ class Store;
 /// state, computes which versions change, and writes them, the index entries, the
 /// blobs, the stats and the revision record in one synced WriteBatch.
 ///
-/// Semantics (the reference model in tests/store/temporal_model.h is the spec):
+/// Semantics (the reference model in tests/testing/temporal_model.h is the spec):
 ///  - The last staged operation on a node id or edge identity wins.
 ///  - Upserting a node or edge equal in content to its open version writes nothing.
 ///    Otherwise the open version is closed at number() and a new one opened.
