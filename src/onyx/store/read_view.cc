@@ -65,12 +65,12 @@ Result<Node> ReadView::GetNode(NodeId id) const {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_->snapshot;
   if (IsCurrent()) {
-    std::string value;
+    rocksdb::PinnableSlice value;  // decodes straight from the block cache
     const rocksdb::Status s =
         rocks_->db->Get(ro, rocks_->cf(Family::kNodes), NodeKey(project_, id), &value);
     if (s.IsNotFound()) return not_found();
     ONYX_RETURN_IF_ERROR(FromRocks(s, "nodes: get"));
-    return DecodeCurrentNode(value, id);
+    return DecodeCurrentNode(ToView(value), id);
   }
   std::string upper;
   rocksdb::Slice upper_slice;

@@ -16,8 +16,14 @@ struct RevisionWriter::Batch {
   rocksdb::WriteBatch wb;
   RevisionChanges changes;
   GraphStats stats;
-  // Whether each node touched so far is open after this revision.
-  std::map<NodeId, bool> open_after;
+  // Whether each node touched so far was open before this revision and is open
+  // after it. An edge can only be open if both its endpoints were open before, so
+  // edges of new nodes need no lookup.
+  struct NodeState {
+    bool open_before = false;
+    bool open_after = false;
+  };
+  std::map<NodeId, NodeState> node_states;
 };
 
 namespace {
@@ -163,21 +169,36 @@ Status RevisionWriter::ApplyNodes(Batch& batch) {
   RocksHandles& rocks = *store_->rocks_;
   auto* nodes_cf = rocks.cf(Family::kNodes);
   auto* versions_cf = rocks.cf(Family::kNodeVersions);
-  std::string value;
+  // Current versions of every staged node in one MultiGet (keys are sorted:
+  // big-endian ids in map order).
+  std::vector<std::string> keys;
+  keys.reserve(nodes_.size());
+  for (const auto& entry : nodes_) keys.push_back(NodeKey(project_, entry.first));
+  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  rocks.db->MultiGet(rocksdb::ReadOptions(), nodes_cf, keys.size(), key_slices.data(),
+                     values.data(), statuses.data(), /*sorted_input=*/true);
+
   // Cascaded edge removals are collected first so that staged edges keep priority.
   std::vector<EdgeRef> cascade;
+  std::size_t index = 0;
   for (const auto& [id, op] : nodes_) {
-    const std::string key = NodeKey(project_, id);
+    const std::string& key = keys[index];
+    const rocksdb::Status& s = statuses[index];
+    const rocksdb::PinnableSlice& value = values[index];
+    ++index;
     std::optional<Node> current;
-    const rocksdb::Status s = rocks.db->Get(rocksdb::ReadOptions(), nodes_cf, key, &value);
     if (s.ok()) {
-      ONYX_ASSIGN_OR_RETURN(current, DecodeCurrentNode(value, id));
+      ONYX_ASSIGN_OR_RETURN(current, DecodeCurrentNode(ToView(value), id));
     } else if (!s.IsNotFound()) {
       return FromRocks(s, "nodes: get");
     }
+    auto& state = batch.node_states[id];
+    state.open_before = current.has_value();
+    state.open_after = op.has_value();
 
     if (op.has_value()) {
-      batch.open_after[id] = true;
       if (current && current->SameContent(*op)) continue;
       if (current) {
         batch.wb.Put(versions_cf, NodeVersionKey(project_, id, current->validity.from),
@@ -200,7 +221,6 @@ Status RevisionWriter::ApplyNodes(Batch& batch) {
       continue;
     }
 
-    batch.open_after[id] = false;
     if (!current) continue;
     batch.wb.Put(versions_cf, NodeVersionKey(project_, id, current->validity.from),
                  EncodeNodeVersion(*current, {current->validity.from, number_}));
@@ -242,23 +262,28 @@ Status RevisionWriter::ApplyEdges(Batch& batch) {
   std::unique_ptr<rocksdb::Iterator> it(rocks.db->NewIterator(ro, out_cf));
   std::string value;
 
-  auto is_open_after = [&](NodeId id) -> Result<bool> {
-    auto found = batch.open_after.find(id);
-    if (found != batch.open_after.end()) return found->second;
+  // Nodes not staged in this revision keep their state: look it up once.
+  auto state_of = [&](NodeId id) -> Result<Batch::NodeState> {
+    auto found = batch.node_states.find(id);
+    if (found != batch.node_states.end()) return found->second;
     const rocksdb::Status s =
         rocks.db->Get(rocksdb::ReadOptions(), nodes_cf, NodeKey(project_, id), &value);
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "nodes: get");
-    batch.open_after[id] = s.ok();
-    return s.ok();
+    const Batch::NodeState state{s.ok(), s.ok()};
+    batch.node_states[id] = state;
+    return state;
   };
 
   for (const auto& entry : edges_) {
     const EdgeRef& ref = entry.first;  // named, not a structured binding: lambdas capture it
     const std::optional<Edge>& op = entry.second;
     const std::string identity = EdgeIdentityPrefix(project_, ref.src, ref.kind, ref.dst);
+    ONYX_ASSIGN_OR_RETURN(const Batch::NodeState src_state, state_of(ref.src));
+    ONYX_ASSIGN_OR_RETURN(const Batch::NodeState dst_state, state_of(ref.dst));
     std::optional<Edge> current;
-    it->Seek(identity);
-    if (it->Valid() && ToView(it->key()).substr(0, identity.size()) == identity) {
+    const bool may_exist = src_state.open_before && dst_state.open_before;
+    if (may_exist) it->Seek(identity);
+    if (may_exist && it->Valid() && ToView(it->key()).substr(0, identity.size()) == identity) {
       ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
       Edge edge;
       edge.src = ref.src;
@@ -268,7 +293,7 @@ Status RevisionWriter::ApplyEdges(Batch& batch) {
       ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
       if (edge.validity.IsOpen()) current = std::move(edge);
     }
-    ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges_out: seek"));
+    if (may_exist) ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges_out: seek"));
 
     auto close_current = [&] {
       const std::string closed = EncodeEdgeValue(*current, number_);
@@ -279,7 +304,7 @@ Status RevisionWriter::ApplyEdges(Batch& batch) {
 
     if (op.has_value()) {
       for (const NodeId end : {ref.src, ref.dst}) {
-        ONYX_ASSIGN_OR_RETURN(const bool open, is_open_after(end));
+        const bool open = end == ref.src ? src_state.open_after : dst_state.open_after;
         if (!open) {
           return Status::InvalidArgument(EdgeLabel(ref) + ": " +
                                          (end == ref.src ? "source " : "destination ") +

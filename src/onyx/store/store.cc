@@ -46,6 +46,11 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& op
       break;
   }
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // Most commit-time lookups miss (new nodes, new edges): a memtable bloom filter
+  // answers those without walking the skiplist.
+  cf.memtable_prefix_bloom_size_ratio = 0.05;
+  cf.memtable_whole_key_filtering = family != Family::kNodeVersions &&
+                                    family != Family::kEdgesOut && family != Family::kEdgesIn;
   if (options.tiny_write_buffers) {
     cf.write_buffer_size = 64 << 10;
     cf.target_file_size_base = 256 << 10;
