@@ -1,0 +1,86 @@
+// Runs the real `onyx` binary: output, exit codes (0 ok, 2 usage, 3 not found).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include "testing/temp_dir.h"
+
+namespace onyx {
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CliRun Onyx(const std::string& data_dir, const std::string& args) {
+  const std::string cmd =
+      std::string(ONYX_BINARY) + " --data-dir '" + data_dir + "' " + args + " 2>&1";
+  CliRun run;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buf[4096];
+  while (std::fgets(buf, sizeof(buf), pipe) != nullptr) run.output += buf;
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  testing::TempDir dir_;
+  std::string fixture_ = testing::SourceDir() + "/tests/fixtures/mixed_tree";
+};
+
+TEST_F(CliTest, IngestThenStatsFindAndLog) {
+  const CliRun ingest = Onyx(dir_.path(), "-p demo ingest " + fixture_);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.output;
+  EXPECT_NE(ingest.output.find("ingested 7 files"), std::string::npos) << ingest.output;
+  EXPECT_NE(ingest.output.find("revision 1: nodes +16"), std::string::npos) << ingest.output;
+
+  const CliRun again = Onyx(dir_.path(), "-p demo ingest " + fixture_);
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.output.find("nothing changed; no revision committed"), std::string::npos);
+
+  const CliRun stats = Onyx(dir_.path(), "-p demo stats");
+  ASSERT_EQ(stats.exit_code, 0);
+  EXPECT_NE(stats.output.find("nodes      16 (16 versions)"), std::string::npos) << stats.output;
+  EXPECT_NE(stats.output.find("contains     15"), std::string::npos) << stats.output;
+
+  const CliRun find = Onyx(dir_.path(), "-p demo find HELPERS.RS");
+  ASSERT_EQ(find.exit_code, 0);
+  EXPECT_NE(find.output.find("src/util/helpers.rs"), std::string::npos) << find.output;
+
+  const CliRun log = Onyx(dir_.path(), "-p demo log");
+  ASSERT_EQ(log.exit_code, 0);
+  EXPECT_NE(log.output.find("worktree"), std::string::npos) << log.output;
+}
+
+TEST_F(CliTest, NotFoundExitsThree) {
+  ASSERT_EQ(Onyx(dir_.path(), "-p demo ingest " + fixture_).exit_code, 0);
+  const CliRun find = Onyx(dir_.path(), "-p demo find no_such_symbol");
+  EXPECT_EQ(find.exit_code, 3);
+  EXPECT_NE(find.output.find("no node named 'no_such_symbol'"), std::string::npos);
+  EXPECT_EQ(Onyx(dir_.path(), "-p nope stats").exit_code, 3);
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Onyx(dir_.path(), "frobnicate").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "find").exit_code, 2);
+  const CliRun bad = Onyx(dir_.path(), "-p '../etc' init");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("project name '../etc' is invalid"), std::string::npos) << bad.output;
+  EXPECT_EQ(Onyx(dir_.path(), "find x --as-of notanumber").exit_code, 2);
+}
+
+TEST_F(CliTest, AsOfAfterTheLatestRevisionIsAUsageError) {
+  ASSERT_EQ(Onyx(dir_.path(), "-p demo ingest " + fixture_).exit_code, 0);
+  const CliRun r = Onyx(dir_.path(), "-p demo find app.py --as-of 9");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("after the latest revision 1"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace onyx

@@ -1,0 +1,218 @@
+// Tree ingest: the exact graph of a fixture, idempotent re-ingest, incremental
+// changes, hostile trees, and this repository's own source.
+#include "onyx/ingest/tree_ingest.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "onyx/store/read_view.h"
+#include "testing/temp_dir.h"
+
+namespace onyx::ingest {
+namespace {
+namespace fs = std::filesystem;
+
+std::string Fixture(const std::string& name) {
+  return testing::SourceDir() + "/tests/fixtures/" + name;
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+class TreeIngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = store::Store::Open(data_.path());
+    ASSERT_OK(store);
+    store_ = std::move(store).value();
+    auto project = store_->CreateProject("fixture");
+    ASSERT_OK(project);
+    project_ = *project;
+  }
+
+  // (kind, path) of every node at the latest revision.
+  std::set<std::pair<std::string, std::string>> Nodes() {
+    std::set<std::pair<std::string, std::string>> out;
+    auto view = store_->View(project_.id);
+    EXPECT_OK(view);
+    EXPECT_OK(view->ForEachNode([&](const Node& n) {
+      out.emplace(std::string(NodeKindName(n.kind)), n.path);
+      return true;
+    }));
+    return out;
+  }
+
+  testing::TempDir data_;
+  std::unique_ptr<store::Store> store_;
+  Project project_;
+};
+
+TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
+  auto summary = IngestTree(*store_, project_, Fixture("mixed_tree"), {});
+  ASSERT_OK(summary);
+  ASSERT_TRUE(summary->revision.has_value());
+  const std::set<std::pair<std::string, std::string>> want = {
+      {"project", ""},
+      {"file", "README.md"},
+      {"directory", "docs"},
+      {"file", "docs/guide.md"},
+      {"directory", "go"},
+      {"file", "go/main.go"},
+      {"directory", "java"},
+      {"directory", "java/com"},
+      {"directory", "java/com/example"},
+      {"file", "java/com/example/App.java"},
+      {"directory", "src"},
+      {"file", "src/app.py"},
+      {"directory", "src/util"},
+      {"file", "src/util/helpers.rs"},
+      {"directory", "web"},
+      {"file", "web/index.ts"},
+  };
+  EXPECT_EQ(Nodes(), want);
+  EXPECT_EQ(summary->files, 7u);
+  EXPECT_EQ(summary->directories, 8u);
+  EXPECT_EQ(summary->files_by_language.at("markdown"), 2u);
+  EXPECT_EQ(summary->files_by_language.at("rust"), 1u);
+  EXPECT_EQ(summary->files_by_language.at("typescript"), 1u);
+  EXPECT_EQ(summary->revision->changes.nodes_added, 16u);
+  EXPECT_EQ(summary->revision->changes.edges_added, 15u);  // a tree: one parent each
+
+  // The file's text is kept as a blob under its content hash, and its parent
+  // directory contains it.
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto files = view->FindByPath("src/util/helpers.rs");
+  ASSERT_OK(files);
+  ASSERT_EQ(files->size(), 1u);
+  const Node& rs = (*files)[0];
+  EXPECT_EQ(rs.language, "rust");
+  EXPECT_EQ(rs.span.end_line, 16u);  // `wc -l` of the file
+  auto text = view->GetBlob(rs.content_hash);
+  ASSERT_OK(text);
+  EXPECT_NE(text->find("pub fn greet"), std::string::npos);
+  auto parents = view->InEdges(rs.id, EdgeKind::kContains);
+  ASSERT_OK(parents);
+  ASSERT_EQ(parents->size(), 1u);
+  auto parent = view->GetNode((*parents)[0].src);
+  ASSERT_OK(parent);
+  EXPECT_EQ(parent->path, "src/util");
+  EXPECT_OK(store_->VerifyIntegrity(project_.id));
+}
+
+TEST_F(TreeIngestTest, ReingestingAnUnchangedTreeCommitsNothing) {
+  ASSERT_OK(IngestTree(*store_, project_, Fixture("mixed_tree"), {}));
+  auto again = IngestTree(*store_, project_, Fixture("mixed_tree"), {});
+  ASSERT_OK(again);
+  EXPECT_FALSE(again->revision.has_value());
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  EXPECT_EQ(view->latest(), 1u);
+}
+
+TEST_F(TreeIngestTest, ChangedAddedAndDeletedFilesBecomeOneRevision) {
+  testing::TempDir work;
+  fs::copy(Fixture("mixed_tree"), work.path(), fs::copy_options::recursive);
+  ASSERT_OK(IngestTree(*store_, project_, work.path(), {}));
+
+  WriteFile(fs::path(work.path()) / "go/main.go", "package main\n\nfunc main() {}\n");
+  fs::remove_all(fs::path(work.path()) / "web");
+  WriteFile(fs::path(work.path()) / "src/new.py", "def new():\n    pass\n");
+  auto second = IngestTree(*store_, project_, work.path(), {});
+  ASSERT_OK(second);
+  ASSERT_TRUE(second->revision.has_value());
+  const RevisionChanges& c = second->revision->changes;
+  EXPECT_EQ(c.nodes_changed, 1u);  // go/main.go
+  EXPECT_EQ(c.nodes_added, 1u);    // src/new.py
+  EXPECT_EQ(c.nodes_removed, 2u);  // web and web/index.ts
+  EXPECT_EQ(c.edges_added, 1u);
+  EXPECT_EQ(c.edges_removed, 2u);
+
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto before = view->AsOf(1);
+  ASSERT_OK(before);
+  auto old_ts = before->FindByPath("web/index.ts");
+  ASSERT_OK(old_ts);
+  EXPECT_EQ(old_ts->size(), 1u);
+  auto now_ts = view->FindByPath("web/index.ts");
+  ASSERT_OK(now_ts);
+  EXPECT_TRUE(now_ts->empty());
+  auto go = view->FindByPath("go/main.go");
+  ASSERT_OK(go);
+  ASSERT_EQ(go->size(), 1u);
+  auto history = view->NodeHistory((*go)[0].id);
+  ASSERT_OK(history);
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[1].validity, (Validity{1, 2}));
+  EXPECT_OK(store_->VerifyIntegrity(project_.id));
+}
+
+TEST_F(TreeIngestTest, HostileEntriesAreSkippedAndCounted) {
+  testing::TempDir outside;
+  WriteFile(fs::path(outside.path()) / "secret.txt", "top secret");
+  testing::TempDir work;
+  const fs::path root(work.path());
+  WriteFile(root / "ok.py", "x = 1\n");
+  fs::create_symlink(fs::path(outside.path()) / "secret.txt", root / "escape.txt");
+  fs::create_directory_symlink(outside.path(), root / "escape_dir");
+  fs::create_symlink("/etc/passwd", root / "passwd");
+  WriteFile(root / "blob.bin", std::string("ELF\0\0\1", 6));
+  WriteFile(root / "huge.js", std::string(2u << 20, 'a'));
+  WriteFile(root / "node_modules/dep/index.js", "module.exports = 1;\n");
+  WriteFile(root / ".git/config", "[core]\n");
+
+  IngestOptions options;
+  options.max_file_bytes = 1u << 20;
+  auto summary = IngestTree(*store_, project_, work.path(), options);
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->files, 1u);
+  EXPECT_EQ(summary->skipped_by_reason.at("symlink"), 3u);
+  EXPECT_EQ(summary->skipped_by_reason.at("binary"), 1u);
+  EXPECT_EQ(summary->skipped_by_reason.at("too_large"), 1u);
+  EXPECT_EQ(summary->skipped_by_reason.at("generated_folder"), 1u);
+  const std::set<std::pair<std::string, std::string>> want = {{"project", ""}, {"file", "ok.py"}};
+  EXPECT_EQ(Nodes(), want);
+  // Nothing outside the root was read into the store.
+  auto secret = store_->GetBlob(HashContent("top secret"));
+  EXPECT_TRUE(secret.status().IsNotFound());
+}
+
+TEST_F(TreeIngestTest, RejectsARootThatIsNotADirectory) {
+  auto summary = IngestTree(*store_, project_, data_.Sub("missing"), {});
+  ASSERT_FALSE(summary.ok());
+  EXPECT_TRUE(summary.status().IsNotFound());
+}
+
+TEST_F(TreeIngestTest, OwnSourceTreeIngestsAndReingestsToNothing) {
+  const std::string src = testing::SourceDir() + "/src";
+  auto first = IngestTree(*store_, project_, src, {});
+  ASSERT_OK(first);
+  EXPECT_GT(first->files, 20u);
+  EXPECT_GT(first->files_by_language.at("cpp"), 20u);
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto found = view->FindByName("revision_writer.cc");
+  ASSERT_OK(found);
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].path, "onyx/store/revision_writer.cc");
+  auto second = IngestTree(*store_, project_, src, {});
+  ASSERT_OK(second);
+  EXPECT_FALSE(second->revision.has_value());
+}
+
+TEST(LanguageForPath, MapsExtensionsCaseInsensitively) {
+  EXPECT_EQ(LanguageForPath("a/b.RS"), "rust");
+  EXPECT_EQ(LanguageForPath("x.tsx"), "tsx");
+  EXPECT_EQ(LanguageForPath("dir.d/Makefile"), "");
+  EXPECT_EQ(LanguageForPath("notes.md"), "markdown");
+}
+
+}  // namespace
+}  // namespace onyx::ingest
