@@ -126,12 +126,14 @@ Rates RunOnyx(const std::string& dir, std::uint64_t nodes, std::uint64_t reads, 
   rates.point = static_cast<double>(reads) / Seconds(point_start);
   if (found != reads) std::fprintf(stderr, "store_bench: %llu point reads missed\n",
                                    static_cast<unsigned long long>(reads - found));
-  // One adjacency read is one node's edge list, outgoing and incoming alternately.
+  // One adjacency read is one node's edge list, outgoing and incoming alternately,
+  // through an AdjacencyReader as a traversal reads them.
   std::uint64_t edges_seen = 0;
+  onyx::store::AdjacencyReader adjacency(*view);
   const auto adj_start = Clock::now();
   for (std::uint64_t r = 0; r < reads; ++r) {
     const NodeId id = ids[rng() % nodes];
-    auto edges = r % 2 == 0 ? view->OutEdges(id) : view->InEdges(id);
+    auto edges = r % 2 == 0 ? adjacency.Out(id) : adjacency.In(id);
     edges_seen += edges.ok() ? edges->size() : 0;
   }
   rates.adjacency = static_cast<double>(reads) / Seconds(adj_start);

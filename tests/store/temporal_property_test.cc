@@ -100,6 +100,7 @@ void CheckViewMatchesModel(const Store& store, ProjectId project, const Temporal
                 }).ok());
   RC_ASSERT(got_edges == want_edges);
 
+  AdjacencyReader adjacency(*view);
   for (int i = 0; i < kNodeIds; ++i) {
     const NodeId id = UniverseId(i);
     auto node = view->GetNode(id);
@@ -130,6 +131,12 @@ void CheckViewMatchesModel(const Store& store, ProjectId project, const Temporal
     std::sort(want_in.begin(), want_in.end(), by_far_in);
     RC_ASSERT(*out == want_out);
     RC_ASSERT(*in == want_in);
+    // The iterator-reusing reader answers the same, call after call.
+    auto reused_out = adjacency.Out(id);
+    auto reused_in = adjacency.In(id);
+    RC_ASSERT(reused_out.ok() && reused_in.ok());
+    RC_ASSERT(*reused_out == want_out);
+    RC_ASSERT(*reused_in == want_in);
   }
 }
 

@@ -100,27 +100,25 @@ Result<std::vector<Node>> ReadView::NodeHistory(NodeId id) const {
   return out;
 }
 
-Result<std::vector<Edge>> ReadView::Adjacent(NodeId id, std::optional<EdgeKind> kind, bool out,
-                                             std::size_t limit) const {
-  std::vector<Edge> edges;
-  const std::string prefix =
-      kind ? EdgeKindPrefix(project_, id, *kind) : NodePrefix(project_, id);
-  std::string upper;
-  rocksdb::Slice upper_slice;
-  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
-  ro.prefix_same_as_start = true;
-  const Family family = out ? Family::kEdgesOut : Family::kEdgesIn;
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(family)));
-  // Versions of one identity are adjacent and newest first; the one valid at
-  // revision_ (if any) is the first with from <= revision_, so the older versions
-  // of an identity already decided are skipped.
+namespace {
+
+// Reads one node's edge list from an edges_out or edges_in iterator positioned
+// anywhere. Versions of one identity are adjacent and newest first; the one valid at
+// `rev` (if any) is the first with from <= rev, so the older versions of an identity
+// already decided are skipped.
+Status ScanAdjacency(rocksdb::Iterator* it, ProjectId project, NodeId id,
+                     std::optional<EdgeKind> kind, bool out, RevisionNumber rev,
+                     std::size_t limit, std::vector<Edge>* edges) {
+  const std::string prefix = kind ? EdgeKindPrefix(project, id, *kind) : NodePrefix(project, id);
   bool decided = false;
   EdgeKind decided_kind = EdgeKind::kContains;
   NodeId decided_far = 0;
-  for (it->Seek(prefix); it->Valid() && edges.size() < limit; it->Next()) {
-    ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
+  for (it->Seek(prefix); it->Valid() && edges->size() < limit; it->Next()) {
+    const std::string_view key = ToView(it->key());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(key));
     if (decided && k.kind == decided_kind && k.far == decided_far) continue;
-    if (k.from > revision_) continue;
+    if (k.from > rev) continue;
     decided = true;
     decided_kind = k.kind;
     decided_far = k.far;
@@ -130,9 +128,41 @@ Result<std::vector<Edge>> ReadView::Adjacent(NodeId id, std::optional<EdgeKind> 
     edge.kind = k.kind;
     edge.validity.from = k.from;
     ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
-    if (edge.validity.Contains(revision_)) edges.push_back(std::move(edge));
+    if (edge.validity.Contains(rev)) edges->push_back(std::move(edge));
   }
-  ONYX_RETURN_IF_ERROR(FromRocks(it->status(), out ? "edges_out: scan" : "edges_in: scan"));
+  return FromRocks(it->status(), out ? "edges_out: scan" : "edges_in: scan");
+}
+
+std::unique_ptr<rocksdb::Iterator> NewAdjacencyIterator(const RocksHandles& rocks,
+                                                        const rocksdb::Snapshot* snapshot,
+                                                        bool out) {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot;
+  ro.prefix_same_as_start = true;  // every seek stays inside one node's (P, N) prefix
+  return std::unique_ptr<rocksdb::Iterator>(
+      rocks.db->NewIterator(ro, rocks.cf(out ? Family::kEdgesOut : Family::kEdgesIn)));
+}
+
+}  // namespace
+
+Result<std::vector<Edge>> ReadView::Adjacent(NodeId id, std::optional<EdgeKind> kind, bool out,
+                                             std::size_t limit) const {
+  std::vector<Edge> edges;
+  auto it = NewAdjacencyIterator(*rocks_, snapshot_->snapshot, out);
+  ONYX_RETURN_IF_ERROR(ScanAdjacency(it.get(), project_, id, kind, out, revision_, limit, &edges));
+  return edges;
+}
+
+AdjacencyReader::AdjacencyReader(const ReadView& view) : view_(view) {}
+AdjacencyReader::~AdjacencyReader() = default;
+
+Result<std::vector<Edge>> AdjacencyReader::Read(NodeId id, std::optional<EdgeKind> kind, bool out,
+                                                std::size_t limit) {
+  auto& it = out ? out_ : in_;
+  if (!it) it = NewAdjacencyIterator(*view_.rocks_, view_.snapshot_->snapshot, out);
+  std::vector<Edge> edges;
+  ONYX_RETURN_IF_ERROR(
+      ScanAdjacency(it.get(), view_.project_, id, kind, out, view_.revision_, limit, &edges));
   return edges;
 }
 

@@ -11,8 +11,13 @@
 #include "onyx/status.h"
 #include "onyx/types.h"
 
+namespace rocksdb {
+class Iterator;
+}
+
 namespace onyx::store {
 
+class AdjacencyReader;
 struct RocksHandles;
 struct PinnedSnapshot;
 
@@ -74,6 +79,7 @@ class ReadView {
 
  private:
   friend class Store;
+  friend class AdjacencyReader;
   ReadView(const RocksHandles* rocks, std::shared_ptr<const PinnedSnapshot> snapshot,
            ProjectId project, RevisionNumber revision, RevisionNumber latest,
            std::size_t max_blob_bytes)
@@ -95,6 +101,35 @@ class ReadView {
   RevisionNumber revision_;
   RevisionNumber latest_;
   std::size_t max_blob_bytes_;
+};
+
+/// Reads many nodes' edge lists through one view, reusing its RocksDB iterators
+/// between calls (creating an iterator costs about as much as the read itself), for
+/// traversals that expand node after node. Same results as ReadView::OutEdges and
+/// InEdges. Not thread-safe; must not outlive the view's Store.
+class AdjacencyReader {
+ public:
+  explicit AdjacencyReader(const ReadView& view);
+  ~AdjacencyReader();
+  AdjacencyReader(const AdjacencyReader&) = delete;
+  AdjacencyReader& operator=(const AdjacencyReader&) = delete;
+
+  Result<std::vector<Edge>> Out(NodeId id, std::optional<EdgeKind> kind = std::nullopt,
+                                std::size_t limit = SIZE_MAX) {
+    return Read(id, kind, /*out=*/true, limit);
+  }
+  Result<std::vector<Edge>> In(NodeId id, std::optional<EdgeKind> kind = std::nullopt,
+                               std::size_t limit = SIZE_MAX) {
+    return Read(id, kind, /*out=*/false, limit);
+  }
+
+ private:
+  Result<std::vector<Edge>> Read(NodeId id, std::optional<EdgeKind> kind, bool out,
+                                 std::size_t limit);
+
+  ReadView view_;
+  std::unique_ptr<rocksdb::Iterator> out_;
+  std::unique_ptr<rocksdb::Iterator> in_;
 };
 
 }  // namespace onyx::store
