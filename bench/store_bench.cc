@@ -37,8 +37,9 @@ Node BenchNode(std::uint64_t i) {
   n.name = "handler_" + std::to_string(i);
   n.qualified_name = "pkg.module_" + std::to_string(i / 50) + "." + n.name;
   n.signature = "def " + n.name + "(request, *, timeout=30):";
-  n.span = {static_cast<std::uint32_t>(i % 50) * 400, static_cast<std::uint32_t>(i % 50) * 400 + 380,
-            static_cast<std::uint32_t>(i % 50) * 12 + 1, static_cast<std::uint32_t>(i % 50) * 12 + 11};
+  n.span = {
+      static_cast<std::uint32_t>(i % 50) * 400, static_cast<std::uint32_t>(i % 50) * 400 + 380,
+      static_cast<std::uint32_t>(i % 50) * 12 + 1, static_cast<std::uint32_t>(i % 50) * 12 + 11};
   n.content_hash = onyx::HashContent(n.signature);
   n.id = onyx::MakeNodeId(n.language, n.path, n.qualified_name, n.kind);
   return n;
@@ -124,8 +125,9 @@ Rates RunOnyx(const std::string& dir, std::uint64_t nodes, std::uint64_t reads, 
   const auto point_start = Clock::now();
   for (std::uint64_t r = 0; r < reads; ++r) found += view->GetNode(ids[rng() % nodes]).ok() ? 1 : 0;
   rates.point = static_cast<double>(reads) / Seconds(point_start);
-  if (found != reads) std::fprintf(stderr, "store_bench: %llu point reads missed\n",
-                                   static_cast<unsigned long long>(reads - found));
+  if (found != reads)
+    std::fprintf(stderr, "store_bench: %llu point reads missed\n",
+                 static_cast<unsigned long long>(reads - found));
   // One adjacency read is one node's edge list, outgoing and incoming alternately,
   // through an AdjacencyReader as a traversal reads them.
   std::uint64_t edges_seen = 0;
@@ -137,7 +139,8 @@ Rates RunOnyx(const std::string& dir, std::uint64_t nodes, std::uint64_t reads, 
     edges_seen += edges.ok() ? edges->size() : 0;
   }
   rates.adjacency = static_cast<double>(reads) / Seconds(adj_start);
-  if (edges_seen < reads / 2) std::fprintf(stderr, "store_bench: adjacency reads found too few edges\n");
+  if (edges_seen < reads / 2)
+    std::fprintf(stderr, "store_bench: adjacency reads found too few edges\n");
   return rates;
 }
 
@@ -148,9 +151,11 @@ Rates RunPeer(const std::string& dir, std::uint64_t items, std::uint64_t reads) 
                              " --key_size=20 --value_size=100 --cache_size=67108864"
                              " --compression_type=snappy --threads=1 --seed=42";
   Rates rates;
-  rates.writes = DbBench("--benchmarks=fillrandom --sync=1 --batch_size=100" + common, "fillrandom");
-  rates.point = DbBench("--benchmarks=readrandom --use_existing_db=1 --reads=" +
-                            std::to_string(reads) + common, "readrandom");
+  rates.writes =
+      DbBench("--benchmarks=fillrandom --sync=1 --batch_size=100" + common, "fillrandom");
+  rates.point = DbBench(
+      "--benchmarks=readrandom --use_existing_db=1 --reads=" + std::to_string(reads) + common,
+      "readrandom");
   rates.adjacency = rates.point;
   return rates;
 }
@@ -171,15 +176,22 @@ int main(int argc, char** argv) {
   bool sync = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--nodes" && i + 1 < argc) nodes = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--reads" && i + 1 < argc) reads = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
-    else if (a == "--dir" && i + 1 < argc) dir = argv[++i];
-    else if (a == "--no-peer") peer = false;
-    else if (a == "--no-sync") sync = false;
+    if (a == "--nodes" && i + 1 < argc)
+      nodes = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--reads" && i + 1 < argc)
+      reads = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--rounds" && i + 1 < argc)
+      rounds = std::atoi(argv[++i]);
+    else if (a == "--dir" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--no-peer")
+      peer = false;
+    else if (a == "--no-sync")
+      sync = false;
     else {
-      std::fprintf(stderr, "usage: store_bench [--nodes N] [--reads R] [--rounds K] [--dir DIR] "
-                           "[--no-peer] [--no-sync]\n");
+      std::fprintf(stderr,
+                   "usage: store_bench [--nodes N] [--reads R] [--rounds K] [--dir DIR] "
+                   "[--no-peer] [--no-sync]\n");
       return 2;
     }
   }
@@ -205,10 +217,11 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove_all(dir);
 
-  std::printf("store_bench: %llu nodes + %llu edges in commits of 100 items (sync=%d), %llu reads, "
-              "median of %d rounds\n",
-              static_cast<unsigned long long>(nodes), static_cast<unsigned long long>(nodes),
-              sync ? 1 : 0, static_cast<unsigned long long>(reads), rounds);
+  std::printf(
+      "store_bench: %llu nodes + %llu edges in commits of 100 items (sync=%d), %llu reads, "
+      "median of %d rounds\n",
+      static_cast<unsigned long long>(nodes), static_cast<unsigned long long>(nodes), sync ? 1 : 0,
+      static_cast<unsigned long long>(reads), rounds);
   std::printf("%-36s %12s %12s %8s\n", "measure", "onyx", "db_bench", "ratio");
   auto row = [&](const char* name, const std::vector<double>& ours,
                  const std::vector<double>& theirs, const std::vector<double>& ratio) {
@@ -221,7 +234,8 @@ int main(int argc, char** argv) {
   row("durable writes (items/s | keys/s)", ow, pw, rw);
   row("point reads: node by id (/s)", op, pp, rp);
   row("adjacency reads: out or in (/s)", oa, pp, ra);
-  std::printf("(an item costs Onyx 3 RocksDB keys on average: a node writes nodes, node_versions,\n"
-              " names and paths; an edge writes edges_out and edges_in; db_bench writes 1 key)\n");
+  std::printf(
+      "(an item costs Onyx 3 RocksDB keys on average: a node writes nodes, node_versions,\n"
+      " names and paths; an edge writes edges_out and edges_in; db_bench writes 1 key)\n");
   return 0;
 }

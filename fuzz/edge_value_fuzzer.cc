@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (store::DecodeEdgeValue(bytes, &edge).ok()) {
     Edge again;
     again.validity.from = 5;
-    ONYX_FUZZ_CHECK(store::DecodeEdgeValue(store::EncodeEdgeValue(edge, edge.validity.to), &again).ok());
+    ONYX_FUZZ_CHECK(
+        store::DecodeEdgeValue(store::EncodeEdgeValue(edge, edge.validity.to), &again).ok());
     ONYX_FUZZ_CHECK(again == edge);
   }
   return 0;

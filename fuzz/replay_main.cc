@@ -45,12 +45,8 @@ int main(int argc, char** argv) {
         case 0:
           if (!m.empty()) m[rng() % m.size()] ^= static_cast<char>(1u << (rng() % 8));
           break;
-        case 1:
-          m.resize(m.empty() ? 0 : rng() % m.size());
-          break;
-        case 2:
-          m.insert(m.empty() ? 0 : rng() % m.size(), 1, static_cast<char>(rng()));
-          break;
+        case 1: m.resize(m.empty() ? 0 : rng() % m.size()); break;
+        case 2: m.insert(m.empty() ? 0 : rng() % m.size(), 1, static_cast<char>(rng())); break;
         default: {
           const std::string& other = seeds[rng() % seeds.size()];
           m = m.substr(0, m.empty() ? 0 : rng() % m.size()) +

@@ -21,10 +21,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "store_torture: FAILED: %s\n", report.status().ToString().c_str());
       return 1;
     }
-    std::printf("store_torture: %d kills, %llu revisions verified, %d kills before the first "
-                "commit of their run, %d revisions committed but unreported when killed\n",
-                report->kills, static_cast<unsigned long long>(report->revisions),
-                report->killed_before_first_commit, report->unreported_but_present);
+    std::printf(
+        "store_torture: %d kills, %llu revisions verified, %d kills before the first "
+        "commit of their run, %d revisions committed but unreported when killed\n",
+        report->kills, static_cast<unsigned long long>(report->revisions),
+        report->killed_before_first_commit, report->unreported_but_present);
     return 0;
   }
   std::fprintf(stderr, "usage: store_torture run DIR [CYCLES] [SEED] | store_torture child DIR\n");

@@ -70,8 +70,8 @@ class Engine {
   Result<GraphStats> Stats(std::string_view project) const;
   /// Nodes whose name matches (ASCII case-insensitively; prefix match when
   /// `prefix`), as of `as_of` or the latest revision.
-  Result<std::vector<Node>> FindByName(std::string_view project, std::string_view name,
-                                       bool prefix, std::size_t limit,
+  Result<std::vector<Node>> FindByName(std::string_view project, std::string_view name, bool prefix,
+                                       std::size_t limit,
                                        std::optional<RevisionNumber> as_of = std::nullopt) const;
   /// Revisions of the project, oldest first.
   Result<std::vector<Revision>> Revisions(std::string_view project) const;

@@ -16,16 +16,16 @@ namespace onyx {
 /// surfaces map them to HTTP statuses and exit codes (docs/cli.md, docs/api.md).
 enum class StatusCode : std::uint8_t {
   kOk = 0,
-  kInvalidArgument = 1,    ///< The caller's input is wrong (HTTP 400, exit 2).
-  kNotFound = 2,           ///< The thing named does not exist (HTTP 404, exit 3).
-  kAlreadyExists = 3,      ///< Creating something that exists (HTTP 409).
-  kFailedPrecondition = 4, ///< The system is not in a state that allows the call.
-  kCorruption = 5,         ///< Stored bytes are not what they should be (HTTP 500).
-  kIOError = 6,            ///< The operating system or RocksDB failed an I/O (HTTP 500).
-  kResourceExhausted = 7,  ///< A limit was hit (HTTP 429/413).
-  kDeadlineExceeded = 8,   ///< A time limit was hit (partial result or HTTP 504).
-  kAborted = 9,            ///< A concurrent writer got in the way; retrying may work.
-  kInternal = 10,          ///< A bug in Onyx.
+  kInvalidArgument = 1,     ///< The caller's input is wrong (HTTP 400, exit 2).
+  kNotFound = 2,            ///< The thing named does not exist (HTTP 404, exit 3).
+  kAlreadyExists = 3,       ///< Creating something that exists (HTTP 409).
+  kFailedPrecondition = 4,  ///< The system is not in a state that allows the call.
+  kCorruption = 5,          ///< Stored bytes are not what they should be (HTTP 500).
+  kIOError = 6,             ///< The operating system or RocksDB failed an I/O (HTTP 500).
+  kResourceExhausted = 7,   ///< A limit was hit (HTTP 429/413).
+  kDeadlineExceeded = 8,    ///< A time limit was hit (partial result or HTTP 504).
+  kAborted = 9,             ///< A concurrent writer got in the way; retrying may work.
+  kInternal = 10,           ///< A bug in Onyx.
 };
 
 /// Returns the stable lower-case name of `code`, e.g. "invalid_argument".
@@ -47,8 +47,7 @@ class [[nodiscard]] Status {
   Status(const Status& other) : code_(other.code_), message_(other.message_) {
     other.MarkChecked();
   }
-  Status(Status&& other) noexcept
-      : code_(other.code_), message_(std::move(other.message_)) {
+  Status(Status&& other) noexcept : code_(other.code_), message_(std::move(other.message_)) {
     other.MarkChecked();
   }
   Status& operator=(const Status& other) {
@@ -147,16 +146,15 @@ class [[nodiscard]] Result {
  public:
   // A Result that holds a value has nothing to report, so its inner ok Status
   // counts as read; a Result that holds an error must still be looked at.
-  Result(const T& value) : value_(value) { status_.IgnoreError(); }  // NOLINT
+  Result(const T& value) : value_(value) { status_.IgnoreError(); }        // NOLINT
   Result(T&& value) : value_(std::move(value)) { status_.IgnoreError(); }  // NOLINT
-  Result(Status status) : status_(std::move(status)) {  // NOLINT
+  Result(Status status) : status_(std::move(status)) {                     // NOLINT
     if (status_.ok()) status_ = Status::Internal("Result constructed from an ok Status");
   }
   template <typename U,
-            typename = std::enable_if_t<std::is_constructible_v<T, U&&> &&
-                                        !std::is_same_v<std::decay_t<U>, Status> &&
-                                        !std::is_same_v<std::decay_t<U>, Result<T>> &&
-                                        !std::is_same_v<std::decay_t<U>, T>>>
+            typename = std::enable_if_t<
+                std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Status> &&
+                !std::is_same_v<std::decay_t<U>, Result<T>> && !std::is_same_v<std::decay_t<U>, T>>>
   Result(U&& value) : value_(std::forward<U>(value)) {  // NOLINT
     status_.IgnoreError();
   }
@@ -198,10 +196,10 @@ class [[nodiscard]] Result {
 #define ONYX_STATUS_CONCAT_(a, b) ONYX_STATUS_CONCAT_INNER_(a, b)
 
 /// Returns from the enclosing function with the Status of `expr` when it is not ok.
-#define ONYX_RETURN_IF_ERROR(expr)                 \
-  do {                                             \
-    ::onyx::Status onyx_status_ = (expr);          \
-    if (!onyx_status_.ok()) return onyx_status_;   \
+#define ONYX_RETURN_IF_ERROR(expr)               \
+  do {                                           \
+    ::onyx::Status onyx_status_ = (expr);        \
+    if (!onyx_status_.ok()) return onyx_status_; \
   } while (false)
 
 /// Evaluates `rexpr` (a Result<T>); on error returns its Status, else assigns the
@@ -210,5 +208,5 @@ class [[nodiscard]] Result {
   ONYX_ASSIGN_OR_RETURN_IMPL_(ONYX_STATUS_CONCAT_(onyx_result_, __LINE__), lhs, rexpr)
 #define ONYX_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
   auto result = (rexpr);                                \
-  if (!result.ok()) return std::move(result).status(); \
+  if (!result.ok()) return std::move(result).status();  \
   lhs = std::move(result).value()

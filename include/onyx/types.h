@@ -106,8 +106,8 @@ bool IsValidRevisionSource(std::uint8_t value);
 std::string NodeSymbol(std::string_view language, std::string_view path,
                        std::string_view qualified_name, NodeKind kind);
 /// The id of the node with that symbol.
-NodeId MakeNodeId(std::string_view language, std::string_view path,
-                  std::string_view qualified_name, NodeKind kind);
+NodeId MakeNodeId(std::string_view language, std::string_view path, std::string_view qualified_name,
+                  NodeKind kind);
 
 /// A region of a source file. Lines are 1-based; bytes are [start, end).
 struct Span {
@@ -176,7 +176,7 @@ struct EdgeRef {
 /// What a revision was and where it came from.
 struct RevisionInfo {
   RevisionSource source = RevisionSource::kApi;
-  std::string commit;   ///< Git commit id (hex) for git revisions, else empty.
+  std::string commit;  ///< Git commit id (hex) for git revisions, else empty.
   std::string author;
   std::string message;
   std::int64_t time_micros = 0;  ///< Author/commit time; the store fills "now" if 0.

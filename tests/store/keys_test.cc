@@ -73,9 +73,7 @@ TEST(ProjectPrefix, SeparatesProjects) {
   EXPECT_LT(ProjectPrefix(1), ProjectPrefix(2));
 }
 
-TEST(LowerAscii, LowersOnlyAsciiLetters) {
-  EXPECT_EQ(LowerAscii("ParseHTTP_ÄB"), "parsehttp_Äb");
-}
+TEST(LowerAscii, LowersOnlyAsciiLetters) { EXPECT_EQ(LowerAscii("ParseHTTP_ÄB"), "parsehttp_Äb"); }
 
 }  // namespace
 }  // namespace onyx::store

@@ -3,13 +3,12 @@
 #include "onyx/store/store.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include <atomic>
 #include <limits>
 #include <set>
 #include <thread>
-
-#include <rocksdb/db.h>
 
 #include "onyx/store/keys.h"
 #include "onyx/store/read_view.h"
@@ -60,8 +59,8 @@ class StoreTest : public ::testing::Test {
 };
 
 TEST_F(StoreTest, FirstRevisionIsOneAndRecordsItsMetadata) {
-  auto writer = store_->BeginRevision(project_, {RevisionSource::kGit, "abc123", "Ada",
-                                                 "Add parser", 1'700'000'000'000'000});
+  auto writer = store_->BeginRevision(
+      project_, {RevisionSource::kGit, "abc123", "Ada", "Add parser", 1'700'000'000'000'000});
   ASSERT_OK(writer);
   EXPECT_EQ((*writer)->number(), 1u);
   ASSERT_OK((*writer)->UpsertNode(MakeFunction("a.py", "f")));
@@ -348,7 +347,8 @@ TEST_F(StoreTest, AViewIsConsistentWhileAWriterCommits) {
   // Each revision rewrites all nodes with signature "(r)": a consistent view sees
   // one signature everywhere, whatever commits meanwhile.
   std::vector<Node> nodes;
-  for (int i = 0; i < 50; ++i) nodes.push_back(MakeFunction("a.py", "f" + std::to_string(i), "(0)"));
+  for (int i = 0; i < 50; ++i)
+    nodes.push_back(MakeFunction("a.py", "f" + std::to_string(i), "(0)"));
   Commit([&](RevisionWriter& w) {
     for (const Node& n : nodes) ASSERT_OK(w.UpsertNode(n));
   });
@@ -390,7 +390,8 @@ void PutRawMeta(const std::string& path, const std::string& key, const std::stri
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "meta") ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
+    if (names[i] == "meta")
+      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
   }
   for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
   delete db;

@@ -7,8 +7,8 @@
 #include "onyx/store/read_view.h"
 #include "onyx/store/revision_writer.h"
 #include "onyx/store/store.h"
-#include "testing/temporal_model.h"
 #include "testing/temp_dir.h"
+#include "testing/temporal_model.h"
 
 namespace onyx::store {
 namespace {
@@ -57,7 +57,8 @@ rc::Gen<StoreOp> GenOp() {
                        [](auto t) -> StoreOp {
                          return testing::UpsertNodeOp{UniverseNode(std::get<0>(t), std::get<1>(t))};
                        })},
-      {1, rc::gen::map(index, [](int i) -> StoreOp { return testing::RemoveNodeOp{UniverseId(i)}; })},
+      {1,
+       rc::gen::map(index, [](int i) -> StoreOp { return testing::RemoveNodeOp{UniverseId(i)}; })},
       {4, rc::gen::map(rc::gen::tuple(index, index, rc::gen::inRange(0, 3), rc::gen::inRange(0, 2)),
                        [](auto t) -> StoreOp {
                          return testing::UpsertEdgeOp{UniverseEdge(std::get<0>(t), std::get<1>(t),
@@ -65,7 +66,8 @@ rc::Gen<StoreOp> GenOp() {
                        })},
       {1, rc::gen::map(rc::gen::tuple(index, index, rc::gen::inRange(0, 3)),
                        [](auto t) -> StoreOp {
-                         const Edge e = UniverseEdge(std::get<0>(t), std::get<1>(t), std::get<2>(t), 0);
+                         const Edge e =
+                             UniverseEdge(std::get<0>(t), std::get<1>(t), std::get<2>(t), 0);
                          return testing::RemoveEdgeOp{EdgeRef{e.src, e.kind, e.dst}};
                        })},
   });
@@ -90,14 +92,16 @@ void CheckViewMatchesModel(const Store& store, ProjectId project, const Temporal
   RC_ASSERT(view->ForEachNode([&](const Node& n) {
                   got_nodes.emplace(n.id, n);
                   return true;
-                }).ok());
+                })
+                .ok());
   RC_ASSERT(got_nodes == want_nodes);
 
   std::map<EdgeRef, Edge> got_edges;
   RC_ASSERT(view->ForEachEdge([&](const Edge& e) {
                   got_edges.emplace(EdgeRef{e.src, e.kind, e.dst}, e);
                   return true;
-                }).ok());
+                })
+                .ok());
   RC_ASSERT(got_edges == want_edges);
 
   AdjacencyReader adjacency(*view);
@@ -142,8 +146,8 @@ void CheckViewMatchesModel(const Store& store, ProjectId project, const Temporal
 
 RC_GTEST_PROP(TemporalStore, EveryAsOfViewMatchesTheReferenceModel, ()) {
   const auto revisions = *rc::gen::container<std::vector<std::vector<StoreOp>>>(
-      *rc::gen::inRange(1, 25), rc::gen::container<std::vector<StoreOp>>(
-                                    *rc::gen::inRange(1, 9), GenOp()));
+      *rc::gen::inRange(1, 25),
+      rc::gen::container<std::vector<StoreOp>>(*rc::gen::inRange(1, 9), GenOp()));
   testing::TempDir dir;
   StoreOptions options;
   options.sync = false;  // the crash test covers durability

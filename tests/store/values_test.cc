@@ -22,8 +22,8 @@ rc::Gen<Node> GenNode() {
                   *rc::gen::arbitrary<std::uint32_t>(), *rc::gen::arbitrary<std::uint32_t>()};
     n.signature = *rc::gen::arbitrary<std::string>();
     n.doc = *rc::gen::arbitrary<std::string>();
-    n.content_hash = ContentHash{*rc::gen::arbitrary<std::uint64_t>(),
-                                 *rc::gen::arbitrary<std::uint64_t>()};
+    n.content_hash =
+        ContentHash{*rc::gen::arbitrary<std::uint64_t>(), *rc::gen::arbitrary<std::uint64_t>()};
     n.attributes = *rc::gen::arbitrary<std::map<std::string, std::string>>();
     const RevisionNumber from = *rc::gen::inRange<RevisionNumber>(1, 1'000'000);
     const bool open = *rc::gen::arbitrary<bool>();
@@ -69,9 +69,8 @@ TEST(NodeVersionCodec, RejectsAnUnknownFormatVersionByName) {
   value[0] = 7;
   auto back = DecodeNodeVersion(value, 1, 1);
   ASSERT_FALSE(back.ok());
-  EXPECT_EQ(back.status().message(),
-            "node version: format version 7, expected 1 at offset 1 of " +
-                std::to_string(value.size()) + " bytes");
+  EXPECT_EQ(back.status().message(), "node version: format version 7, expected 1 at offset 1 of " +
+                                         std::to_string(value.size()) + " bytes");
 }
 
 TEST(NodeVersionCodec, RejectsUndefinedKindAndToBeforeFrom) {

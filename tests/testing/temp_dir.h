@@ -37,14 +37,14 @@ inline std::string SourceDir() {
 }  // namespace onyx::testing
 
 /// Asserts that a Status or Result is ok, printing the error otherwise.
-#define ASSERT_OK(expr)                                   \
-  do {                                                    \
-    const auto& onyx_assert_ok_ = (expr);                 \
+#define ASSERT_OK(expr)                                                                \
+  do {                                                                                 \
+    const auto& onyx_assert_ok_ = (expr);                                              \
     ASSERT_TRUE(onyx_assert_ok_.ok()) << ::onyx::testing::StatusText(onyx_assert_ok_); \
   } while (false)
-#define EXPECT_OK(expr)                                   \
-  do {                                                    \
-    const auto& onyx_expect_ok_ = (expr);                 \
+#define EXPECT_OK(expr)                                                                \
+  do {                                                                                 \
+    const auto& onyx_expect_ok_ = (expr);                                              \
     EXPECT_TRUE(onyx_expect_ok_.ok()) << ::onyx::testing::StatusText(onyx_expect_ok_); \
   } while (false)
 

@@ -13,10 +13,18 @@
 
 namespace onyx::testing {
 
-struct UpsertNodeOp { Node node; };
-struct RemoveNodeOp { NodeId id; };
-struct UpsertEdgeOp { Edge edge; };
-struct RemoveEdgeOp { EdgeRef ref; };
+struct UpsertNodeOp {
+  Node node;
+};
+struct RemoveNodeOp {
+  NodeId id;
+};
+struct UpsertEdgeOp {
+  Edge edge;
+};
+struct RemoveEdgeOp {
+  EdgeRef ref;
+};
 using StoreOp = std::variant<UpsertNodeOp, RemoveNodeOp, UpsertEdgeOp, RemoveEdgeOp>;
 
 class TemporalModel {

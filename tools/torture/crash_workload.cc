@@ -33,8 +33,8 @@ Node WorkloadNode(int index, std::uint64_t rev, int variant) {
   n.name = "Sym" + std::to_string(index);
   n.qualified_name = "pkg." + n.name;
   // Half the variants carry the revision number, so most upserts change content.
-  n.signature = variant < 2 ? "func(v" + std::to_string(variant) + ")"
-                            : "func(r" + std::to_string(rev) + ")";
+  n.signature =
+      variant < 2 ? "func(v" + std::to_string(variant) + ")" : "func(r" + std::to_string(rev) + ")";
   n.doc = std::string(static_cast<std::size_t>(variant) * 40, 'd');
   n.span = Span{0, 100, static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index + 9)};
   n.id = MakeNodeId(n.language, n.path, n.qualified_name, n.kind);
@@ -86,7 +86,8 @@ struct Child {
 
 Result<Child> Spawn(const std::string& binary, const std::string& dir) {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::IOError(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return Status::IOError(std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
@@ -181,7 +182,8 @@ Result<CrashReport> RunCrashCycles(const std::string& child_binary, const std::s
   std::uint64_t acknowledged = 0;
   for (int cycle = 0; cycle < cycles; ++cycle) {
     ONYX_ASSIGN_OR_RETURN(Child child, Spawn(child_binary, dir));
-    const auto delay = std::chrono::milliseconds(rng() % static_cast<std::uint64_t>(max_delay_ms + 1));
+    const auto delay =
+        std::chrono::milliseconds(rng() % static_cast<std::uint64_t>(max_delay_ms + 1));
     const auto deadline = std::chrono::steady_clock::now() + delay;
     std::string buffer;
     std::uint64_t reported = 0;

@@ -1,8 +1,8 @@
 // The `onyx` command: open a data folder, ingest a tree, and ask what is there.
 // Exit codes: 0 ok, 1 error, 2 usage, 3 not found (docs/cli.md).
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -57,8 +57,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   std::string data_dir = DefaultDataDir();
   std::string project = "default";
-  app.add_option("--data-dir", data_dir, "Data folder (default: $ONYX_DATA_DIR, else "
-                                         "$XDG_DATA_HOME/onyx)");
+  app.add_option("--data-dir", data_dir,
+                 "Data folder (default: $ONYX_DATA_DIR, else "
+                 "$XDG_DATA_HOME/onyx)");
   app.add_option("-p,--project", project, "Project name")->capture_default_str();
 
   auto* init = app.add_subcommand("init", "Create the data folder and the project");
@@ -119,9 +120,9 @@ int main(int argc, char** argv) {
     }
     if (summary->revision) {
       const auto& c = summary->revision->changes;
-      fmt::print("revision {}: nodes +{} ~{} -{}, edges +{} ~{} -{}\n",
-                 summary->revision->number, c.nodes_added, c.nodes_changed, c.nodes_removed,
-                 c.edges_added, c.edges_changed, c.edges_removed);
+      fmt::print("revision {}: nodes +{} ~{} -{}, edges +{} ~{} -{}\n", summary->revision->number,
+                 c.nodes_added, c.nodes_changed, c.nodes_removed, c.edges_added, c.edges_changed,
+                 c.edges_removed);
     } else {
       fmt::print("nothing changed; no revision committed\n");
     }
@@ -137,8 +138,8 @@ int main(int argc, char** argv) {
     auto nodes = e.FindByName(project, name, prefix, limit, as_of);
     if (!nodes.ok()) return Fail(nodes.status());
     for (const auto& n : *nodes) {
-      fmt::print("{:<10} {:<32} {}  [rev {}..{}]\n", onyx::NodeKindName(n.kind), n.name,
-                 n.path, n.validity.from,
+      fmt::print("{:<10} {:<32} {}  [rev {}..{}]\n", onyx::NodeKindName(n.kind), n.name, n.path,
+                 n.validity.from,
                  n.validity.IsOpen() ? std::string("") : std::to_string(n.validity.to));
     }
     if (nodes->empty()) {

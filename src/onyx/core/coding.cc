@@ -158,10 +158,10 @@ bool ByteReader::ReadFloat32(float* v) {
 bool ByteReader::ReadLengthPrefixed(std::string_view* v, std::size_t max_len) {
   std::uint64_t len = 0;
   if (!ReadVarint64(&len)) return false;
-  if (len > max_len) return Fail("string length " + std::to_string(len) + " exceeds limit " +
-                                 std::to_string(max_len));
-  if (len > remaining()) return Fail("string length " + std::to_string(len) +
-                                     " runs past the end");
+  if (len > max_len)
+    return Fail("string length " + std::to_string(len) + " exceeds limit " +
+                std::to_string(max_len));
+  if (len > remaining()) return Fail("string length " + std::to_string(len) + " runs past the end");
   *v = input_.substr(pos_, static_cast<std::size_t>(len));
   pos_ += static_cast<std::size_t>(len);
   return true;

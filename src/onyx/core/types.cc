@@ -100,12 +100,8 @@ std::string_view NodeKindName(NodeKind kind) { return NameOf(kNodeKindNames, kin
 std::string_view EdgeKindName(EdgeKind kind) { return NameOf(kEdgeKindNames, kind); }
 std::string_view ResolutionName(Resolution r) { return NameOf(kResolutionNames, r); }
 std::string_view RevisionSourceName(RevisionSource s) { return NameOf(kRevisionSourceNames, s); }
-std::optional<NodeKind> ParseNodeKind(std::string_view name) {
-  return Parse(kNodeKindNames, name);
-}
-std::optional<EdgeKind> ParseEdgeKind(std::string_view name) {
-  return Parse(kEdgeKindNames, name);
-}
+std::optional<NodeKind> ParseNodeKind(std::string_view name) { return Parse(kNodeKindNames, name); }
+std::optional<EdgeKind> ParseEdgeKind(std::string_view name) { return Parse(kEdgeKindNames, name); }
 std::optional<Resolution> ParseResolution(std::string_view name) {
   return Parse(kResolutionNames, name);
 }
@@ -126,8 +122,8 @@ std::string NodeSymbol(std::string_view language, std::string_view path,
   return out;
 }
 
-NodeId MakeNodeId(std::string_view language, std::string_view path,
-                  std::string_view qualified_name, NodeKind kind) {
+NodeId MakeNodeId(std::string_view language, std::string_view path, std::string_view qualified_name,
+                  NodeKind kind) {
   const std::string symbol = NodeSymbol(language, path, qualified_name, kind);
   return XXH3_64bits(symbol.data(), symbol.size());
 }
@@ -136,8 +132,7 @@ bool Node::SameContent(const Node& other) const {
   return id == other.id && kind == other.kind && name == other.name &&
          qualified_name == other.qualified_name && language == other.language &&
          path == other.path && span == other.span && signature == other.signature &&
-         doc == other.doc && content_hash == other.content_hash &&
-         attributes == other.attributes;
+         doc == other.doc && content_hash == other.content_hash && attributes == other.attributes;
 }
 
 std::uint64_t GraphStats::nodes() const {
@@ -154,8 +149,8 @@ std::uint64_t GraphStats::edges() const {
 
 bool Edge::SameContent(const Edge& other) const {
   return src == other.src && kind == other.kind && dst == other.dst &&
-         confidence == other.confidence && resolution == other.resolution &&
-         site == other.site && attributes == other.attributes;
+         confidence == other.confidence && resolution == other.resolution && site == other.site &&
+         attributes == other.attributes;
 }
 
 }  // namespace onyx

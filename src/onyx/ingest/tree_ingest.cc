@@ -21,21 +21,25 @@ struct Extension {
 };
 
 constexpr Extension kExtensions[] = {
-    {".rs", "rust"},         {".py", "python"},     {".pyi", "python"},
-    {".ts", "typescript"},   {".mts", "typescript"}, {".cts", "typescript"},
-    {".tsx", "tsx"},         {".js", "javascript"}, {".mjs", "javascript"},
-    {".cjs", "javascript"},  {".jsx", "javascript"}, {".go", "go"},
-    {".java", "java"},       {".md", "markdown"},   {".markdown", "markdown"},
-    {".cc", "cpp"},          {".cpp", "cpp"},       {".h", "cpp"},
-    {".hpp", "cpp"},         {".c", "c"},           {".cmake", "cmake"},
-    {".json", "json"},       {".toml", "toml"},     {".yaml", "yaml"},
-    {".yml", "yaml"},        {".sh", "shell"},
+    {".rs", "rust"},           {".py", "python"},
+    {".pyi", "python"},        {".ts", "typescript"},
+    {".mts", "typescript"},    {".cts", "typescript"},
+    {".tsx", "tsx"},           {".js", "javascript"},
+    {".mjs", "javascript"},    {".cjs", "javascript"},
+    {".jsx", "javascript"},    {".go", "go"},
+    {".java", "java"},         {".md", "markdown"},
+    {".markdown", "markdown"}, {".cc", "cpp"},
+    {".cpp", "cpp"},           {".h", "cpp"},
+    {".hpp", "cpp"},           {".c", "c"},
+    {".cmake", "cmake"},       {".json", "json"},
+    {".toml", "toml"},         {".yaml", "yaml"},
+    {".yml", "yaml"},          {".sh", "shell"},
 };
 
 // Folders that hold generated or third-party files, never the project's own code.
 bool IsSkippedFolder(std::string_view name) {
-  return name == "node_modules" || name == "build" || name == "target" ||
-         name == "__pycache__" || name == "dist";
+  return name == "node_modules" || name == "build" || name == "target" || name == "__pycache__" ||
+         name == "dist";
 }
 
 struct Entry {
@@ -169,9 +173,8 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
           continue;
         }
         if (summary.files >= options.max_files) {
-          return Status::ResourceExhausted("ingest: more than " +
-                                           std::to_string(options.max_files) + " files under " +
-                                           root);
+          return Status::ResourceExhausted(
+              "ingest: more than " + std::to_string(options.max_files) + " files under " + root);
         }
         ++summary.files;
         summary.bytes += size;
@@ -182,8 +185,8 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     pending = std::move(next);
     ++depth;
   }
-  summary.directories = std::count_if(entries.begin(), entries.end(),
-                                      [](const Entry& e) { return e.is_dir; }) - 1;
+  summary.directories =
+      std::count_if(entries.begin(), entries.end(), [](const Entry& e) { return e.is_dir; }) - 1;
 
   RevisionInfo info;
   info.source = RevisionSource::kWorktree;
@@ -210,8 +213,8 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store.View(project.id));
   std::vector<NodeId> gone;
   ONYX_RETURN_IF_ERROR(view.ForEachNode([&](const Node& n) {
-    const bool structural = n.kind == NodeKind::kFile || n.kind == NodeKind::kDirectory ||
-                            n.kind == NodeKind::kProject;
+    const bool structural =
+        n.kind == NodeKind::kFile || n.kind == NodeKind::kDirectory || n.kind == NodeKind::kProject;
     if (structural && seen.count(n.id) == 0) gone.push_back(n.id);
     return true;
   }));

@@ -20,7 +20,8 @@ struct RawEdge {
 // Reads every edge version of `project` from one edges family, keyed by the
 // edges_out orientation (src, kind, dst, from).
 Status ReadEdges(const RocksHandles& rocks, const rocksdb::Snapshot* snapshot, ProjectId project,
-                 bool out, std::map<std::tuple<NodeId, EdgeKind, NodeId, RevisionNumber>, RawEdge>* edges) {
+                 bool out,
+                 std::map<std::tuple<NodeId, EdgeKind, NodeId, RevisionNumber>, RawEdge>* edges) {
   const std::string prefix = ProjectPrefix(project);
   std::string upper;
   rocksdb::Slice upper_slice;
@@ -60,10 +61,12 @@ Status Store::VerifyIntegrity(ProjectId project) const {
     rocksdb::Slice upper_slice;
     auto ro = PrefixReadOptions(snapshot, prefix, &upper, &upper_slice);
     ro.total_order_seek = true;
-    std::unique_ptr<rocksdb::Iterator> it(rocks.db->NewIterator(ro, rocks.cf(Family::kNodeVersions)));
+    std::unique_ptr<rocksdb::Iterator> it(
+        rocks.db->NewIterator(ro, rocks.cf(Family::kNodeVersions)));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
-      ONYX_ASSIGN_OR_RETURN(const Node node, DecodeNodeVersion(ToView(it->value()), k.node, k.from));
+      ONYX_ASSIGN_OR_RETURN(const Node node,
+                            DecodeNodeVersion(ToView(it->value()), k.node, k.from));
       if (!node.validity.IsOpen()) continue;
       if (!open_versions.emplace(k.node, std::string(ToView(it->value()))).second) {
         return Status::Corruption("integrity: node " + std::to_string(k.node) +

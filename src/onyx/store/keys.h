@@ -30,12 +30,12 @@ std::string_view FamilyName(Family family);
 
 /// Tags of the `meta` family: the first byte of every meta key.
 enum class MetaTag : std::uint8_t {
-  kSchema = 0x01,          ///< () → schema record
-  kNextProjectId = 0x02,   ///< () → counter record
-  kProjectByName = 0x10,   ///< name → project id
-  kProject = 0x11,         ///< project → project record
-  kProjectStats = 0x12,    ///< project → stats record
-  kRevision = 0x13,        ///< project, rev → revision record
+  kSchema = 0x01,         ///< () → schema record
+  kNextProjectId = 0x02,  ///< () → counter record
+  kProjectByName = 0x10,  ///< name → project id
+  kProject = 0x11,        ///< project → project record
+  kProjectStats = 0x12,   ///< project → stats record
+  kRevision = 0x13,       ///< project, rev → revision record
 };
 
 std::string MetaKey(MetaTag tag);
@@ -57,8 +57,7 @@ std::string NodePrefix(ProjectId project, NodeId node);
 
 /// edges_out: project, src, kind, dst, ~from. edges_in mirrors it with src and dst
 /// swapped; `near` is the node the family is keyed by, `far` the other end.
-std::string EdgeKey(ProjectId project, NodeId near, EdgeKind kind, NodeId far,
-                    RevisionNumber from);
+std::string EdgeKey(ProjectId project, NodeId near, EdgeKind kind, NodeId far, RevisionNumber from);
 /// project, near, kind.
 std::string EdgeKindPrefix(ProjectId project, NodeId near, EdgeKind kind);
 /// project, near, kind, far: every version of one edge.

@@ -77,7 +77,8 @@ Result<Node> ReadView::GetNode(NodeId id) const {
   const std::string prefix = NodePrefix(project_, id);
   ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
   ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
   ONYX_ASSIGN_OR_RETURN(std::optional<Node> node, NodeVersionAt(it.get(), project_, id, revision_));
   if (!node) return not_found();
   return std::move(*node);
@@ -90,7 +91,8 @@ Result<std::vector<Node>> ReadView::NodeHistory(NodeId id) const {
   const std::string prefix = NodePrefix(project_, id);
   auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
   ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
     ONYX_ASSIGN_OR_RETURN(Node node, DecodeNodeVersion(ToView(it->value()), id, k.from));
@@ -107,8 +109,8 @@ namespace {
 // `rev` (if any) is the first with from <= rev, so the older versions of an identity
 // already decided are skipped.
 Status ScanAdjacency(rocksdb::Iterator* it, ProjectId project, NodeId id,
-                     std::optional<EdgeKind> kind, bool out, RevisionNumber rev,
-                     std::size_t limit, std::vector<Edge>* edges) {
+                     std::optional<EdgeKind> kind, bool out, RevisionNumber rev, std::size_t limit,
+                     std::vector<Edge>* edges) {
   const std::string prefix = kind ? EdgeKindPrefix(project, id, *kind) : NodePrefix(project, id);
   bool decided = false;
   EdgeKind decided_kind = EdgeKind::kContains;
@@ -292,7 +294,8 @@ Result<Revision> ReadView::GetRevision(RevisionNumber rev) const {
   std::string value;
   const rocksdb::Status s =
       rocks_->db->Get(ro, rocks_->cf(Family::kMeta), RevisionKey(project_, rev), &value);
-  if (s.IsNotFound()) return Status::NotFound("revision " + std::to_string(rev) + " does not exist");
+  if (s.IsNotFound())
+    return Status::NotFound("revision " + std::to_string(rev) + " does not exist");
   ONYX_RETURN_IF_ERROR(FromRocks(s, "meta: revision"));
   return DecodeRevision(value, rev);
 }

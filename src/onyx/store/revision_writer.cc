@@ -116,12 +116,10 @@ Status RevisionWriter::UpsertNode(Node node) {
   }
   const NodeId expected = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
   if (node.id != expected) {
-    return Status::InvalidArgument(what + ": id " + NodeLabel(node.id) +
-                                   " does not match its symbol '" +
-                                   NodeSymbol(node.language, node.path, node.qualified_name,
-                                              node.kind)
-                                       .substr(0, 300) +
-                                   "' (expected " + NodeLabel(expected) + ")");
+    return Status::InvalidArgument(
+        what + ": id " + NodeLabel(node.id) + " does not match its symbol '" +
+        NodeSymbol(node.language, node.path, node.qualified_name, node.kind).substr(0, 300) +
+        "' (expected " + NodeLabel(expected) + ")");
   }
   node.validity = Validity{};
   const NodeId id = node.id;
@@ -306,10 +304,9 @@ Status RevisionWriter::ApplyEdges(Batch& batch) {
       for (const NodeId end : {ref.src, ref.dst}) {
         const bool open = end == ref.src ? src_state.open_after : dst_state.open_after;
         if (!open) {
-          return Status::InvalidArgument(EdgeLabel(ref) + ": " +
-                                         (end == ref.src ? "source " : "destination ") +
-                                         NodeLabel(end) + " is not a node at revision " +
-                                         std::to_string(number_));
+          return Status::InvalidArgument(
+              EdgeLabel(ref) + ": " + (end == ref.src ? "source " : "destination ") +
+              NodeLabel(end) + " is not a node at revision " + std::to_string(number_));
         }
       }
       if (current && current->SameContent(*op)) continue;
@@ -350,7 +347,8 @@ Result<std::optional<Revision>> RevisionWriter::Commit() {
   std::string value;
   const std::string stats_key = ProjectKey(MetaTag::kProjectStats, project_);
   rocksdb::Status s = rocks.db->Get(rocksdb::ReadOptions(), meta, stats_key, &value);
-  ONYX_RETURN_IF_ERROR(FromRocks(s, "meta: project stats for project #" + std::to_string(project_)));
+  ONYX_RETURN_IF_ERROR(
+      FromRocks(s, "meta: project stats for project #" + std::to_string(project_)));
   ONYX_ASSIGN_OR_RETURN(batch.stats, DecodeGraphStats(value));
 
   const std::string context = "revision " + std::to_string(number_);

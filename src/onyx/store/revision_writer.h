@@ -64,8 +64,8 @@ class RevisionWriter {
  private:
   friend class Store;
   struct Batch;
-  RevisionWriter(Store* store, ProjectId project, RevisionNumber number,
-                 RevisionNumber parent, RevisionInfo info);
+  RevisionWriter(Store* store, ProjectId project, RevisionNumber number, RevisionNumber parent,
+                 RevisionInfo info);
   Status CheckOpen() const;
   Status ApplyNodes(Batch& batch);
   Status ApplyEdges(Batch& batch);

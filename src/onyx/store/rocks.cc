@@ -26,9 +26,8 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   return Status::IOError(std::move(msg));
 }
 
-rocksdb::ReadOptions PrefixReadOptions(const rocksdb::Snapshot* snapshot,
-                                       std::string_view prefix, std::string* upper_bound,
-                                       rocksdb::Slice* upper_slice) {
+rocksdb::ReadOptions PrefixReadOptions(const rocksdb::Snapshot* snapshot, std::string_view prefix,
+                                       std::string* upper_bound, rocksdb::Slice* upper_slice) {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
   *upper_bound = PrefixSuccessor(prefix);

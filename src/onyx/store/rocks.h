@@ -34,8 +34,7 @@ inline std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.si
 
 /// Read options bounded to keys starting with `prefix` (the caller keeps
 /// `upper_bound` alive for the iterator's lifetime).
-rocksdb::ReadOptions PrefixReadOptions(const rocksdb::Snapshot* snapshot,
-                                       std::string_view prefix, std::string* upper_bound,
-                                       rocksdb::Slice* upper_slice);
+rocksdb::ReadOptions PrefixReadOptions(const rocksdb::Snapshot* snapshot, std::string_view prefix,
+                                       std::string* upper_bound, rocksdb::Slice* upper_slice);
 
 }  // namespace onyx::store

@@ -42,15 +42,14 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& op
     case Family::kBlobs:
       cf.compression = rocksdb::kNoCompression;  // values are zstd already
       break;
-    default:
-      break;
+    default: break;
   }
   cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // Most commit-time lookups miss (new nodes, new edges): a memtable bloom filter
   // answers those without walking the skiplist.
   cf.memtable_prefix_bloom_size_ratio = 0.05;
-  cf.memtable_whole_key_filtering = family != Family::kNodeVersions &&
-                                    family != Family::kEdgesOut && family != Family::kEdgesIn;
+  cf.memtable_whole_key_filtering =
+      family != Family::kNodeVersions && family != Family::kEdgesOut && family != Family::kEdgesIn;
   if (options.tiny_write_buffers) {
     cf.write_buffer_size = 64 << 10;
     cf.target_file_size_base = 256 << 10;
@@ -63,8 +62,8 @@ bool ValidProjectName(std::string_view name) {
   if (name.empty() || name.size() > StoreLimits::kMaxProjectNameBytes) return false;
   if (name.front() == '.' || name.front() == '-') return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
@@ -131,8 +130,8 @@ Store::~Store() = default;
 Status Store::InitSchema() {
   std::string value;
   const std::string key = MetaKey(MetaTag::kSchema);
-  rocksdb::Status s = rocks_->db->Get(rocksdb::ReadOptions(), rocks_->cf(Family::kMeta), key,
-                                      &value);
+  rocksdb::Status s =
+      rocks_->db->Get(rocksdb::ReadOptions(), rocks_->cf(Family::kMeta), key, &value);
   if (s.IsNotFound()) {
     // A store is new only when meta is empty; data without a schema record means
     // something else wrote this database.
@@ -262,13 +261,11 @@ Status Store::DeleteProject(std::string_view name) {
   return FromRocks(rocks_->db->Write(wo, &batch), "store: deleting project '" + project.name + "'");
 }
 
-Result<std::unique_ptr<RevisionWriter>> Store::BeginRevision(ProjectId project,
-                                                             RevisionInfo info) {
+Result<std::unique_ptr<RevisionWriter>> Store::BeginRevision(ProjectId project, RevisionInfo info) {
   for (const std::string* text : {&info.commit, &info.author, &info.message}) {
     if (text->size() > StoreLimits::kMaxRevisionTextBytes) {
       return Status::InvalidArgument("revision: commit, author or message exceeds " +
-                                     std::to_string(StoreLimits::kMaxRevisionTextBytes) +
-                                     " bytes");
+                                     std::to_string(StoreLimits::kMaxRevisionTextBytes) + " bytes");
     }
   }
   if (!IsValidRevisionSource(static_cast<std::uint8_t>(info.source))) {
@@ -302,8 +299,8 @@ Result<ReadView> Store::View(ProjectId project, std::optional<RevisionNumber> as
   std::string value;
   rocksdb::ReadOptions ro;
   ro.snapshot = pinned->snapshot;
-  const rocksdb::Status s =
-      rocks_->db->Get(ro, rocks_->cf(Family::kMeta), ProjectKey(MetaTag::kProject, project), &value);
+  const rocksdb::Status s = rocks_->db->Get(ro, rocks_->cf(Family::kMeta),
+                                            ProjectKey(MetaTag::kProject, project), &value);
   if (s.IsNotFound()) {
     return Status::NotFound("project #" + std::to_string(project) + " does not exist");
   }
