@@ -390,8 +390,9 @@ void PutRawMeta(const std::string& path, const std::string& key, const std::stri
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "meta")
+    if (names[i] == "meta") {
       ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
+    }
   }
   for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
   delete db;

@@ -7,6 +7,7 @@
 #include "onyx/store/read_view.h"
 #include "onyx/store/revision_writer.h"
 #include "onyx/store/store.h"
+#include "testing/stage_op.h"
 #include "testing/temp_dir.h"
 #include "testing/temporal_model.h"
 
@@ -71,13 +72,6 @@ rc::Gen<StoreOp> GenOp() {
                          return testing::RemoveEdgeOp{EdgeRef{e.src, e.kind, e.dst}};
                        })},
   });
-}
-
-Status Stage(RevisionWriter& w, const StoreOp& op) {
-  if (auto* u = std::get_if<testing::UpsertNodeOp>(&op)) return w.UpsertNode(u->node);
-  if (auto* r = std::get_if<testing::RemoveNodeOp>(&op)) return w.RemoveNode(r->id);
-  if (auto* u = std::get_if<testing::UpsertEdgeOp>(&op)) return w.UpsertEdge(u->edge);
-  return w.RemoveEdge(std::get<testing::RemoveEdgeOp>(op).ref);
 }
 
 // Compares every read of the store's view at `rev` with the model.
@@ -161,7 +155,7 @@ RC_GTEST_PROP(TemporalStore, EveryAsOfViewMatchesTheReferenceModel, ()) {
   for (const auto& ops : revisions) {
     auto writer = (*store)->BeginRevision(project->id, {});
     RC_ASSERT(writer.ok());
-    for (const StoreOp& op : ops) RC_ASSERT(Stage(**writer, op).ok());
+    for (const StoreOp& op : ops) RC_ASSERT(testing::StageOp(**writer, op).ok());
     auto committed = (*writer)->Commit();
     switch (model.Apply(ops)) {
       case TemporalModel::Outcome::kRejected:

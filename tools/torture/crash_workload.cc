@@ -16,6 +16,7 @@
 #include "onyx/store/read_view.h"
 #include "onyx/store/revision_writer.h"
 #include "onyx/store/store.h"
+#include "testing/stage_op.h"
 
 extern char** environ;
 
@@ -39,13 +40,6 @@ Node WorkloadNode(int index, std::uint64_t rev, int variant) {
   n.span = Span{0, 100, static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(index + 9)};
   n.id = MakeNodeId(n.language, n.path, n.qualified_name, n.kind);
   return n;
-}
-
-Status Stage(store::RevisionWriter& w, const testing::StoreOp& op) {
-  if (auto* u = std::get_if<testing::UpsertNodeOp>(&op)) return w.UpsertNode(u->node);
-  if (auto* r = std::get_if<testing::RemoveNodeOp>(&op)) return w.RemoveNode(r->id);
-  if (auto* u = std::get_if<testing::UpsertEdgeOp>(&op)) return w.UpsertEdge(u->edge);
-  return w.RemoveEdge(std::get<testing::RemoveEdgeOp>(op).ref);
 }
 
 bool ViewMatchesModel(const store::ReadView& view, const testing::TemporalModel& model,
@@ -161,7 +155,7 @@ Status RunChild(const std::string& dir, std::uint64_t max_revisions) {
   for (std::uint64_t i = 0; i < max_revisions; ++i) {
     ONYX_ASSIGN_OR_RETURN(auto writer, store->BeginRevision(project->id, {}));
     const RevisionNumber rev = writer->number();
-    for (const auto& op : RevisionOps(rev)) ONYX_RETURN_IF_ERROR(Stage(*writer, op));
+    for (const auto& op : RevisionOps(rev)) ONYX_RETURN_IF_ERROR(testing::StageOp(*writer, op));
     ONYX_ASSIGN_OR_RETURN(const auto committed, writer->Commit());
     if (!committed || committed->number != rev) {
       return Status::Internal("revision " + std::to_string(rev) + " committed nothing");

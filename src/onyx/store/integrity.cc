@@ -31,11 +31,8 @@ Status ReadEdges(const RocksHandles& rocks, const rocksdb::Snapshot* snapshot, P
       rocks.db->NewIterator(ro, rocks.cf(out ? Family::kEdgesOut : Family::kEdgesIn)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
-    Edge edge;
-    edge.validity.from = k.from;
-    ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
-    const auto key = out ? std::make_tuple(k.near, k.kind, k.far, k.from)
-                         : std::make_tuple(k.far, k.kind, k.near, k.from);
+    ONYX_ASSIGN_OR_RETURN(const Edge edge, DecodeEdgeEntry(k, ToView(it->value()), !out));
+    const auto key = std::make_tuple(edge.src, edge.kind, edge.dst, k.from);
     (*edges)[key] = RawEdge{std::string(ToView(it->value())), edge.validity.IsOpen()};
   }
   return FromRocks(it->status(), "integrity: edge scan");

@@ -124,12 +124,7 @@ Status ScanAdjacency(rocksdb::Iterator* it, ProjectId project, NodeId id,
     decided = true;
     decided_kind = k.kind;
     decided_far = k.far;
-    Edge edge;
-    edge.src = out ? k.near : k.far;
-    edge.dst = out ? k.far : k.near;
-    edge.kind = k.kind;
-    edge.validity.from = k.from;
-    ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+    ONYX_ASSIGN_OR_RETURN(Edge edge, DecodeEdgeEntry(k, ToView(it->value()), !out));
     if (edge.validity.Contains(rev)) edges->push_back(std::move(edge));
   }
   return FromRocks(it->status(), out ? "edges_out: scan" : "edges_in: scan");
@@ -189,12 +184,7 @@ Result<std::vector<Edge>> ReadView::EdgeHistory(const EdgeRef& ref) const {
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
     if (k.from > latest_) continue;
-    Edge edge;
-    edge.src = ref.src;
-    edge.kind = ref.kind;
-    edge.dst = ref.dst;
-    edge.validity.from = k.from;
-    ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+    ONYX_ASSIGN_OR_RETURN(Edge edge, DecodeEdgeEntry(k, ToView(it->value()), false));
     edges.push_back(std::move(edge));
   }
   ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges_out: history"));
@@ -272,12 +262,7 @@ Status ReadView::ForEachEdge(const std::function<bool(const Edge&)>& fn) const {
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
     if (k.from > revision_) continue;
-    Edge edge;
-    edge.src = k.near;
-    edge.kind = k.kind;
-    edge.dst = k.far;
-    edge.validity.from = k.from;
-    ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+    ONYX_ASSIGN_OR_RETURN(const Edge edge, DecodeEdgeEntry(k, ToView(it->value()), false));
     if (!edge.validity.Contains(revision_)) continue;
     if (!fn(edge)) break;
   }

@@ -237,11 +237,8 @@ Status RevisionWriter::ApplyNodes(Batch& batch) {
           rocks.db->NewIterator(ro, rocks.cf(out ? Family::kEdgesOut : Family::kEdgesIn)));
       for (it->Seek(prefix); it->Valid(); it->Next()) {
         ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
-        Edge edge;
-        edge.validity.from = k.from;
-        ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
-        if (!edge.validity.IsOpen()) continue;
-        cascade.push_back(out ? EdgeRef{k.near, k.kind, k.far} : EdgeRef{k.far, k.kind, k.near});
+        ONYX_ASSIGN_OR_RETURN(const Edge edge, DecodeEdgeEntry(k, ToView(it->value()), !out));
+        if (edge.validity.IsOpen()) cascade.push_back(EdgeRef{edge.src, edge.kind, edge.dst});
       }
       ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges: cascade scan"));
     }
@@ -283,12 +280,7 @@ Status RevisionWriter::ApplyEdges(Batch& batch) {
     if (may_exist) it->Seek(identity);
     if (may_exist && it->Valid() && ToView(it->key()).substr(0, identity.size()) == identity) {
       ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
-      Edge edge;
-      edge.src = ref.src;
-      edge.kind = ref.kind;
-      edge.dst = ref.dst;
-      edge.validity.from = k.from;
-      ONYX_RETURN_IF_ERROR(DecodeEdgeValue(ToView(it->value()), &edge));
+      ONYX_ASSIGN_OR_RETURN(Edge edge, DecodeEdgeEntry(k, ToView(it->value()), false));
       if (edge.validity.IsOpen()) current = std::move(edge);
     }
     if (may_exist) ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges_out: seek"));

@@ -192,6 +192,16 @@ Status DecodeEdgeValue(std::string_view value, Edge* edge) {
   return Status::Ok();
 }
 
+Result<Edge> DecodeEdgeEntry(const DecodedEdgeKey& key, std::string_view value, bool mirrored) {
+  Edge edge;
+  edge.src = mirrored ? key.far : key.near;
+  edge.dst = mirrored ? key.near : key.far;
+  edge.kind = key.kind;
+  edge.validity.from = key.from;
+  ONYX_RETURN_IF_ERROR(DecodeEdgeValue(value, &edge));
+  return edge;
+}
+
 std::string EncodeRevision(const Revision& rev) {
   std::string out;
   out.push_back(static_cast<char>(kValueFormat));

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "onyx/status.h"
+#include "onyx/store/keys.h"
 #include "onyx/types.h"
 
 namespace onyx::store {
@@ -35,6 +36,10 @@ std::string EncodeEdgeValue(const Edge& edge, RevisionNumber to);
 /// Decodes an edge value into `edge` (whose src/kind/dst/validity.from the caller
 /// already set from the key).
 Status DecodeEdgeValue(std::string_view value, Edge* edge);
+
+/// The edge stored under a decoded edges_out key (or edges_in key when `mirrored`,
+/// whose near end is the destination) with value `value`.
+Result<Edge> DecodeEdgeEntry(const DecodedEdgeKey& key, std::string_view value, bool mirrored);
 
 std::string EncodeRevision(const Revision& revision);
 Result<Revision> DecodeRevision(std::string_view value, RevisionNumber number);
