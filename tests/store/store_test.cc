@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <limits>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -396,6 +397,68 @@ void PutRawMeta(const std::string& path, const std::string& key, const std::stri
   }
   for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
   delete db;
+}
+
+// Counts, per column family, the keys of the closed store at `path` that belong to
+// `project` (per-project families: the 4-byte prefix; meta: the id after the tag).
+std::map<std::string, int> RawProjectKeys(const std::string& path, ProjectId project) {
+  std::map<std::string, int> counts;
+  std::vector<std::string> names;
+  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  EXPECT_TRUE(
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
+  if (db == nullptr) return counts;
+  const std::string prefix = ProjectPrefix(project);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string key = it->key().ToString();
+      const bool mine = names[i] == "meta"
+                            ? key.size() >= 5 && key[0] >= 0x11 && key.compare(1, 4, prefix) == 0
+                            : key.compare(0, 4, prefix) == 0;
+      if (mine) ++counts[names[i]];
+    }
+  }
+  for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  delete db;
+  return counts;
+}
+
+TEST_F(StoreTest, DeleteProjectRemovesEveryRawKeyOfTheProjectAndNoOther) {
+  auto other = store_->CreateProject("other");
+  ASSERT_OK(other);
+  for (const ProjectId p : {project_, other->id}) {
+    const Node f = MakeFunction("a.py", "f");
+    const Node g = MakeFunction("a.py", "g");
+    Commit(
+        [&](RevisionWriter& w) {
+          ASSERT_OK(w.UpsertNode(f));
+          ASSERT_OK(w.UpsertNode(g));
+          ASSERT_OK(w.UpsertEdge(MakeEdge(f.id, EdgeKind::kCalls, g.id)));
+        },
+        p);
+    Commit([&](RevisionWriter& w) { ASSERT_OK(w.UpsertNode(MakeFunction("a.py", "g", "(z)"))); },
+           p);
+  }
+  store_.reset();
+  const auto before_mine = RawProjectKeys(dir_.path(), project_);
+  const auto before_other = RawProjectKeys(dir_.path(), other->id);
+  EXPECT_EQ(before_mine.at("nodes"), 2);
+  EXPECT_EQ(before_mine.at("node_versions"), 3);
+  EXPECT_EQ(before_mine.at("edges_in"), 1);
+  EXPECT_EQ(before_mine.at("meta"), 4);  // project, stats, 2 revisions
+  EXPECT_EQ(before_mine, before_other);
+
+  auto reopened = Store::Open(dir_.path());
+  ASSERT_OK(reopened);
+  ASSERT_OK((*reopened)->DeleteProject("demo"));
+  reopened->reset();
+  EXPECT_TRUE(RawProjectKeys(dir_.path(), project_).empty());
+  EXPECT_EQ(RawProjectKeys(dir_.path(), other->id), before_other);
 }
 
 TEST(StoreSchema, RecordsTheSchemaVersion) {
