@@ -1,0 +1,195 @@
+// tree-sitter parsing with limits, and query compilation.
+#include "onyx/ingest/source_parser.h"
+
+#include <tree_sitter/api.h>
+
+#include <memory>
+
+#include "onyx/ingest/languages/grammars.h"
+
+namespace onyx::ingest {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Deadline {
+  Clock::time_point at;
+};
+
+// Returning true cancels the parse. Tree-sitter calls this every few hundred
+// steps of work, so a pathological file is stopped close to its limit.
+bool PastDeadline(TSParseState* state) {
+  return Clock::now() >= static_cast<const Deadline*>(state->payload)->at;
+}
+
+struct ParserDeleter {
+  void operator()(TSParser* p) const { ts_parser_delete(p); }
+};
+
+// Counts named nodes and ERROR/MISSING nodes without recursion.
+void CountNodes(TSNode root, std::size_t* errors, std::size_t* named) {
+  TSTreeCursor cursor = ts_tree_cursor_new(root);
+  bool more = true;
+  while (more) {
+    const TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (ts_node_is_error(node) || ts_node_is_missing(node)) ++*errors;
+    if (ts_node_is_named(node)) ++*named;
+    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        more = false;
+        break;
+      }
+    }
+  }
+  ts_tree_cursor_delete(&cursor);
+}
+
+const char* QueryErrorName(TSQueryError error) {
+  switch (error) {
+    case TSQueryErrorSyntax: return "syntax error";
+    case TSQueryErrorNodeType: return "unknown node type";
+    case TSQueryErrorField: return "unknown field";
+    case TSQueryErrorCapture: return "unknown capture";
+    case TSQueryErrorStructure: return "impossible pattern";
+    case TSQueryErrorLanguage: return "incompatible language";
+    default: return "error";
+  }
+}
+
+}  // namespace
+
+SyntaxTree::SyntaxTree(SyntaxTree&& other) noexcept
+    : language_(std::move(other.language_)),
+      text_(std::move(other.text_)),
+      tree_(other.tree_),
+      error_count_(other.error_count_),
+      named_nodes_(other.named_nodes_) {
+  other.tree_ = nullptr;
+}
+
+SyntaxTree& SyntaxTree::operator=(SyntaxTree&& other) noexcept {
+  if (this != &other) {
+    if (tree_ != nullptr) ts_tree_delete(tree_);
+    language_ = std::move(other.language_);
+    text_ = std::move(other.text_);
+    tree_ = other.tree_;
+    error_count_ = other.error_count_;
+    named_nodes_ = other.named_nodes_;
+    other.tree_ = nullptr;
+  }
+  return *this;
+}
+
+SyntaxTree::~SyntaxTree() {
+  if (tree_ != nullptr) ts_tree_delete(tree_);
+}
+
+std::string_view SyntaxTree::root_type() const {
+  return tree_ == nullptr ? std::string_view() : ts_node_type(ts_tree_root_node(tree_));
+}
+
+Result<SyntaxTree> ParseSource(std::string_view language, std::string text,
+                               const ParseLimits& limits) {
+  const TSLanguage* grammar = GrammarFor(language);
+  if (grammar == nullptr) {
+    return Status::InvalidArgument("parse: no grammar for language '" +
+                                   std::string(language.substr(0, 64)) + "'");
+  }
+  if (text.size() > limits.max_bytes || text.size() > UINT32_MAX) {
+    return Status::ResourceExhausted("parse: " + std::to_string(text.size()) +
+                                     " bytes exceed the limit of " +
+                                     std::to_string(limits.max_bytes));
+  }
+  std::unique_ptr<TSParser, ParserDeleter> parser(ts_parser_new());
+  if (!ts_parser_set_language(parser.get(), grammar)) {
+    return Status::Internal("parse: the " + std::string(language) +
+                            " grammar's ABI version is not supported by the runtime");
+  }
+  SyntaxTree tree{std::string(language), std::move(text)};
+  Deadline deadline{Clock::now() + limits.time_limit};
+  TSInput input{};
+  struct Source {
+    const std::string* text;
+  } source{&tree.text_};
+  input.payload = &source;
+  input.read = [](void* payload, uint32_t byte, TSPoint, uint32_t* bytes_read) -> const char* {
+    const std::string& s = *static_cast<Source*>(payload)->text;
+    if (byte >= s.size()) {
+      *bytes_read = 0;
+      return "";
+    }
+    *bytes_read = static_cast<uint32_t>(s.size() - byte);
+    return s.data() + byte;
+  };
+  input.encoding = TSInputEncodingUTF8;
+  TSParseOptions options{};
+  options.payload = &deadline;
+  options.progress_callback = PastDeadline;
+  tree.tree_ = ts_parser_parse_with_options(parser.get(), nullptr, input, options);
+  if (tree.tree_ == nullptr) {
+    return Status::DeadlineExceeded("parse: " + std::string(language) + " input of " +
+                                    std::to_string(tree.text_.size()) +
+                                    " bytes took longer than " +
+                                    std::to_string(limits.time_limit.count()) + " ms");
+  }
+  CountNodes(ts_tree_root_node(tree.tree_), &tree.error_count_, &tree.named_nodes_);
+  return tree;
+}
+
+Result<SourceQuery> SourceQuery::Compile(std::string_view language, std::string_view source) {
+  const TSLanguage* grammar = GrammarFor(language);
+  if (grammar == nullptr) {
+    return Status::InvalidArgument("query: no grammar for language '" +
+                                   std::string(language.substr(0, 64)) + "'");
+  }
+  if (source.size() > UINT32_MAX) return Status::ResourceExhausted("query: source too large");
+  uint32_t error_offset = 0;
+  TSQueryError error = TSQueryErrorNone;
+  TSQuery* query = ts_query_new(grammar, source.data(), static_cast<uint32_t>(source.size()),
+                                &error_offset, &error);
+  if (query == nullptr) {
+    std::size_t line = 1;
+    std::size_t column = 1;
+    for (std::size_t i = 0; i < error_offset && i < source.size(); ++i) {
+      if (source[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    return Status::InvalidArgument("query for " + std::string(language) + ": " +
+                                   QueryErrorName(error) + " at line " + std::to_string(line) +
+                                   ", column " + std::to_string(column));
+  }
+  return SourceQuery(query);
+}
+
+SourceQuery::SourceQuery(SourceQuery&& other) noexcept : query_(other.query_) {
+  other.query_ = nullptr;
+}
+
+SourceQuery& SourceQuery::operator=(SourceQuery&& other) noexcept {
+  if (this != &other) {
+    if (query_ != nullptr) ts_query_delete(query_);
+    query_ = other.query_;
+    other.query_ = nullptr;
+  }
+  return *this;
+}
+
+SourceQuery::~SourceQuery() {
+  if (query_ != nullptr) ts_query_delete(query_);
+}
+
+std::uint32_t SourceQuery::pattern_count() const { return ts_query_pattern_count(query_); }
+std::uint32_t SourceQuery::capture_count() const { return ts_query_capture_count(query_); }
+
+std::string_view SourceQuery::capture_name(std::uint32_t index) const {
+  uint32_t length = 0;
+  const char* name = ts_query_capture_name_for_id(query_, index, &length);
+  return name == nullptr ? std::string_view() : std::string_view(name, length);
+}
+
+}  // namespace onyx::ingest
