@@ -6,6 +6,10 @@ target_compile_options(onyx_flags INTERFACE -Wall -Wextra -Wpedantic -Wshadow
   -Wnon-virtual-dtor -Wno-missing-field-initializers)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
   target_compile_options(onyx_flags INTERFACE -Wthread-safety)
+elseif(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # GCC 12 at -O2 reports std::variant and std::optional members as maybe
+  # uninitialized when they are not (GCC bug 105562 and relatives).
+  target_compile_options(onyx_flags INTERFACE -Wno-maybe-uninitialized)
 endif()
 if(ONYX_WERROR)
   target_compile_options(onyx_flags INTERFACE -Werror)

@@ -89,7 +89,7 @@ TEST(SourceParser, DeepNestingAndLongLinesDoNotCrash) {
   auto deep = ParseSource("python", nested, ParseLimits{std::chrono::seconds(20), 4u << 20});
   // Either it parses or the time limit stops it; it must not crash.
   if (!deep.ok()) EXPECT_EQ(deep.status().code(), StatusCode::kDeadlineExceeded);
-  std::string long_line = "const a = [" ;
+  std::string long_line = "const a = [";
   for (int i = 0; i < 50000; ++i) long_line += std::to_string(i) + ",";
   long_line += "];\n";
   auto wide = ParseSource("javascript", long_line);

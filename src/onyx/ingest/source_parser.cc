@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "onyx/ingest/languages/grammars.h"
+#include "onyx/ingest/query_predicates.h"
 
 namespace onyx::ingest {
 namespace {
@@ -129,8 +130,7 @@ Result<SyntaxTree> ParseSource(std::string_view language, std::string text,
   tree.tree_ = ts_parser_parse_with_options(parser.get(), nullptr, input, options);
   if (tree.tree_ == nullptr) {
     return Status::DeadlineExceeded("parse: " + std::string(language) + " input of " +
-                                    std::to_string(tree.text_.size()) +
-                                    " bytes took longer than " +
+                                    std::to_string(tree.text_.size()) + " bytes took longer than " +
                                     std::to_string(limits.time_limit.count()) + " ms");
   }
   CountNodes(ts_tree_root_node(tree.tree_), &tree.error_count_, &tree.named_nodes_);
@@ -163,17 +163,31 @@ Result<SourceQuery> SourceQuery::Compile(std::string_view language, std::string_
                                    QueryErrorName(error) + " at line " + std::to_string(line) +
                                    ", column " + std::to_string(column));
   }
-  return SourceQuery(query);
+  auto predicates = CompilePredicates(query, language);
+  if (!predicates.ok()) {
+    ts_query_delete(query);
+    return std::move(predicates).status();
+  }
+  return SourceQuery(std::string(language), query, std::move(predicates).value());
 }
 
-SourceQuery::SourceQuery(SourceQuery&& other) noexcept : query_(other.query_) {
+SourceQuery::SourceQuery(std::string language, TSQuery* query,
+                         std::unique_ptr<QueryPredicates> predicates)
+    : language_(std::move(language)), query_(query), predicates_(std::move(predicates)) {}
+
+SourceQuery::SourceQuery(SourceQuery&& other) noexcept
+    : language_(std::move(other.language_)),
+      query_(other.query_),
+      predicates_(std::move(other.predicates_)) {
   other.query_ = nullptr;
 }
 
 SourceQuery& SourceQuery::operator=(SourceQuery&& other) noexcept {
   if (this != &other) {
     if (query_ != nullptr) ts_query_delete(query_);
+    language_ = std::move(other.language_);
     query_ = other.query_;
+    predicates_ = std::move(other.predicates_);
     other.query_ = nullptr;
   }
   return *this;

@@ -5,10 +5,14 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "onyx/status.h"
+#include "onyx/types.h"
 
 extern "C" {
 typedef struct TSTree TSTree;
@@ -50,7 +54,8 @@ class SyntaxTree {
 
  private:
   friend Result<SyntaxTree> ParseSource(std::string_view, std::string, const ParseLimits&);
-  SyntaxTree(std::string language, std::string text) : language_(std::move(language)), text_(std::move(text)) {}
+  SyntaxTree(std::string language, std::string text)
+      : language_(std::move(language)), text_(std::move(text)) {}
 
   std::string language_;
   std::string text_;
@@ -67,12 +72,23 @@ class SyntaxTree {
 Result<SyntaxTree> ParseSource(std::string_view language, std::string text,
                                const ParseLimits& limits = {});
 
-/// A compiled tree-sitter query for one language. Movable, not copyable; a
-/// compiled query may be shared by threads that each use their own cursor.
+struct QueryPredicates;
+
+/// A compiled tree-sitter query for one language, with its predicates compiled
+/// too (tree-sitter's C API leaves them to the caller). Supported:
+/// `#eq?` `#not-eq?` `#match?` `#not-match?` `#any-of?` `#not-any-of?` (a capture
+/// against a string or another capture; every node of a quantified capture must
+/// pass), and the directives `#strip! @c "regex"` (removes the regex's matches from
+/// each line of the capture's text) and `#select-adjacent! @a @b` (also spelled
+/// `#set-adjacent!`: keeps only the nodes of @a that form an unbroken run of lines
+/// ending right before @b), as the grammars' tags.scm use them. `#set!` properties
+/// are accepted and ignored. Movable, not copyable; one compiled query may be run
+/// by several threads at once.
 class SourceQuery {
  public:
   /// Compiles `source`. InvalidArgument naming the error kind and its line and
-  /// column when the query does not compile against the grammar.
+  /// column when the query does not compile against the grammar, or naming the
+  /// predicate when one is unknown, malformed, or has a regex that does not compile.
   static Result<SourceQuery> Compile(std::string_view language, std::string_view source);
 
   SourceQuery(SourceQuery&& other) noexcept;
@@ -82,14 +98,52 @@ class SourceQuery {
   ~SourceQuery();
 
   const TSQuery* query() const { return query_; }
+  std::string_view language() const { return language_; }
+  /// The compiled predicates (for RunQuery).
+  const QueryPredicates& predicates() const { return *predicates_; }
   std::uint32_t pattern_count() const;
   std::uint32_t capture_count() const;
   /// Name of capture `index` (without the leading '@').
   std::string_view capture_name(std::uint32_t index) const;
 
  private:
-  explicit SourceQuery(TSQuery* query) : query_(query) {}
+  SourceQuery(std::string language, TSQuery* query, std::unique_ptr<QueryPredicates> predicates);
+  std::string language_;
   TSQuery* query_ = nullptr;
+  std::unique_ptr<QueryPredicates> predicates_;
 };
+
+/// One node captured by a match.
+struct CapturedNode {
+  std::uint32_t capture = 0;  ///< Capture index in the query.
+  std::string_view name;      ///< Capture name without '@' (points into the query).
+  std::string_view type;      ///< The node's grammar type, e.g. "function_item".
+  std::string text;           ///< The node's text, after any #strip!.
+  Span span;                  ///< Bytes [start, end) and 1-based lines.
+};
+
+/// A match of one pattern, after its predicates passed and directives ran.
+struct QueryMatch {
+  std::uint32_t pattern = 0;
+  std::vector<CapturedNode> captures;  ///< In tree-sitter's order.
+
+  /// The first node captured as `name`, or nullptr.
+  const CapturedNode* First(std::string_view name) const;
+  /// Every node captured as `name` (quantified captures give several).
+  std::vector<const CapturedNode*> All(std::string_view name) const;
+};
+
+struct QueryLimits {
+  std::chrono::milliseconds time_limit{5000};
+  /// Tree-sitter's in-progress match limit (bounds memory on pathological trees).
+  std::uint32_t match_limit = 10'000;
+};
+
+/// Runs `query` over `tree` and calls `fn` for each match whose predicates pass,
+/// in document order; stops early when `fn` returns false. InvalidArgument when
+/// the query's language is not the tree's; DeadlineExceeded when the time limit is
+/// hit (matches delivered before it stand). Thread-safe for distinct calls.
+Status RunQuery(const SourceQuery& query, const SyntaxTree& tree, const QueryLimits& limits,
+                const std::function<bool(const QueryMatch&)>& fn);
 
 }  // namespace onyx::ingest
