@@ -113,23 +113,33 @@ const char kPython[] =
     "def b():\n    pass\n";
 
 TEST(QueryPredicates, MatchAndNotMatchFilterByRegex) {
-  EXPECT_EQ(Names("python", "((function_definition name: (identifier) @name) "
-                            "(#match? @name \"^test_\"))", kPython),
+  EXPECT_EQ(Names("python",
+                  "((function_definition name: (identifier) @name) "
+                  "(#match? @name \"^test_\"))",
+                  kPython),
             std::vector<std::string>{"test_add"});
-  EXPECT_EQ(Names("python", "((function_definition name: (identifier) @name) "
-                            "(#not-match? @name \"^test_\"))", kPython),
+  EXPECT_EQ(Names("python",
+                  "((function_definition name: (identifier) @name) "
+                  "(#not-match? @name \"^test_\"))",
+                  kPython),
             (std::vector<std::string>{"helper", "b"}));
 }
 
 TEST(QueryPredicates, EqAndAnyOfCompareTextToStringsOrCaptures) {
-  EXPECT_EQ(Names("python", "((function_definition name: (identifier) @name) "
-                            "(#eq? @name \"helper\"))", kPython),
+  EXPECT_EQ(Names("python",
+                  "((function_definition name: (identifier) @name) "
+                  "(#eq? @name \"helper\"))",
+                  kPython),
             std::vector<std::string>{"helper"});
-  EXPECT_EQ(Names("python", "((function_definition name: (identifier) @name) "
-                            "(#any-of? @name \"b\" \"helper\" \"zzz\"))", kPython),
+  EXPECT_EQ(Names("python",
+                  "((function_definition name: (identifier) @name) "
+                  "(#any-of? @name \"b\" \"helper\" \"zzz\"))",
+                  kPython),
             (std::vector<std::string>{"helper", "b"}));
-  EXPECT_EQ(Names("python", "((function_definition name: (identifier) @name) "
-                            "(#not-any-of? @name \"b\" \"helper\"))", kPython),
+  EXPECT_EQ(Names("python",
+                  "((function_definition name: (identifier) @name) "
+                  "(#not-any-of? @name \"b\" \"helper\"))",
+                  kPython),
             std::vector<std::string>{"test_add"});
   // A call whose argument is the callee itself: f(f) but not f(g).
   EXPECT_EQ(Names("python",
@@ -140,8 +150,7 @@ TEST(QueryPredicates, EqAndAnyOfCompareTextToStringsOrCaptures) {
 }
 
 TEST(QueryPredicates, UnknownPredicatesAndBadRegexesAreRejectedAtCompileTime) {
-  auto unknown = SourceQuery::Compile(
-      "python", "((identifier) @name (#frobnicate? @name \"x\"))");
+  auto unknown = SourceQuery::Compile("python", "((identifier) @name (#frobnicate? @name \"x\"))");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().message(),
             "query for python, pattern 1: unknown predicate #frobnicate?");

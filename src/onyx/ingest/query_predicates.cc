@@ -55,7 +55,8 @@ Result<Predicate> CompileOne(const std::string& name, const std::vector<Arg>& ar
     }
   } else if (name == "match?" || name == "not-match?" || name == "strip!") {
     ONYX_RETURN_IF_ERROR(need(2, true));
-    if (args[1].is_capture) return Status::InvalidArgument(context + ": #" + name + " needs a regex");
+    if (args[1].is_capture)
+      return Status::InvalidArgument(context + ": #" + name + " needs a regex");
     p.op = name == "strip!" ? Predicate::Op::kStrip : Predicate::Op::kMatch;
     p.negated = name == "not-match?";
     p.capture = args[0].capture;
@@ -66,12 +67,14 @@ Result<Predicate> CompileOne(const std::string& name, const std::vector<Arg>& ar
     p.negated = name == "not-any-of?";
     p.capture = args[0].capture;
     for (std::size_t i = 1; i < args.size(); ++i) {
-      if (args[i].is_capture) return Status::InvalidArgument(context + ": #" + name + " takes strings");
+      if (args[i].is_capture)
+        return Status::InvalidArgument(context + ": #" + name + " takes strings");
       p.strings.push_back(args[i].text);
     }
   } else if (name == "select-adjacent!" || name == "set-adjacent!") {
     ONYX_RETURN_IF_ERROR(need(2, true));
-    if (!args[1].is_capture) return Status::InvalidArgument(context + ": #" + name + " takes two captures");
+    if (!args[1].is_capture)
+      return Status::InvalidArgument(context + ": #" + name + " takes two captures");
     p.op = Predicate::Op::kSelectAdjacent;
     p.capture = args[0].capture;
     p.other = args[1].capture;
@@ -89,7 +92,8 @@ std::string StripLines(const std::string& text, const std::regex& regex) {
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t nl = text.find('\n', start);
-    const std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    const std::string line =
+        text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
     if (!out.empty() || start > 0) out += '\n';
     out += std::regex_replace(line, regex, "");
     if (nl == std::string::npos) break;
@@ -111,14 +115,11 @@ bool PassesFilter(const Predicate& p, const std::vector<CapturedNode>& captures)
       case Predicate::Op::kEq:
         ok = p.other ? (other != nullptr && n->text == other->text) : n->text == p.strings[0];
         break;
-      case Predicate::Op::kMatch:
-        ok = std::regex_search(n->text, p.regex);
-        break;
+      case Predicate::Op::kMatch: ok = std::regex_search(n->text, p.regex); break;
       case Predicate::Op::kAnyOf:
         ok = std::find(p.strings.begin(), p.strings.end(), n->text) != p.strings.end();
         break;
-      default:
-        break;
+      default: break;
     }
     if (ok == p.negated) return false;
   }
@@ -193,8 +194,8 @@ Result<std::unique_ptr<QueryPredicates>> CompilePredicates(const TSQuery* query,
       const TSQueryPredicateStep& step = steps[i];
       std::uint32_t length = 0;
       if (step.type == TSQueryPredicateStepTypeDone) {
-        const std::string context = "query for " + std::string(language) + ", pattern " +
-                                    std::to_string(pattern + 1);
+        const std::string context =
+            "query for " + std::string(language) + ", pattern " + std::to_string(pattern + 1);
         ONYX_ASSIGN_OR_RETURN(Predicate p, CompileOne(name, args, context));
         out->by_pattern[pattern].push_back(std::move(p));
         name.clear();
@@ -249,7 +250,8 @@ Status RunQuery(const SourceQuery& query, const SyntaxTree& tree, const QueryLim
   TSQueryCursorOptions options{};
   options.payload = &deadline;
   options.progress_callback = QueryPastDeadline;
-  ts_query_cursor_exec_with_options(cursor, query.query(), ts_tree_root_node(tree.tree()), &options);
+  ts_query_cursor_exec_with_options(cursor, query.query(), ts_tree_root_node(tree.tree()),
+                                    &options);
 
   const std::string_view text = tree.text();
   const QueryPredicates& predicates = query.predicates();
@@ -267,8 +269,12 @@ Status RunQuery(const SourceQuery& query, const SyntaxTree& tree, const QueryLim
       const std::uint32_t start = ts_node_start_byte(c.node);
       const std::uint32_t end = ts_node_end_byte(c.node);
       node.text = std::string(text.substr(start, end - start));
-      node.span = Span{start, end, ts_node_start_point(c.node).row + 1,
-                       ts_node_end_point(c.node).row + 1};
+      // end_line is the last line holding a byte of the node: a node that ends
+      // with its newline (a line comment) ends at column 0 of the next row.
+      const TSPoint end_point = ts_node_end_point(c.node);
+      const std::uint32_t end_line =
+          end_point.column == 0 && end > start ? end_point.row : end_point.row + 1;
+      node.span = Span{start, end, ts_node_start_point(c.node).row + 1, end_line};
       match.captures.push_back(std::move(node));
     }
     const auto& pattern = predicates.by_pattern[raw.pattern_index];

@@ -1,0 +1,152 @@
+// Definition extraction per language on the fixtures: exact kinds, qualified
+// names, parents and docs, including the cases that are easy to get wrong.
+#include "onyx/ingest/definition_extractor.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "onyx/ingest/tree_ingest.h"
+#include "testing/temp_dir.h"
+
+namespace onyx::ingest {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// One line per definition: "kind qualified_name [< parent] [doc: …]".
+std::vector<std::string> Describe(const std::string& path, const std::string& source) {
+  auto tree = ParseSource(std::string(LanguageForPath(path)), source);
+  EXPECT_OK(tree);
+  if (!tree.ok()) return {};
+  auto defs = ExtractDefinitions(path, *tree);
+  EXPECT_OK(defs);
+  if (!defs.ok()) return {};
+  std::vector<std::string> out;
+  for (const Definition& d : *defs) {
+    std::string line = std::string(NodeKindName(d.node.kind)) + " " + d.node.qualified_name;
+    if (d.parent) line += " < " + (*defs)[*d.parent].node.name;
+    if (!d.node.doc.empty()) line += " doc: " + d.node.doc;
+    out.push_back(line);
+  }
+  return out;
+}
+
+std::vector<std::string> DescribeFixture(const std::string& relative) {
+  return Describe(relative.substr(relative.find('/') + 1),
+                  ReadFile(testing::SourceDir() + "/tests/fixtures/" + relative));
+}
+
+TEST(DefinitionExtractor, MixedTreeFixture) {
+  EXPECT_EQ(DescribeFixture("mixed_tree/src/app.py"),
+            (std::vector<std::string>{"function src.app.main", "class src.app.Greeter",
+                                      "method src.app.Greeter.greet < Greeter"}));
+  EXPECT_EQ(DescribeFixture("mixed_tree/src/util/helpers.rs"),
+            (std::vector<std::string>{
+                // The file's `//!` comment is separated by a blank line: not greet's doc.
+                "function src.util.helpers.greet doc: Returns a greeting for `name`.",
+                "module src.util.helpers.tests",
+                "function src.util.helpers.tests.greets < tests"}));
+  EXPECT_EQ(DescribeFixture("mixed_tree/web/index.ts"),
+            (std::vector<std::string>{"interface web.index.Greeting", "function web.index.greet"}));
+  EXPECT_EQ(DescribeFixture("mixed_tree/go/main.go"),
+            (std::vector<std::string>{"function go.main.Greet doc: Greet returns a greeting.",
+                                      "function go.main.main"}));
+  EXPECT_EQ(DescribeFixture("mixed_tree/java/com/example/App.java"),
+            (std::vector<std::string>{"class java.com.example.App doc: Greets people.",
+                                      "method java.com.example.App.greet < App",
+                                      "method java.com.example.App.main < App"}));
+  EXPECT_EQ(DescribeFixture("parse_samples/counter.js"),
+            (std::vector<std::string>{"function counter.makeCounter", "class counter.Ticker",
+                                      "method counter.Ticker.constructor < Ticker",
+                                      "method counter.Ticker.tick < Ticker"}));
+  EXPECT_EQ(DescribeFixture("parse_samples/view.tsx"),
+            (std::vector<std::string>{"interface view.Props", "function view.Badge"}));
+}
+
+TEST(DefinitionExtractor, RustImplBlocksTraitsAndNestedFunctions) {
+  EXPECT_EQ(DescribeFixture("definitions/tricky.rs"),
+            (std::vector<std::string>{
+                "constant tricky.MAX doc: Maximum depth.",
+                "struct tricky.Parser doc: A parser.",
+                "enum tricky.Kind",
+                "interface tricky.Visitor",
+                "method tricky.Visitor.visit < Visitor",
+                // Methods of `impl Parser` are qualified by the impl's type.
+                "method tricky.Parser.new doc: Makes a parser.",
+                // A function inside a method is a local function, not a method.
+                "function tricky.Parser.new.helper < new",
+                "method tricky.Parser.parse",
+                // The trait impl's visit is Parser's method; the trait's is separate.
+                "method tricky.Parser.visit",
+            }));
+}
+
+TEST(DefinitionExtractor, PythonNestedClassesLocalsConstantsAndRedefinitions) {
+  EXPECT_EQ(DescribeFixture("definitions/tricky.py"),
+            (std::vector<std::string>{
+                "constant tricky.MAX_DEPTH",  // `counter` is lower case: not a constant
+                "class tricky.Outer",
+                "class tricky.Outer.Inner < Outer",
+                "method tricky.Outer.Inner.method < Inner",
+                "function tricky.Outer.Inner.method.local < method",
+                "method tricky.Outer.build < Outer",  // decorated
+                "function tricky.handler",
+                "function tricky.handler~2",  // redefined: a distinct node
+            }));
+}
+
+TEST(DefinitionExtractor, GoMethodsAreQualifiedByTheirReceiver) {
+  EXPECT_EQ(DescribeFixture("definitions/tricky.go"),
+            (std::vector<std::string>{
+                "constant tricky.Limit",
+                "struct tricky.Store doc: Store keeps things.",
+                "interface tricky.Reader doc: Reader reads.",
+                "method tricky.Store.Add doc: Add appends an item.",
+                "method tricky.Store.Len",
+            }));
+}
+
+TEST(DefinitionExtractor, JavaOverloadsNestedTypesAndConstructors) {
+  EXPECT_EQ(DescribeFixture("definitions/Overloads.java"),
+            (std::vector<std::string>{
+                // The fixture sits at the root of its tree: no package folder.
+                "class Overloads",
+                "method Overloads.Overloads < Overloads",  // constructor
+                "method Overloads.add < Overloads doc: Adds ints.",
+                "method Overloads.add~2 < Overloads",  // overload: a distinct node
+                "class Overloads.Nested < Overloads",
+                "method Overloads.Nested.run < Nested",
+                "interface Overloads.Callback < Overloads",
+                "method Overloads.Callback.call < Callback",
+                "enum Overloads.Mode < Overloads",
+            }));
+}
+
+TEST(DefinitionExtractor, NodesCarryIdsSpansSignaturesAndHashes) {
+  const std::string source = "def f(a, b):\n    return a + b\n";
+  auto tree = ParseSource("python", source);
+  ASSERT_OK(tree);
+  auto defs = ExtractDefinitions("pkg/m.py", *tree);
+  ASSERT_OK(defs);
+  ASSERT_EQ(defs->size(), 1u);
+  const Node& n = (*defs)[0].node;
+  EXPECT_EQ(n.id, MakeNodeId("python", "pkg/m.py", "pkg.m.f", NodeKind::kFunction));
+  EXPECT_EQ(n.signature, "def f(a, b):");
+  EXPECT_EQ(n.span, (Span{0, static_cast<std::uint32_t>(source.size() - 1), 1, 2}));
+  EXPECT_EQ(n.content_hash, HashContent(source.substr(0, source.size() - 1)));
+}
+
+TEST(ModulePathFor, DropsTheExtensionOrForJavaTheFileName) {
+  EXPECT_EQ(ModulePathFor("a/b/c.tsx", "tsx"), "a.b.c");
+  EXPECT_EQ(ModulePathFor("java/com/x/A.java", "java"), "java.com.x");
+}
+
+}  // namespace
+}  // namespace onyx::ingest
