@@ -2,6 +2,7 @@
 // ingest a tree into a project, and ask what is there.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -32,6 +33,10 @@ struct IngestSummary {
   std::uint64_t bytes = 0;
   std::map<std::string, std::uint64_t> files_by_language;
   std::map<std::string, std::uint64_t> skipped_by_reason;  ///< "binary", "too_large", …
+  std::uint64_t files_parsed = 0;                          ///< Parsed with tree-sitter this time.
+  std::uint64_t files_unchanged = 0;  ///< Same content as the last ingest: not re-parsed.
+  std::uint64_t files_with_syntax_errors = 0;
+  std::map<std::string, std::uint64_t> definitions_by_kind;  ///< In files parsed this time.
   double seconds = 0;
 };
 
@@ -40,6 +45,10 @@ struct IngestOptions {
   std::uint64_t max_file_bytes = 1u << 20;  ///< Larger files are skipped ("too_large").
   std::uint64_t max_files = 1'000'000;      ///< Beyond this the ingest fails.
   int max_depth = 64;                       ///< Deeper directories are skipped.
+  /// A file whose parse takes longer keeps its file node but gets no symbols, and
+  /// is counted under skipped_by_reason["parse_time_limit"].
+  std::chrono::milliseconds parse_time_limit{5000};
+  int threads = 0;  ///< Parser threads; 0 means one per core.
 };
 
 /// The entry point of libonyx. Thread-safe; one Engine per data folder per process
@@ -59,10 +68,12 @@ class Engine {
   Status DeleteProject(std::string_view name);
 
   /// Walks `root` and records its directories and files (with their text as
-  /// blobs) as one revision of `project`. Skips hidden entries, build and
+  /// blobs), and the definitions tree-sitter finds in files of the six parsed
+  /// languages, as one revision of `project`. Skips hidden entries, build and
   /// node_modules folders, symlinks, binary files and files over the size limit,
-  /// and counts each skip by reason. Unchanged files write nothing; an unchanged
-  /// tree commits no revision. NotFound when `root` is not a directory.
+  /// and counts each skip by reason. Files whose content is unchanged are not
+  /// re-parsed; unchanged nodes write nothing; an unchanged tree commits no
+  /// revision. NotFound when `root` is not a directory.
   Result<IngestSummary> IngestTree(std::string_view project, const std::string& root,
                                    const IngestOptions& options = {});
 

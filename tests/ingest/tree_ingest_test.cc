@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -18,6 +19,18 @@ namespace fs = std::filesystem;
 
 std::string Fixture(const std::string& name) {
   return testing::SourceDir() + "/tests/fixtures/" + name;
+}
+
+// The file node (not its definitions) at `path`, or nothing.
+std::vector<Node> FileAt(const store::ReadView& view, const std::string& path) {
+  auto nodes = view.FindByPath(path);
+  EXPECT_OK(nodes);
+  std::vector<Node> out;
+  if (!nodes.ok()) return out;
+  for (Node& n : *nodes) {
+    if (n.kind == NodeKind::kFile) out.push_back(std::move(n));
+  }
+  return out;
 }
 
 void WriteFile(const fs::path& path, const std::string& text) {
@@ -36,15 +49,42 @@ class TreeIngestTest : public ::testing::Test {
     project_ = *project;
   }
 
-  // (kind, path) of every node at the latest revision.
+  // (kind, path) of every structural node (project, directory, file) at the
+  // latest revision.
   std::set<std::pair<std::string, std::string>> Nodes() {
     std::set<std::pair<std::string, std::string>> out;
     auto view = store_->View(project_.id);
     EXPECT_OK(view);
     EXPECT_OK(view->ForEachNode([&](const Node& n) {
-      out.emplace(std::string(NodeKindName(n.kind)), n.path);
+      if (n.kind == NodeKind::kProject || n.kind == NodeKind::kDirectory ||
+          n.kind == NodeKind::kFile) {
+        out.emplace(std::string(NodeKindName(n.kind)), n.path);
+      }
       return true;
     }));
+    return out;
+  }
+
+  // "kind qualified_name < parent-name" of every definition node, sorted.
+  std::vector<std::string> DefinitionsWithParents() {
+    std::vector<std::string> out;
+    auto view = store_->View(project_.id);
+    EXPECT_OK(view);
+    EXPECT_OK(view->ForEachNode([&](const Node& n) {
+      if (n.kind == NodeKind::kProject || n.kind == NodeKind::kDirectory ||
+          n.kind == NodeKind::kFile) {
+        return true;
+      }
+      auto parents = view->InEdges(n.id, EdgeKind::kContains);
+      EXPECT_OK(parents);
+      EXPECT_EQ(parents->size(), 1u) << n.qualified_name;
+      auto parent = view->GetNode((*parents)[0].src);
+      EXPECT_OK(parent);
+      out.push_back(std::string(NodeKindName(n.kind)) + " " + n.qualified_name + " < " +
+                    parent->name);
+      return true;
+    }));
+    std::sort(out.begin(), out.end());
     return out;
   }
 
@@ -81,17 +121,19 @@ TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
   EXPECT_EQ(summary->files_by_language.at("markdown"), 2u);
   EXPECT_EQ(summary->files_by_language.at("rust"), 1u);
   EXPECT_EQ(summary->files_by_language.at("typescript"), 1u);
-  EXPECT_EQ(summary->revision->changes.nodes_added, 16u);
-  EXPECT_EQ(summary->revision->changes.edges_added, 15u);  // a tree: one parent each
+  EXPECT_EQ(summary->revision->changes.nodes_added, 29u);  // 16 structural, 13 definitions
+  EXPECT_EQ(summary->revision->changes.edges_added, 28u);  // a tree: one parent each
+  EXPECT_EQ(summary->files_parsed, 5u);
+  EXPECT_EQ(summary->files_with_syntax_errors, 0u);
+  EXPECT_EQ(summary->definitions_by_kind.at("method"), 3u);
 
   // The file's text is kept as a blob under its content hash, and its parent
   // directory contains it.
   auto view = store_->View(project_.id);
   ASSERT_OK(view);
-  auto files = view->FindByPath("src/util/helpers.rs");
-  ASSERT_OK(files);
-  ASSERT_EQ(files->size(), 1u);
-  const Node& rs = (*files)[0];
+  const auto files = FileAt(*view, "src/util/helpers.rs");
+  ASSERT_EQ(files.size(), 1u);
+  const Node& rs = files[0];
   EXPECT_EQ(rs.language, "rust");
   EXPECT_EQ(rs.span.end_line, 16u);  // `wc -l` of the file
   auto text = view->GetBlob(rs.content_hash);
@@ -104,6 +146,51 @@ TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
   ASSERT_OK(parent);
   EXPECT_EQ(parent->path, "src/util");
   EXPECT_OK(store_->VerifyIntegrity(project_.id));
+}
+
+TEST_F(TreeIngestTest, DefinitionsHangUnderTheirFilesAndClasses) {
+  ASSERT_OK(IngestTree(*store_, project_, Fixture("mixed_tree"), {}));
+  const std::vector<std::string> want = {
+      "class java.com.example.App < App.java",
+      "class src.app.Greeter < app.py",
+      "function go.main.Greet < main.go",
+      "function go.main.main < main.go",
+      "function src.app.main < app.py",
+      "function src.util.helpers.greet < helpers.rs",
+      "function src.util.helpers.tests.greets < tests",
+      "function web.index.greet < index.ts",
+      "interface web.index.Greeting < index.ts",
+      "method java.com.example.App.greet < App",
+      "method java.com.example.App.main < App",
+      "method src.app.Greeter.greet < Greeter",
+      "module src.util.helpers.tests < helpers.rs",
+  };
+  EXPECT_EQ(DefinitionsWithParents(), want);
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto greet = view->FindByName("Greet");
+  ASSERT_OK(greet);
+  EXPECT_EQ(greet->size(), 5u);  // Go Greet, Rust/TS/Java/Python greet: case-insensitive
+  EXPECT_OK(store_->VerifyIntegrity(project_.id));
+}
+
+TEST_F(TreeIngestTest, AFileOverTheParseTimeLimitKeepsItsFileNodeButNoSymbols) {
+  testing::TempDir work;
+  std::string big;
+  while (big.size() < (800u << 10)) big += "function f" + std::to_string(big.size()) + "() {}\n";
+  WriteFile(fs::path(work.path()) / "big.js", big);
+  WriteFile(fs::path(work.path()) / "small.py", "def ok():\n    pass\n");
+  IngestOptions options;
+  options.parse_time_limit = std::chrono::milliseconds(1);
+  auto summary = IngestTree(*store_, project_, work.path(), options);
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->skipped_by_reason.at("parse_time_limit"), 1u);
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  EXPECT_EQ(FileAt(*view, "big.js").size(), 1u);
+  auto big_nodes = view->FindByPath("big.js");
+  ASSERT_OK(big_nodes);
+  EXPECT_EQ(big_nodes->size(), 1u);
 }
 
 TEST_F(TreeIngestTest, ReingestingAnUnchangedTreeCommitsNothing) {
@@ -128,26 +215,27 @@ TEST_F(TreeIngestTest, ChangedAddedAndDeletedFilesBecomeOneRevision) {
   ASSERT_OK(second);
   ASSERT_TRUE(second->revision.has_value());
   const RevisionChanges& c = second->revision->changes;
-  EXPECT_EQ(c.nodes_changed, 1u);  // go/main.go
-  EXPECT_EQ(c.nodes_added, 1u);    // src/new.py
-  EXPECT_EQ(c.nodes_removed, 2u);  // web and web/index.ts
-  EXPECT_EQ(c.edges_added, 1u);
-  EXPECT_EQ(c.edges_removed, 2u);
+  EXPECT_EQ(c.nodes_changed, 2u);  // go/main.go and its main()
+  EXPECT_EQ(c.nodes_added, 2u);    // src/new.py and its new()
+  EXPECT_EQ(c.nodes_removed, 5u);  // Greet(); web, web/index.ts, Greeting, greet()
+  EXPECT_EQ(c.edges_added, 2u);
+  EXPECT_EQ(c.edges_removed, 5u);
+  // Only the two changed or new parseable files were parsed again.
+  EXPECT_EQ(second->files_parsed, 2u);
+  EXPECT_EQ(second->files_unchanged, 3u);  // app.py, helpers.rs, App.java
 
   auto view = store_->View(project_.id);
   ASSERT_OK(view);
   auto before = view->AsOf(1);
   ASSERT_OK(before);
-  auto old_ts = before->FindByPath("web/index.ts");
-  ASSERT_OK(old_ts);
-  EXPECT_EQ(old_ts->size(), 1u);
-  auto now_ts = view->FindByPath("web/index.ts");
-  ASSERT_OK(now_ts);
-  EXPECT_TRUE(now_ts->empty());
-  auto go = view->FindByPath("go/main.go");
-  ASSERT_OK(go);
-  ASSERT_EQ(go->size(), 1u);
-  auto history = view->NodeHistory((*go)[0].id);
+  EXPECT_EQ(FileAt(*before, "web/index.ts").size(), 1u);
+  EXPECT_TRUE(FileAt(*view, "web/index.ts").empty());
+  auto web_defs = view->FindByPath("web/index.ts");
+  ASSERT_OK(web_defs);
+  EXPECT_TRUE(web_defs->empty()) << "definitions of a deleted file must close too";
+  const auto go = FileAt(*view, "go/main.go");
+  ASSERT_EQ(go.size(), 1u);
+  auto history = view->NodeHistory(go[0].id);
   ASSERT_OK(history);
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[1].validity, (Validity{1, 2}));

@@ -115,6 +115,11 @@ int main(int argc, char** argv) {
     for (const auto& [lang, n] : summary->files_by_language) {
       fmt::print("  {:<12} {}\n", lang.empty() ? "(other)" : lang, n);
     }
+    fmt::print("parsed {} files ({} unchanged, {} with syntax errors)\n", summary->files_parsed,
+               summary->files_unchanged, summary->files_with_syntax_errors);
+    for (const auto& [kind, n] : summary->definitions_by_kind) {
+      fmt::print("  {:<12} {}\n", kind, n);
+    }
     for (const auto& [reason, n] : summary->skipped_by_reason) {
       fmt::print("  skipped {:<12} {}\n", reason, n);
     }

@@ -26,10 +26,10 @@ struct Found {
 
 std::optional<NodeKind> KindFromCapture(std::string_view capture) {
   static const std::map<std::string_view, NodeKind> kinds = {
-      {"function", NodeKind::kFunction}, {"method", NodeKind::kMethod},
-      {"class", NodeKind::kClass},       {"struct", NodeKind::kStruct},
+      {"function", NodeKind::kFunction},   {"method", NodeKind::kMethod},
+      {"class", NodeKind::kClass},         {"struct", NodeKind::kStruct},
       {"interface", NodeKind::kInterface}, {"enum", NodeKind::kEnum},
-      {"constant", NodeKind::kConstant}, {"module", NodeKind::kModule},
+      {"constant", NodeKind::kConstant},   {"module", NodeKind::kModule},
   };
   auto it = kinds.find(capture);
   if (it == kinds.end()) return std::nullopt;
@@ -62,7 +62,8 @@ Result<const SourceQuery*> QueryFor(const LanguageSpec& spec) {
   std::lock_guard lock(mu);
   auto it = cache.find(spec.language);
   if (it != cache.end()) return it->second.get();
-  ONYX_ASSIGN_OR_RETURN(SourceQuery query, SourceQuery::Compile(spec.language, spec.definitions_query));
+  ONYX_ASSIGN_OR_RETURN(SourceQuery query,
+                        SourceQuery::Compile(spec.language, spec.definitions_query));
   auto owned = std::make_unique<SourceQuery>(std::move(query));
   const SourceQuery* raw = owned.get();
   cache.emplace(spec.language, std::move(owned));
@@ -89,7 +90,8 @@ Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const 
                                                    const QueryLimits& limits) {
   const LanguageSpec* spec = SpecFor(tree.language());
   if (spec == nullptr) {
-    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) + "'");
+    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
+                            "'");
   }
   ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, QueryFor(*spec));
 

@@ -2,11 +2,15 @@
 #include "onyx/ingest/tree_ingest.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
+#include "onyx/ingest/definition_extractor.h"
+#include "onyx/ingest/languages/grammars.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/revision_writer.h"
 
@@ -188,13 +192,79 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   summary.directories =
       std::count_if(entries.begin(), entries.end(), [](const Entry& e) { return e.is_dir; }) - 1;
 
+  // Files whose content is what the store already has keep their symbols: no
+  // parse. The others are parsed in parallel; commit stays on this thread.
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView before, store.View(project.id));
+  std::set<NodeId> seen;
+  struct Parsed {
+    bool needed = false;
+    Status status;
+    std::vector<Definition> definitions;
+    bool syntax_errors = false;
+    // Read below for every parsed file; files not parsed, or an early return,
+    // leave it unread on purpose.
+    ~Parsed() { status.IgnoreError(); }
+  };
+  std::vector<Parsed> parsed(entries.size());
+  std::vector<std::size_t> to_parse;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    if (e.is_dir) continue;
+    const std::string language(LanguageForPath(e.path));
+    if (GrammarFor(language) == nullptr) continue;
+    const Node file = FileNode(e.path, e.text);
+    auto current = before.GetNode(file.id);
+    if (current.ok() && current->content_hash == file.content_hash) {
+      ONYX_ASSIGN_OR_RETURN(const std::vector<Node> kept, before.FindByPath(e.path, 1'000'000));
+      for (const Node& n : kept) seen.insert(n.id);
+      ++summary.files_unchanged;
+      continue;
+    }
+    if (!current.ok() && !current.status().IsNotFound()) return current.status();
+    parsed[i].needed = true;
+    to_parse.push_back(i);
+  }
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t k = next++; k < to_parse.size(); k = next++) {
+      const Entry& e = entries[to_parse[k]];
+      Parsed& out = parsed[to_parse[k]];
+      ParseLimits limits;
+      limits.time_limit = options.parse_time_limit;
+      limits.max_bytes = options.max_file_bytes;
+      auto tree = ParseSource(LanguageForPath(e.path), e.text, limits);
+      if (!tree.ok()) {
+        out.status = tree.status();
+        continue;
+      }
+      out.syntax_errors = tree->has_errors();
+      QueryLimits query_limits;
+      query_limits.time_limit = options.parse_time_limit;
+      auto defs = ExtractDefinitions(e.path, *tree, query_limits);
+      if (!defs.ok()) {
+        out.status = defs.status();
+        continue;
+      }
+      out.definitions = std::move(defs).value();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<std::size_t>(t) < to_parse.size(); ++t) {
+    pool.emplace_back(work);
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+
   RevisionInfo info;
   info.source = RevisionSource::kWorktree;
   info.message = "ingest of " + root;
   ONYX_ASSIGN_OR_RETURN(auto writer, store.BeginRevision(project.id, info));
   std::map<std::string, NodeId> dir_ids;
-  std::set<NodeId> seen;
-  for (const Entry& e : entries) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
     Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e.path, e.text);
     if (!e.is_dir) writer->PutBlob(e.text);
     if (e.is_dir) dir_ids[e.path] = node.id;
@@ -208,14 +278,35 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
       contains.dst = id;
       ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(contains)));
     }
+    Parsed& p = parsed[i];
+    if (!p.needed) continue;
+    if (!p.status.ok()) {
+      if (p.status.code() != StatusCode::kDeadlineExceeded) {
+        return p.status.WithContext("ingest: " + e.path);
+      }
+      ++summary.skipped_by_reason["parse_time_limit"];
+      continue;
+    }
+    ++summary.files_parsed;
+    if (p.syntax_errors) ++summary.files_with_syntax_errors;
+    std::vector<NodeId> ids;
+    for (Definition& d : p.definitions) {
+      ids.push_back(d.node.id);
+      seen.insert(d.node.id);
+      ++summary.definitions_by_kind[std::string(NodeKindName(d.node.kind))];
+      Edge contains;
+      contains.src = d.parent ? ids[*d.parent] : id;
+      contains.kind = EdgeKind::kContains;
+      contains.dst = d.node.id;
+      ONYX_RETURN_IF_ERROR(writer->UpsertNode(std::move(d.node)));
+      ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(contains)));
+    }
   }
-  // Files and directories that are gone close (with their edges).
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store.View(project.id));
+  // Everything the tree no longer has closes (with its edges). Agent notes are
+  // not part of the tree and stay.
   std::vector<NodeId> gone;
-  ONYX_RETURN_IF_ERROR(view.ForEachNode([&](const Node& n) {
-    const bool structural =
-        n.kind == NodeKind::kFile || n.kind == NodeKind::kDirectory || n.kind == NodeKind::kProject;
-    if (structural && seen.count(n.id) == 0) gone.push_back(n.id);
+  ONYX_RETURN_IF_ERROR(before.ForEachNode([&](const Node& n) {
+    if (n.kind != NodeKind::kNote && seen.count(n.id) == 0) gone.push_back(n.id);
     return true;
   }));
   for (NodeId id : gone) ONYX_RETURN_IF_ERROR(writer->RemoveNode(id));

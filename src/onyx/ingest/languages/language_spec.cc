@@ -4,8 +4,8 @@
 namespace onyx::ingest {
 
 const LanguageSpec* SpecFor(std::string_view language) {
-  for (const LanguageSpec* spec : {&RustSpec(), &PythonSpec(), &JavaScriptSpec(),
-                                   &TypeScriptSpec(), &TsxSpec(), &GoSpec(), &JavaSpec()}) {
+  for (const LanguageSpec* spec : {&RustSpec(), &PythonSpec(), &JavaScriptSpec(), &TypeScriptSpec(),
+                                   &TsxSpec(), &GoSpec(), &JavaSpec()}) {
     if (spec->language == language) return spec;
   }
   return nullptr;
