@@ -4,21 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "onyx/ingest/tree_ingest.h"
-#include "testing/temp_dir.h"
+#include "testing/files.h"
 
 namespace onyx::ingest {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 // One line per definition: "kind qualified_name [< parent] [doc: …]".
 std::vector<std::string> Describe(const std::string& path, const std::string& source) {

@@ -2,21 +2,13 @@
 // our own: filters, #strip!, #select-adjacent!, errors.
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "onyx/ingest/source_parser.h"
-#include "testing/temp_dir.h"
+#include "testing/files.h"
 
 namespace onyx::ingest {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 std::string TagsQuery(const std::string& grammar) {
   return ReadFile(testing::SourceDir() + "/third_party/npm/node_modules/" + grammar +

@@ -5,22 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "onyx/ingest/languages/grammars.h"
 #include "onyx/ingest/tree_ingest.h"
-#include "testing/temp_dir.h"
+#include "testing/files.h"
 
 namespace onyx::ingest {
 namespace {
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 struct Sample {
   std::string path;
@@ -88,7 +81,9 @@ TEST(SourceParser, DeepNestingAndLongLinesDoNotCrash) {
   std::string nested = "x = " + std::string(depth, '[') + std::string(depth, ']') + "\n";
   auto deep = ParseSource("python", nested, ParseLimits{std::chrono::seconds(20), 4u << 20});
   // Either it parses or the time limit stops it; it must not crash.
-  if (!deep.ok()) EXPECT_EQ(deep.status().code(), StatusCode::kDeadlineExceeded);
+  if (!deep.ok()) {
+    EXPECT_EQ(deep.status().code(), StatusCode::kDeadlineExceeded);
+  }
   std::string long_line = "const a = [";
   for (int i = 0; i < 50000; ++i) long_line += std::to_string(i) + ",";
   long_line += "];\n";

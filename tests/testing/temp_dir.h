@@ -36,17 +36,20 @@ inline std::string SourceDir() {
 
 }  // namespace onyx::testing
 
-/// Asserts that a Status or Result is ok, printing the error otherwise.
-#define ASSERT_OK(expr)                                                                \
-  do {                                                                                 \
-    const auto& onyx_assert_ok_ = (expr);                                              \
-    ASSERT_TRUE(onyx_assert_ok_.ok()) << ::onyx::testing::StatusText(onyx_assert_ok_); \
+/// Asserts that a Status or Result is ok, printing the error otherwise. The
+/// temporary is named per expansion so that nested uses (an EXPECT_OK inside a
+/// lambda passed to another) do not shadow each other.
+#define ONYX_TEST_CONCAT_INNER_(a, b) a##b
+#define ONYX_TEST_CONCAT_(a, b) ONYX_TEST_CONCAT_INNER_(a, b)
+#define ONYX_TEST_CHECK_OK_(check, expr, var)                          \
+  do {                                                                  \
+    const auto& var = (expr);                                           \
+    check(var.ok()) << ::onyx::testing::StatusText(var);                \
   } while (false)
-#define EXPECT_OK(expr)                                                                \
-  do {                                                                                 \
-    const auto& onyx_expect_ok_ = (expr);                                              \
-    EXPECT_TRUE(onyx_expect_ok_.ok()) << ::onyx::testing::StatusText(onyx_expect_ok_); \
-  } while (false)
+#define ASSERT_OK(expr) \
+  ONYX_TEST_CHECK_OK_(ASSERT_TRUE, expr, ONYX_TEST_CONCAT_(onyx_ok_, __COUNTER__))
+#define EXPECT_OK(expr) \
+  ONYX_TEST_CHECK_OK_(EXPECT_TRUE, expr, ONYX_TEST_CONCAT_(onyx_ok_, __COUNTER__))
 
 #include "onyx/status.h"
 namespace onyx::testing {
