@@ -41,10 +41,10 @@ inline std::string SourceDir() {
 /// lambda passed to another) do not shadow each other.
 #define ONYX_TEST_CONCAT_INNER_(a, b) a##b
 #define ONYX_TEST_CONCAT_(a, b) ONYX_TEST_CONCAT_INNER_(a, b)
-#define ONYX_TEST_CHECK_OK_(check, expr, var)                          \
-  do {                                                                  \
-    const auto& var = (expr);                                           \
-    check(var.ok()) << ::onyx::testing::StatusText(var);                \
+#define ONYX_TEST_CHECK_OK_(check, expr, var)            \
+  do {                                                   \
+    const auto& var = (expr);                            \
+    check(var.ok()) << ::onyx::testing::StatusText(var); \
   } while (false)
 #define ASSERT_OK(expr) \
   ONYX_TEST_CHECK_OK_(ASSERT_TRUE, expr, ONYX_TEST_CONCAT_(onyx_ok_, __COUNTER__))

@@ -27,15 +27,18 @@ struct ParserDeleter {
   void operator()(TSParser* p) const { ts_parser_delete(p); }
 };
 
-// Counts named nodes and ERROR/MISSING nodes without recursion.
-void CountNodes(TSNode root, std::size_t* errors, std::size_t* named) {
+// Counts ERROR and MISSING nodes without recursion, descending only into
+// subtrees that contain an error (tree-sitter marks them), so an error-free tree
+// costs nothing.
+std::size_t CountErrors(TSNode root) {
+  if (!ts_node_has_error(root)) return 0;
+  std::size_t errors = 0;
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   bool more = true;
   while (more) {
     const TSNode node = ts_tree_cursor_current_node(&cursor);
-    if (ts_node_is_error(node) || ts_node_is_missing(node)) ++*errors;
-    if (ts_node_is_named(node)) ++*named;
-    if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+    if (ts_node_is_error(node) || ts_node_is_missing(node)) ++errors;
+    if (ts_node_has_error(node) && ts_tree_cursor_goto_first_child(&cursor)) continue;
     while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
       if (!ts_tree_cursor_goto_parent(&cursor)) {
         more = false;
@@ -44,6 +47,7 @@ void CountNodes(TSNode root, std::size_t* errors, std::size_t* named) {
     }
   }
   ts_tree_cursor_delete(&cursor);
+  return errors;
 }
 
 const char* QueryErrorName(TSQueryError error) {
@@ -65,7 +69,7 @@ SyntaxTree::SyntaxTree(SyntaxTree&& other) noexcept
       text_(std::move(other.text_)),
       tree_(other.tree_),
       error_count_(other.error_count_),
-      named_nodes_(other.named_nodes_) {
+      node_count_(other.node_count_) {
   other.tree_ = nullptr;
 }
 
@@ -76,7 +80,7 @@ SyntaxTree& SyntaxTree::operator=(SyntaxTree&& other) noexcept {
     text_ = std::move(other.text_);
     tree_ = other.tree_;
     error_count_ = other.error_count_;
-    named_nodes_ = other.named_nodes_;
+    node_count_ = other.node_count_;
     other.tree_ = nullptr;
   }
   return *this;
@@ -133,7 +137,9 @@ Result<SyntaxTree> ParseSource(std::string_view language, std::string text,
                                     std::to_string(tree.text_.size()) + " bytes took longer than " +
                                     std::to_string(limits.time_limit.count()) + " ms");
   }
-  CountNodes(ts_tree_root_node(tree.tree_), &tree.error_count_, &tree.named_nodes_);
+  const TSNode root = ts_tree_root_node(tree.tree_);
+  tree.error_count_ = CountErrors(root);
+  tree.node_count_ = ts_node_descendant_count(root);
   return tree;
 }
 

@@ -49,8 +49,8 @@ class SyntaxTree {
   bool has_errors() const { return error_count_ > 0; }
   /// The grammar's name for the root node ("source_file", "program", "module").
   std::string_view root_type() const;
-  /// Named nodes in the tree.
-  std::size_t named_node_count() const { return named_nodes_; }
+  /// Nodes in the tree (named and anonymous), O(1).
+  std::size_t node_count() const { return node_count_; }
 
  private:
   friend Result<SyntaxTree> ParseSource(std::string_view, std::string, const ParseLimits&);
@@ -61,7 +61,7 @@ class SyntaxTree {
   std::string text_;
   TSTree* tree_ = nullptr;
   std::size_t error_count_ = 0;
-  std::size_t named_nodes_ = 0;
+  std::size_t node_count_ = 0;
 };
 
 /// Parses `text` as `language` (see ParsableLanguages()). InvalidArgument for a

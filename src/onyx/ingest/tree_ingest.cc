@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 #include <thread>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "onyx/ingest/definition_extractor.h"
 #include "onyx/ingest/languages/grammars.h"
@@ -195,7 +197,19 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   // Files whose content is what the store already has keep their symbols: no
   // parse. The others are parsed in parallel; commit stays on this thread.
   ONYX_ASSIGN_OR_RETURN(const store::ReadView before, store.View(project.id));
-  std::set<NodeId> seen;
+  // One pass over the current graph: which nodes each path holds, each file's
+  // content hash, and everything that may have to close.
+  std::unordered_map<std::string, std::vector<NodeId>> nodes_by_path;
+  std::unordered_map<std::string, ContentHash> file_hashes;
+  std::vector<NodeId> current;
+  ONYX_RETURN_IF_ERROR(before.ForEachNode([&](const Node& n) {
+    if (n.kind == NodeKind::kNote) return true;  // agent memory is not part of the tree
+    current.push_back(n.id);
+    nodes_by_path[n.path].push_back(n.id);
+    if (n.kind == NodeKind::kFile) file_hashes[n.path] = n.content_hash;
+    return true;
+  }));
+  std::unordered_set<NodeId> seen;
   struct Parsed {
     bool needed = false;
     Status status;
@@ -212,15 +226,12 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     if (e.is_dir) continue;
     const std::string language(LanguageForPath(e.path));
     if (GrammarFor(language) == nullptr) continue;
-    const Node file = FileNode(e.path, e.text);
-    auto current = before.GetNode(file.id);
-    if (current.ok() && current->content_hash == file.content_hash) {
-      ONYX_ASSIGN_OR_RETURN(const std::vector<Node> kept, before.FindByPath(e.path, 1'000'000));
-      for (const Node& n : kept) seen.insert(n.id);
+    auto known = file_hashes.find(e.path);
+    if (known != file_hashes.end() && known->second == HashContent(e.text)) {
+      for (const NodeId id : nodes_by_path[e.path]) seen.insert(id);
       ++summary.files_unchanged;
       continue;
     }
-    if (!current.ok() && !current.status().IsNotFound()) return current.status();
     parsed[i].needed = true;
     to_parse.push_back(i);
   }
@@ -266,7 +277,11 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Entry& e = entries[i];
     Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e.path, e.text);
-    if (!e.is_dir) writer->PutBlob(e.text);
+    // An unchanged file's text is stored already.
+    if (!e.is_dir) {
+      auto known = file_hashes.find(e.path);
+      if (known == file_hashes.end() || known->second != node.content_hash) writer->PutBlob(e.text);
+    }
     if (e.is_dir) dir_ids[e.path] = node.id;
     seen.insert(node.id);
     const NodeId id = node.id;
@@ -302,14 +317,10 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
       ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(contains)));
     }
   }
-  // Everything the tree no longer has closes (with its edges). Agent notes are
-  // not part of the tree and stay.
-  std::vector<NodeId> gone;
-  ONYX_RETURN_IF_ERROR(before.ForEachNode([&](const Node& n) {
-    if (n.kind != NodeKind::kNote && seen.count(n.id) == 0) gone.push_back(n.id);
-    return true;
-  }));
-  for (NodeId id : gone) ONYX_RETURN_IF_ERROR(writer->RemoveNode(id));
+  // Everything the tree no longer has closes (with its edges).
+  for (const NodeId id : current) {
+    if (seen.count(id) == 0) ONYX_RETURN_IF_ERROR(writer->RemoveNode(id));
+  }
   ONYX_ASSIGN_OR_RETURN(summary.revision, writer->Commit());
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

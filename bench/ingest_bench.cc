@@ -1,0 +1,142 @@
+// ingest_bench: structural ingest (walk, parse, extract definitions, durable
+// commit; no embeddings) of a real tree, side by side with `ctags -R` on the same
+// tree, as a wall-time ratio; then the latency of re-ingesting after a one-file
+// change.
+//
+//   ingest_bench [--tree DIR] [--rounds K] [--edits N] [--no-peer]
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "onyx/engine.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? -1 : v[v.size() / 2];
+}
+
+double Percentile(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  if (v.empty()) return -1;
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+template <typename T>
+T Check(onyx::Result<T> r, const char* what) {
+  if (!r.ok()) {
+    std::fprintf(stderr, "ingest_bench: %s: %s\n", what, r.status().ToString().c_str());
+    std::exit(1);
+  }
+  return std::move(r).value();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string tree = "/usr/lib/python3/dist-packages/numpy";
+  int rounds = 3;
+  int edits = 40;
+  bool peer = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--tree" && i + 1 < argc) tree = argv[++i];
+    else if (a == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
+    else if (a == "--edits" && i + 1 < argc) edits = std::atoi(argv[++i]);
+    else if (a == "--no-peer") peer = false;
+    else {
+      std::fprintf(stderr, "usage: ingest_bench [--tree DIR] [--rounds K] [--edits N] [--no-peer]\n");
+      return 2;
+    }
+  }
+  if (!fs::is_directory(tree) || rounds < 1 || edits < 1) {
+    std::fprintf(stderr, "ingest_bench: --tree must be a folder; --rounds and --edits >= 1\n");
+    return 2;
+  }
+  const fs::path scratch = fs::temp_directory_path() / "onyx-ingest-bench";
+  fs::remove_all(scratch);
+  // Work on a copy, so the edits below never touch the original tree.
+  const fs::path copy = scratch / "tree";
+  fs::create_directories(copy);
+  fs::copy(tree, copy, fs::copy_options::recursive | fs::copy_options::skip_symlinks);
+
+  std::vector<double> ours, theirs, ratios;
+  onyx::IngestSummary summary;
+  for (int round = 0; round < rounds; ++round) {
+    const fs::path data = scratch / ("data" + std::to_string(round));
+    auto engine = Check(onyx::Engine::Open(data.string()), "open");
+    Check(engine->CreateProject("bench"), "project");
+    const auto start = Clock::now();
+    summary = Check(engine->IngestTree("bench", copy.string()), "ingest");
+    ours.push_back(Seconds(start));
+    if (!peer) continue;
+    const std::string cmd = "ctags -R -f " + (scratch / "tags").string() + " '" + copy.string() + "'";
+    const auto peer_start = Clock::now();
+    const int rc = std::system(cmd.c_str());
+    theirs.push_back(Seconds(peer_start));
+    if (rc != 0) {
+      std::fprintf(stderr, "ingest_bench: ctags failed (%d)\n", rc);
+      return 1;
+    }
+    ratios.push_back(ours.back() / theirs.back());
+  }
+
+  // One-file incremental updates: append a function to one Python file, re-ingest.
+  std::vector<double> updates;
+  {
+    auto engine = Check(onyx::Engine::Open((scratch / "data0").string()), "reopen");
+    fs::path target;
+    for (const auto& e : fs::recursive_directory_iterator(copy)) {
+      if (e.is_regular_file() && e.path().extension() == ".py") {
+        target = e.path();
+        break;
+      }
+    }
+    for (int i = 0; i < edits && !target.empty(); ++i) {
+      std::ofstream(target, std::ios::app) << "\n\ndef bench_edit_" << i << "():\n    return " << i
+                                           << "\n";
+      const auto start = Clock::now();
+      const auto s = Check(engine->IngestTree("bench", copy.string()), "incremental ingest");
+      updates.push_back(Seconds(start) * 1000.0);
+      if (!s.revision) std::fprintf(stderr, "ingest_bench: an edit committed nothing\n");
+    }
+  }
+  fs::remove_all(scratch);
+
+  std::uint64_t definitions = 0;
+  for (const auto& [kind, n] : summary.definitions_by_kind) definitions += n;
+  const double t = Median(ours);
+  std::printf("ingest_bench: %s: %llu files (%llu parsed), %.1f MB, %llu definitions; median of %d rounds\n",
+              tree.c_str(), static_cast<unsigned long long>(summary.files),
+              static_cast<unsigned long long>(summary.files_parsed),
+              static_cast<double>(summary.bytes) / 1e6, static_cast<unsigned long long>(definitions),
+              rounds);
+  std::printf("%-36s %10s %10s %8s\n", "measure", "onyx", "ctags -R", "ratio");
+  if (peer) {
+    std::printf("%-36s %10.3f %10.3f %8.2f\n", "full ingest wall time (s)", t, Median(theirs),
+                Median(ratios));
+  } else {
+    std::printf("%-36s %10.3f %10s %8s\n", "full ingest wall time (s)", t, "-", "-");
+  }
+  std::printf("%-36s %10.0f\n", "files/s", static_cast<double>(summary.files) / t);
+  std::printf("%-36s %10.1f\n", "MB/s", static_cast<double>(summary.bytes) / 1e6 / t);
+  std::printf("%-36s %10.1f\n", "one-file update p50 (ms)", Percentile(updates, 0.5));
+  std::printf("%-36s %10.1f\n", "one-file update p95 (ms)", Percentile(updates, 0.95));
+  return 0;
+}
