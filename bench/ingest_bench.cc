@@ -56,12 +56,17 @@ int main(int argc, char** argv) {
   bool peer = true;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--tree" && i + 1 < argc) tree = argv[++i];
-    else if (a == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
-    else if (a == "--edits" && i + 1 < argc) edits = std::atoi(argv[++i]);
-    else if (a == "--no-peer") peer = false;
+    if (a == "--tree" && i + 1 < argc)
+      tree = argv[++i];
+    else if (a == "--rounds" && i + 1 < argc)
+      rounds = std::atoi(argv[++i]);
+    else if (a == "--edits" && i + 1 < argc)
+      edits = std::atoi(argv[++i]);
+    else if (a == "--no-peer")
+      peer = false;
     else {
-      std::fprintf(stderr, "usage: ingest_bench [--tree DIR] [--rounds K] [--edits N] [--no-peer]\n");
+      std::fprintf(stderr,
+                   "usage: ingest_bench [--tree DIR] [--rounds K] [--edits N] [--no-peer]\n");
       return 2;
     }
   }
@@ -86,7 +91,8 @@ int main(int argc, char** argv) {
     summary = Check(engine->IngestTree("bench", copy.string()), "ingest");
     ours.push_back(Seconds(start));
     if (!peer) continue;
-    const std::string cmd = "ctags -R -f " + (scratch / "tags").string() + " '" + copy.string() + "'";
+    const std::string cmd =
+        "ctags -R -f " + (scratch / "tags").string() + " '" + copy.string() + "'";
     const auto peer_start = Clock::now();
     const int rc = std::system(cmd.c_str());
     theirs.push_back(Seconds(peer_start));
@@ -109,8 +115,8 @@ int main(int argc, char** argv) {
       }
     }
     for (int i = 0; i < edits && !target.empty(); ++i) {
-      std::ofstream(target, std::ios::app) << "\n\ndef bench_edit_" << i << "():\n    return " << i
-                                           << "\n";
+      std::ofstream(target, std::ios::app)
+          << "\n\ndef bench_edit_" << i << "():\n    return " << i << "\n";
       const auto start = Clock::now();
       const auto s = Check(engine->IngestTree("bench", copy.string()), "incremental ingest");
       updates.push_back(Seconds(start) * 1000.0);
@@ -122,11 +128,13 @@ int main(int argc, char** argv) {
   std::uint64_t definitions = 0;
   for (const auto& [kind, n] : summary.definitions_by_kind) definitions += n;
   const double t = Median(ours);
-  std::printf("ingest_bench: %s: %llu files (%llu parsed), %.1f MB, %llu definitions; median of %d rounds\n",
-              tree.c_str(), static_cast<unsigned long long>(summary.files),
-              static_cast<unsigned long long>(summary.files_parsed),
-              static_cast<double>(summary.bytes) / 1e6, static_cast<unsigned long long>(definitions),
-              rounds);
+  std::printf(
+      "ingest_bench: %s: %llu files (%llu parsed), %.1f MB, %llu definitions; median of %d "
+      "rounds\n",
+      tree.c_str(), static_cast<unsigned long long>(summary.files),
+      static_cast<unsigned long long>(summary.files_parsed),
+      static_cast<double>(summary.bytes) / 1e6, static_cast<unsigned long long>(definitions),
+      rounds);
   std::printf("%-36s %10s %10s %8s\n", "measure", "onyx", "ctags -R", "ratio");
   if (peer) {
     std::printf("%-36s %10.3f %10.3f %8.2f\n", "full ingest wall time (s)", t, Median(theirs),

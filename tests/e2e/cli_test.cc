@@ -38,7 +38,7 @@ TEST_F(CliTest, IngestThenStatsFindAndLog) {
   const CliRun ingest = Onyx(dir_.path(), "-p demo ingest " + fixture_);
   ASSERT_EQ(ingest.exit_code, 0) << ingest.output;
   EXPECT_NE(ingest.output.find("ingested 7 files"), std::string::npos) << ingest.output;
-  EXPECT_NE(ingest.output.find("revision 1: nodes +29"), std::string::npos) << ingest.output;
+  EXPECT_NE(ingest.output.find("revision 1: nodes +32"), std::string::npos) << ingest.output;
 
   const CliRun again = Onyx(dir_.path(), "-p demo ingest " + fixture_);
   ASSERT_EQ(again.exit_code, 0);
@@ -46,10 +46,10 @@ TEST_F(CliTest, IngestThenStatsFindAndLog) {
 
   const CliRun stats = Onyx(dir_.path(), "-p demo stats");
   ASSERT_EQ(stats.exit_code, 0);
-  EXPECT_NE(stats.output.find("nodes      29 (29 versions)"), std::string::npos) << stats.output;
-  EXPECT_NE(stats.output.find("contains     28"), std::string::npos) << stats.output;
+  EXPECT_NE(stats.output.find("nodes      32 (32 versions)"), std::string::npos) << stats.output;
+  EXPECT_NE(stats.output.find("contains     31"), std::string::npos) << stats.output;
 
-  EXPECT_NE(ingest.output.find("parsed 5 files (0 unchanged, 0 with syntax errors)"),
+  EXPECT_NE(ingest.output.find("parsed 7 files (0 unchanged, 0 with syntax errors)"),
             std::string::npos)
       << ingest.output;
   EXPECT_NE(ingest.output.find("  method       3"), std::string::npos) << ingest.output;

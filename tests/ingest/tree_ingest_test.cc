@@ -121,9 +121,11 @@ TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
   EXPECT_EQ(summary->files_by_language.at("markdown"), 2u);
   EXPECT_EQ(summary->files_by_language.at("rust"), 1u);
   EXPECT_EQ(summary->files_by_language.at("typescript"), 1u);
-  EXPECT_EQ(summary->revision->changes.nodes_added, 29u);  // 16 structural, 13 definitions
-  EXPECT_EQ(summary->revision->changes.edges_added, 28u);  // a tree: one parent each
-  EXPECT_EQ(summary->files_parsed, 5u);
+  // 16 structural nodes, 13 code definitions, 3 Markdown sections.
+  EXPECT_EQ(summary->revision->changes.nodes_added, 32u);
+  EXPECT_EQ(summary->revision->changes.edges_added, 31u);  // a tree: one parent each
+  EXPECT_EQ(summary->files_parsed, 7u);
+  EXPECT_EQ(summary->definitions_by_kind.at("doc_section"), 3u);
   EXPECT_EQ(summary->files_with_syntax_errors, 0u);
   EXPECT_EQ(summary->definitions_by_kind.at("method"), 3u);
 
@@ -150,7 +152,7 @@ TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
 
 TEST_F(TreeIngestTest, DefinitionsHangUnderTheirFilesAndClasses) {
   ASSERT_OK(IngestTree(*store_, project_, Fixture("mixed_tree"), {}));
-  const std::vector<std::string> want = {
+  std::vector<std::string> want = {
       "class java.com.example.App < App.java",
       "class src.app.Greeter < app.py",
       "function go.main.Greet < main.go",
@@ -164,7 +166,11 @@ TEST_F(TreeIngestTest, DefinitionsHangUnderTheirFilesAndClasses) {
       "method java.com.example.App.main < App",
       "method src.app.Greeter.greet < Greeter",
       "module src.util.helpers.tests < helpers.rs",
+      "doc_section README > Mixed tree < README.md",
+      "doc_section README > Mixed tree > Layout < Mixed tree",
+      "doc_section docs.guide > Guide < guide.md",
   };
+  std::sort(want.begin(), want.end());
   EXPECT_EQ(DefinitionsWithParents(), want);
   auto view = store_->View(project_.id);
   ASSERT_OK(view);
@@ -191,6 +197,39 @@ TEST_F(TreeIngestTest, AFileOverTheParseTimeLimitKeepsItsFileNodeButNoSymbols) {
   auto big_nodes = view->FindByPath("big.js");
   ASSERT_OK(big_nodes);
   EXPECT_EQ(big_nodes->size(), 1u);
+}
+
+TEST_F(TreeIngestTest, SymbolsTheStoreRefusesAreSkippedNotFatal) {
+  testing::TempDir work;
+  const std::string huge(5000, 'x');  // over the store's 4 KiB name limit
+  WriteFile(fs::path(work.path()) / "m.py", "class " + huge +
+                                                ":\n    def inner(self):\n        pass\n\n"
+                                                "def fine():\n    pass\n");
+  // A NUL in a heading (past the 8000 bytes the binary check reads) makes that
+  // section's name invalid; its subsection then hangs under the file.
+  WriteFile(fs::path(work.path()) / "notes.md",
+            std::string(8100, 'a') + "\n# Bad" + std::string(1, '\0') + "title\n## Child\nText.\n");
+  auto summary = IngestTree(*store_, project_, work.path(), {});
+  ASSERT_OK(summary);
+  // The huge class, its method (whose qualified name holds the class name), and
+  // the heading with the NUL.
+  EXPECT_EQ(summary->skipped_by_reason.at("invalid_symbol"), 3u);
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto fine = view->FindByName("fine");
+  ASSERT_OK(fine);
+  EXPECT_EQ(fine->size(), 1u);
+  auto child = view->FindByName("child");
+  ASSERT_OK(child);
+  ASSERT_EQ(child->size(), 1u);
+  auto parents = view->InEdges((*child)[0].id, EdgeKind::kContains);
+  ASSERT_OK(parents);
+  ASSERT_EQ(parents->size(), 1u);
+  auto parent = view->GetNode((*parents)[0].src);
+  ASSERT_OK(parent);
+  EXPECT_EQ(parent->path, "notes.md");
+  EXPECT_EQ(parent->kind, NodeKind::kFile);
+  EXPECT_OK(store_->VerifyIntegrity(project_.id));
 }
 
 TEST_F(TreeIngestTest, ReingestingAnUnchangedTreeCommitsNothing) {
@@ -222,7 +261,7 @@ TEST_F(TreeIngestTest, ChangedAddedAndDeletedFilesBecomeOneRevision) {
   EXPECT_EQ(c.edges_removed, 5u);
   // Only the two changed or new parseable files were parsed again.
   EXPECT_EQ(second->files_parsed, 2u);
-  EXPECT_EQ(second->files_unchanged, 3u);  // app.py, helpers.rs, App.java
+  EXPECT_EQ(second->files_unchanged, 5u);  // app.py, helpers.rs, App.java, 2 × .md
 
   auto view = store_->View(project_.id);
   ASSERT_OK(view);

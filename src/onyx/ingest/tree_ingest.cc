@@ -13,6 +13,7 @@
 
 #include "onyx/ingest/definition_extractor.h"
 #include "onyx/ingest/languages/grammars.h"
+#include "onyx/ingest/markdown_sections.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/revision_writer.h"
 
@@ -225,7 +226,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     const Entry& e = entries[i];
     if (e.is_dir) continue;
     const std::string language(LanguageForPath(e.path));
-    if (GrammarFor(language) == nullptr) continue;
+    if (GrammarFor(language) == nullptr && language != "markdown") continue;
     auto known = file_hashes.find(e.path);
     if (known != file_hashes.end() && known->second == HashContent(e.text)) {
       for (const NodeId id : nodes_by_path[e.path]) seen.insert(id);
@@ -243,6 +244,10 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     for (std::size_t k = next++; k < to_parse.size(); k = next++) {
       const Entry& e = entries[to_parse[k]];
       Parsed& out = parsed[to_parse[k]];
+      if (LanguageForPath(e.path) == "markdown") {
+        out.definitions = ExtractMarkdownSections(e.path, e.text);
+        continue;
+      }
       ParseLimits limits;
       limits.time_limit = options.parse_time_limit;
       limits.max_bytes = options.max_file_bytes;
@@ -304,16 +309,26 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     }
     ++summary.files_parsed;
     if (p.syntax_errors) ++summary.files_with_syntax_errors;
-    std::vector<NodeId> ids;
+    // A definition the store refuses (a hostile file's 10 KB identifier, a NUL in
+    // a title) is skipped and counted; its children then hang under the file.
+    std::vector<std::optional<NodeId>> ids;
     for (Definition& d : p.definitions) {
-      ids.push_back(d.node.id);
-      seen.insert(d.node.id);
-      ++summary.definitions_by_kind[std::string(NodeKindName(d.node.kind))];
+      const NodeId def_id = d.node.id;
+      const std::string kind(NodeKindName(d.node.kind));
       Edge contains;
-      contains.src = d.parent ? ids[*d.parent] : id;
+      contains.src = d.parent && ids[*d.parent] ? *ids[*d.parent] : id;
       contains.kind = EdgeKind::kContains;
-      contains.dst = d.node.id;
-      ONYX_RETURN_IF_ERROR(writer->UpsertNode(std::move(d.node)));
+      contains.dst = def_id;
+      const Status staged = writer->UpsertNode(std::move(d.node));
+      if (!staged.ok()) {
+        if (!staged.IsInvalidArgument()) return staged;
+        ++summary.skipped_by_reason["invalid_symbol"];
+        ids.emplace_back();
+        continue;
+      }
+      ids.emplace_back(def_id);
+      seen.insert(def_id);
+      ++summary.definitions_by_kind[kind];
       ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(contains)));
     }
   }
