@@ -1,0 +1,38 @@
+// Fuzzes parsing and definition extraction: the first byte picks the language,
+// the rest is source text. Any bytes parse (or hit the time limit) and give
+// definitions whose spans lie in the input and whose parents come before them.
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "fuzz_support.h"
+#include "onyx/ingest/definition_extractor.h"
+#include "onyx/ingest/languages/grammars.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace onyx::ingest;
+  if (size == 0) return 0;
+  const auto& languages = ParsableLanguages();
+  const std::string_view language = languages[data[0] % languages.size()];
+  std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
+  ParseLimits limits;
+  limits.time_limit = std::chrono::milliseconds(500);
+  auto tree = ParseSource(language, text, limits);
+  if (!tree.ok()) {
+    ONYX_FUZZ_CHECK(tree.status().code() == onyx::StatusCode::kDeadlineExceeded);
+    return 0;
+  }
+  auto defs = ExtractDefinitions("src/fuzz.x", *tree);
+  if (!defs.ok()) {
+    ONYX_FUZZ_CHECK(defs.status().code() == onyx::StatusCode::kDeadlineExceeded);
+    return 0;
+  }
+  for (std::size_t i = 0; i < defs->size(); ++i) {
+    const auto& d = (*defs)[i];
+    ONYX_FUZZ_CHECK(d.node.span.end_byte <= text.size());
+    ONYX_FUZZ_CHECK(!d.parent || *d.parent < i);
+    ONYX_FUZZ_CHECK(d.node.id == onyx::MakeNodeId(d.node.language, d.node.path,
+                                                  d.node.qualified_name, d.node.kind));
+  }
+  return 0;
+}
