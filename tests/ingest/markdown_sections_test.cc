@@ -9,8 +9,8 @@ namespace {
 std::vector<std::string> Describe(const std::vector<Definition>& defs) {
   std::vector<std::string> out;
   for (const Definition& d : defs) {
-    std::string line = d.node.qualified_name + " [" + std::to_string(d.node.span.start_line) +
-                       "-" + std::to_string(d.node.span.end_line) + "]";
+    std::string line = d.node.qualified_name + " [" + std::to_string(d.node.span.start_line) + "-" +
+                       std::to_string(d.node.span.end_line) + "]";
     if (d.parent) line += " < " + defs[*d.parent].node.name;
     out.push_back(line);
   }
@@ -19,20 +19,20 @@ std::vector<std::string> Describe(const std::vector<Definition>& defs) {
 
 TEST(MarkdownSections, NestByLevelAndSpanUntilTheNextSiblingOrParent) {
   const std::string text =
-      "# Onyx\n"            // 1
-      "Intro text.\n"       // 2
-      "\n"                  // 3
-      "## Install\n"        // 4
-      "Run make.\n"         // 5
+      "# Onyx\n"              // 1
+      "Intro text.\n"         // 2
+      "\n"                    // 3
+      "## Install\n"          // 4
+      "Run make.\n"           // 5
       "### From source ##\n"  // 6
-      "Clone it.\n"         // 7
-      "## Use\n"            // 8
-      "```sh\n"             // 9
-      "# not a heading\n"   // 10
-      "```\n"               // 11
-      "Setext title\n"      // 12
-      "------------\n"      // 13
-      "Body.\n";            // 14
+      "Clone it.\n"           // 7
+      "## Use\n"              // 8
+      "```sh\n"               // 9
+      "# not a heading\n"     // 10
+      "```\n"                 // 11
+      "Setext title\n"        // 12
+      "------------\n"        // 13
+      "Body.\n";              // 14
   const auto defs = ExtractMarkdownSections("docs/guide.md", text);
   const std::vector<std::string> want = {
       "docs.guide > Onyx [1-14]",
@@ -50,8 +50,8 @@ TEST(MarkdownSections, NestByLevelAndSpanUntilTheNextSiblingOrParent) {
   EXPECT_EQ(defs[3].node.doc, "```sh\n# not a heading\n```");
   EXPECT_EQ(defs[0].node.span.start_byte, 0u);
   EXPECT_EQ(defs[0].node.span.end_byte, text.size());
-  EXPECT_EQ(defs[1].node.id, MakeNodeId("markdown", "docs/guide.md",
-                                        "docs.guide > Onyx > Install", NodeKind::kDocSection));
+  EXPECT_EQ(defs[1].node.id, MakeNodeId("markdown", "docs/guide.md", "docs.guide > Onyx > Install",
+                                        NodeKind::kDocSection));
 }
 
 TEST(MarkdownSections, RepeatedTitlesAreDisambiguatedAndNonHeadingsIgnored) {
