@@ -53,6 +53,8 @@ struct Entry {
   std::string path;  // repository-relative, '/'-separated; "" for the root
   bool is_dir = false;
   std::string text;
+  ContentHash hash;        // of `text`, hashed once when read
+  bool unchanged = false;  // a file whose content the store already has
 };
 
 Node DirectoryNode(const std::string& path, std::string_view project_name) {
@@ -65,14 +67,14 @@ Node DirectoryNode(const std::string& path, std::string_view project_name) {
   return node;
 }
 
-Node FileNode(const std::string& path, std::string_view text) {
+Node FileNode(const std::string& path, std::string_view text, const ContentHash& hash) {
   Node node;
   node.kind = NodeKind::kFile;
   node.path = path;
   node.qualified_name = path;
   node.name = fs::path(path).filename().string();
   node.language = std::string(LanguageForPath(path));
-  node.content_hash = HashContent(text);
+  node.content_hash = hash;
   const auto lines = static_cast<std::uint32_t>(std::count(text.begin(), text.end(), '\n'));
   node.span = Span{0, static_cast<std::uint32_t>(text.size()), 1,
                    lines + (text.empty() || text.back() == '\n' ? 0u : 1u)};
@@ -186,7 +188,8 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
         ++summary.files;
         summary.bytes += size;
         ++summary.files_by_language[std::string(LanguageForPath(path))];
-        entries.push_back({path, false, std::move(text)});
+        const ContentHash hash = HashContent(text);
+        entries.push_back({path, false, std::move(text), hash});
       }
     }
     pending = std::move(next);
@@ -223,12 +226,13 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   std::vector<Parsed> parsed(entries.size());
   std::vector<std::size_t> to_parse;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const Entry& e = entries[i];
+    Entry& e = entries[i];
     if (e.is_dir) continue;
+    auto known = file_hashes.find(e.path);
+    e.unchanged = known != file_hashes.end() && known->second == e.hash;
     const std::string language(LanguageForPath(e.path));
     if (GrammarFor(language) == nullptr && language != "markdown") continue;
-    auto known = file_hashes.find(e.path);
-    if (known != file_hashes.end() && known->second == HashContent(e.text)) {
+    if (e.unchanged) {
       for (const NodeId id : nodes_by_path[e.path]) seen.insert(id);
       ++summary.files_unchanged;
       continue;
@@ -281,12 +285,8 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   std::map<std::string, NodeId> dir_ids;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const Entry& e = entries[i];
-    Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e.path, e.text);
-    // An unchanged file's text is stored already.
-    if (!e.is_dir) {
-      auto known = file_hashes.find(e.path);
-      if (known == file_hashes.end() || known->second != node.content_hash) writer->PutBlob(e.text);
-    }
+    Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e.path, e.text, e.hash);
+    if (!e.is_dir && !e.unchanged) writer->PutBlob(e.text);  // else stored already
     if (e.is_dir) dir_ids[e.path] = node.id;
     seen.insert(node.id);
     const NodeId id = node.id;
