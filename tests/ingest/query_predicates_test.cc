@@ -2,6 +2,8 @@
 // our own: filters, #strip!, #select-adjacent!, errors.
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "onyx/ingest/source_parser.h"
 #include "testing/files.h"
 
@@ -26,16 +28,25 @@ std::ostream& operator<<(std::ostream& os, const Definition& d) {
   return os << "{" << d.kind << ", " << d.name << ", \"" << d.doc << "\"}";
 }
 
-// Runs a tags query and lists its definitions with their (joined) docs.
-std::vector<Definition> Definitions(const std::string& language, const std::string& query_text,
-                                    const std::string& source) {
-  std::vector<Definition> out;
+// Compiles `query_text`, parses `source` and calls `fn` for every match.
+void ForEachMatch(const std::string& language, const std::string& query_text,
+                  const std::string& source, const std::function<void(const QueryMatch&)>& fn) {
   auto query = SourceQuery::Compile(language, query_text);
   EXPECT_OK(query);
   auto tree = ParseSource(language, source);
   EXPECT_OK(tree);
-  if (!query.ok() || !tree.ok()) return out;
+  if (!query.ok() || !tree.ok()) return;
   EXPECT_OK(RunQuery(*query, *tree, {}, [&](const QueryMatch& m) {
+    fn(m);
+    return true;
+  }));
+}
+
+// Runs a tags query and lists its definitions with their (joined) docs.
+std::vector<Definition> Definitions(const std::string& language, const std::string& query_text,
+                                    const std::string& source) {
+  std::vector<Definition> out;
+  ForEachMatch(language, query_text, source, [&](const QueryMatch& m) {
     for (const CapturedNode& c : m.captures) {
       if (c.name.rfind("definition.", 0) != 0) continue;
       Definition d{std::string(c.name.substr(11)), m.First("name")->text, ""};
@@ -45,8 +56,7 @@ std::vector<Definition> Definitions(const std::string& language, const std::stri
       }
       out.push_back(d);
     }
-    return true;
-  }));
+  });
   return out;
 }
 
@@ -87,15 +97,8 @@ TEST(QueryPredicates, GoTagsStripCommentMarkersFromDocs) {
 std::vector<std::string> Names(const std::string& language, const std::string& query_text,
                                const std::string& source, const std::string& capture = "name") {
   std::vector<std::string> out;
-  auto query = SourceQuery::Compile(language, query_text);
-  EXPECT_OK(query);
-  auto tree = ParseSource(language, source);
-  EXPECT_OK(tree);
-  if (!query.ok() || !tree.ok()) return out;
-  EXPECT_OK(RunQuery(*query, *tree, {}, [&](const QueryMatch& m) {
-    out.push_back(m.First(capture)->text);
-    return true;
-  }));
+  ForEachMatch(language, query_text, source,
+               [&](const QueryMatch& m) { out.push_back(m.First(capture)->text); });
   return out;
 }
 

@@ -33,6 +33,20 @@ std::vector<Node> FileAt(const store::ReadView& view, const std::string& path) {
   return out;
 }
 
+// The node that `contains` node `id` (exactly one must).
+Node ParentOf(const store::ReadView& view, NodeId id) {
+  auto parents = view.InEdges(id, EdgeKind::kContains);
+  EXPECT_OK(parents);
+  if (!parents.ok() || parents->size() != 1) {
+    ADD_FAILURE() << "node " << id << " has " << (parents.ok() ? parents->size() : 0)
+                  << " parents, expected 1";
+    return {};
+  }
+  auto parent = view.GetNode((*parents)[0].src);
+  EXPECT_OK(parent);
+  return parent.ok() ? *parent : Node{};
+}
+
 void WriteFile(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << text;
@@ -75,13 +89,8 @@ class TreeIngestTest : public ::testing::Test {
           n.kind == NodeKind::kFile) {
         return true;
       }
-      auto parents = view->InEdges(n.id, EdgeKind::kContains);
-      EXPECT_OK(parents);
-      EXPECT_EQ(parents->size(), 1u) << n.qualified_name;
-      auto parent = view->GetNode((*parents)[0].src);
-      EXPECT_OK(parent);
       out.push_back(std::string(NodeKindName(n.kind)) + " " + n.qualified_name + " < " +
-                    parent->name);
+                    ParentOf(*view, n.id).name);
       return true;
     }));
     std::sort(out.begin(), out.end());
@@ -141,12 +150,7 @@ TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
   auto text = view->GetBlob(rs.content_hash);
   ASSERT_OK(text);
   EXPECT_NE(text->find("pub fn greet"), std::string::npos);
-  auto parents = view->InEdges(rs.id, EdgeKind::kContains);
-  ASSERT_OK(parents);
-  ASSERT_EQ(parents->size(), 1u);
-  auto parent = view->GetNode((*parents)[0].src);
-  ASSERT_OK(parent);
-  EXPECT_EQ(parent->path, "src/util");
+  EXPECT_EQ(ParentOf(*view, rs.id).path, "src/util");
   EXPECT_OK(store_->VerifyIntegrity(project_.id));
 }
 
@@ -222,13 +226,9 @@ TEST_F(TreeIngestTest, SymbolsTheStoreRefusesAreSkippedNotFatal) {
   auto child = view->FindByName("child");
   ASSERT_OK(child);
   ASSERT_EQ(child->size(), 1u);
-  auto parents = view->InEdges((*child)[0].id, EdgeKind::kContains);
-  ASSERT_OK(parents);
-  ASSERT_EQ(parents->size(), 1u);
-  auto parent = view->GetNode((*parents)[0].src);
-  ASSERT_OK(parent);
-  EXPECT_EQ(parent->path, "notes.md");
-  EXPECT_EQ(parent->kind, NodeKind::kFile);
+  const Node parent = ParentOf(*view, (*child)[0].id);
+  EXPECT_EQ(parent.path, "notes.md");
+  EXPECT_EQ(parent.kind, NodeKind::kFile);
   EXPECT_OK(store_->VerifyIntegrity(project_.id));
 }
 
