@@ -4,6 +4,7 @@
 #include <set>
 
 #include "onyx/core/coding.h"
+#include "onyx/store/edge_scan.h"
 #include "onyx/store/keys.h"
 #include "onyx/store/rocks.h"
 #include "onyx/store/store.h"
@@ -22,20 +23,13 @@ struct RawEdge {
 Status ReadEdges(const RocksHandles& rocks, const rocksdb::Snapshot* snapshot, ProjectId project,
                  bool out,
                  std::map<std::tuple<NodeId, EdgeKind, NodeId, RevisionNumber>, RawEdge>* edges) {
-  const std::string prefix = ProjectPrefix(project);
-  std::string upper;
-  rocksdb::Slice upper_slice;
-  auto ro = PrefixReadOptions(snapshot, prefix, &upper, &upper_slice);
-  ro.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      rocks.db->NewIterator(ro, rocks.cf(out ? Family::kEdgesOut : Family::kEdgesIn)));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
-    ONYX_ASSIGN_OR_RETURN(const Edge edge, DecodeEdgeEntry(k, ToView(it->value()), !out));
-    const auto key = std::make_tuple(edge.src, edge.kind, edge.dst, k.from);
-    (*edges)[key] = RawEdge{std::string(ToView(it->value())), edge.validity.IsOpen()};
-  }
-  return FromRocks(it->status(), "integrity: edge scan");
+  return ScanEdgeVersions(rocks, snapshot, out, ProjectPrefix(project), kOpenRevision,
+                          [&](const Edge& edge, std::string_view value) {
+                            const auto key =
+                                std::make_tuple(edge.src, edge.kind, edge.dst, edge.validity.from);
+                            (*edges)[key] = RawEdge{std::string(value), edge.validity.IsOpen()};
+                            return true;
+                          });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "onyx/store/read_view.h"
 
 #include "onyx/core/coding.h"
+#include "onyx/store/edge_scan.h"
 #include "onyx/store/keys.h"
 #include "onyx/store/rocks.h"
 #include "onyx/store/snapshot.h"
@@ -175,19 +176,12 @@ Result<std::vector<Edge>> ReadView::InEdges(NodeId id, std::optional<EdgeKind> k
 
 Result<std::vector<Edge>> ReadView::EdgeHistory(const EdgeRef& ref) const {
   std::vector<Edge> edges;
-  const std::string prefix = EdgeIdentityPrefix(project_, ref.src, ref.kind, ref.dst);
-  std::string upper;
-  rocksdb::Slice upper_slice;
-  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
-  ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kEdgesOut)));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
-    if (k.from > latest_) continue;
-    ONYX_ASSIGN_OR_RETURN(Edge edge, DecodeEdgeEntry(k, ToView(it->value()), false));
-    edges.push_back(std::move(edge));
-  }
-  ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges_out: history"));
+  ONYX_RETURN_IF_ERROR(ScanEdgeVersions(*rocks_, snapshot_->snapshot, /*out=*/true,
+                                        EdgeIdentityPrefix(project_, ref.src, ref.kind, ref.dst),
+                                        latest_, [&](const Edge& edge, std::string_view) {
+                                          edges.push_back(edge);
+                                          return true;
+                                        }));
   return edges;
 }
 
@@ -253,20 +247,10 @@ Status ReadView::ForEachNode(const std::function<bool(const Node&)>& fn) const {
 }
 
 Status ReadView::ForEachEdge(const std::function<bool(const Edge&)>& fn) const {
-  const std::string prefix = ProjectPrefix(project_);
-  std::string upper;
-  rocksdb::Slice upper_slice;
-  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
-  ro.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kEdgesOut)));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
-    if (k.from > revision_) continue;
-    ONYX_ASSIGN_OR_RETURN(const Edge edge, DecodeEdgeEntry(k, ToView(it->value()), false));
-    if (!edge.validity.Contains(revision_)) continue;
-    if (!fn(edge)) break;
-  }
-  return FromRocks(it->status(), "edges_out: scan");
+  return ScanEdgeVersions(*rocks_, snapshot_->snapshot, /*out=*/true, ProjectPrefix(project_),
+                          revision_, [&](const Edge& edge, std::string_view) {
+                            return !edge.validity.Contains(revision_) || fn(edge);
+                          });
 }
 
 Result<Revision> ReadView::GetRevision(RevisionNumber rev) const {

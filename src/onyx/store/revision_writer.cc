@@ -5,6 +5,7 @@
 
 #include "onyx/core/clock.h"
 #include "onyx/core/coding.h"
+#include "onyx/store/edge_scan.h"
 #include "onyx/store/keys.h"
 #include "onyx/store/rocks.h"
 #include "onyx/store/store.h"
@@ -228,19 +229,13 @@ Status RevisionWriter::ApplyNodes(Batch& batch) {
 
     // Every open edge touching a removed node closes with it.
     for (const bool out : {true, false}) {
-      const std::string prefix = NodePrefix(project_, id);
-      std::string upper;
-      rocksdb::Slice upper_slice;
-      auto ro = PrefixReadOptions(nullptr, prefix, &upper, &upper_slice);
-      ro.prefix_same_as_start = true;
-      std::unique_ptr<rocksdb::Iterator> it(
-          rocks.db->NewIterator(ro, rocks.cf(out ? Family::kEdgesOut : Family::kEdgesIn)));
-      for (it->Seek(prefix); it->Valid(); it->Next()) {
-        ONYX_ASSIGN_OR_RETURN(const DecodedEdgeKey k, DecodeEdgeKey(ToView(it->key())));
-        ONYX_ASSIGN_OR_RETURN(const Edge edge, DecodeEdgeEntry(k, ToView(it->value()), !out));
-        if (edge.validity.IsOpen()) cascade.push_back(EdgeRef{edge.src, edge.kind, edge.dst});
-      }
-      ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "edges: cascade scan"));
+      ONYX_RETURN_IF_ERROR(
+          ScanEdgeVersions(rocks, nullptr, out, NodePrefix(project_, id), kOpenRevision,
+                           [&](const Edge& edge, std::string_view) {
+                             if (edge.validity.IsOpen())
+                               cascade.push_back(EdgeRef{edge.src, edge.kind, edge.dst});
+                             return true;
+                           }));
     }
   }
   for (const EdgeRef& ref : cascade) edges_.try_emplace(ref, std::nullopt);
