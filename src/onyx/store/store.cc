@@ -324,11 +324,4 @@ Result<std::string> Store::GetBlob(const ContentHash& hash) const {
   return DecodeBlob(value, hash, options_.max_blob_bytes);
 }
 
-Status Store::Flush() {
-  rocksdb::FlushOptions fo;
-  fo.wait = true;
-  std::vector<rocksdb::ColumnFamilyHandle*> all(rocks_->families.begin(), rocks_->families.end());
-  return FromRocks(rocks_->db->Flush(fo, all), "store: flush");
-}
-
 }  // namespace onyx::store

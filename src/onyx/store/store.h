@@ -111,9 +111,6 @@ class Store {
   /// keys: Ok, or Corruption naming the first violation. O(size of the project).
   Status VerifyIntegrity(ProjectId project) const;
 
-  /// Flushes memtables and waits, for tools and benchmarks.
-  Status Flush();
-
  private:
   friend class RevisionWriter;
   Store(std::string path, StoreOptions options, std::unique_ptr<RocksHandles> rocks);
