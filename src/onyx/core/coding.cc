@@ -182,4 +182,16 @@ bool ByteReader::ReadBytes(std::size_t n, std::string_view* v) {
   return true;
 }
 
+void PutSpan(std::string* dst, const Span& span) {
+  PutVarint64(dst, span.start_byte);
+  PutVarint64(dst, span.end_byte);
+  PutVarint64(dst, span.start_line);
+  PutVarint64(dst, span.end_line);
+}
+
+bool ByteReader::ReadSpan(Span* span) {
+  return ReadVarint32(&span->start_byte) && ReadVarint32(&span->end_byte) &&
+         ReadVarint32(&span->start_line) && ReadVarint32(&span->end_line);
+}
+
 }  // namespace onyx::core

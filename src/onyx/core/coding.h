@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "onyx/status.h"
+#include "onyx/types.h"
 
 namespace onyx::core {
 
@@ -18,6 +19,8 @@ void PutVarint64(std::string* dst, std::uint64_t v);
 void PutVarintSigned64(std::string* dst, std::int64_t v);
 void PutLengthPrefixed(std::string* dst, std::string_view bytes);
 void PutFloat32(std::string* dst, float v);
+/// A span as four varints (start byte, end byte, start line, end line).
+void PutSpan(std::string* dst, const Span& span);
 
 std::uint32_t DecodeBigEndian32(const char* p);
 std::uint64_t DecodeBigEndian64(const char* p);
@@ -40,6 +43,8 @@ class ByteReader {
   bool ReadVarint32(std::uint32_t* v);
   bool ReadVarintSigned64(std::int64_t* v);
   bool ReadFloat32(float* v);
+  /// What PutSpan wrote.
+  bool ReadSpan(Span* span);
   /// A length-prefixed string no longer than `max_len` bytes.
   bool ReadLengthPrefixed(std::string_view* v, std::size_t max_len = kMaxString);
   bool ReadLengthPrefixed(std::string* v, std::size_t max_len = kMaxString);

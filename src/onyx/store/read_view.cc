@@ -298,13 +298,21 @@ Result<GraphStats> ReadView::Stats() const {
 }
 
 Result<std::string> ReadView::GetBlob(const ContentHash& hash) const {
+  return ReadBlob(hash, /*verify_hash=*/true);
+}
+
+Result<std::string> ReadView::GetDerivedBlob(const ContentHash& key) const {
+  return ReadBlob(key, /*verify_hash=*/false);
+}
+
+Result<std::string> ReadView::ReadBlob(const ContentHash& hash, bool verify_hash) const {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_->snapshot;
   std::string value;
   const rocksdb::Status s = rocks_->db->Get(ro, rocks_->cf(Family::kBlobs), BlobKey(hash), &value);
   if (s.IsNotFound()) return Status::NotFound("blob " + hash.ToHex() + " does not exist");
   ONYX_RETURN_IF_ERROR(FromRocks(s, "blobs: get"));
-  return DecodeBlob(value, hash, max_blob_bytes_);
+  return DecodeBlob(value, hash, max_blob_bytes_, verify_hash);
 }
 
 }  // namespace onyx::store

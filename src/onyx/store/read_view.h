@@ -76,6 +76,9 @@ class ReadView {
 
   /// The raw bytes of a content blob; NotFound when absent.
   Result<std::string> GetBlob(const ContentHash& hash) const;
+  /// The bytes of a derived blob (RevisionWriter::PutDerivedBlob); NotFound when
+  /// absent.
+  Result<std::string> GetDerivedBlob(const ContentHash& key) const;
 
  private:
   friend class Store;
@@ -90,6 +93,7 @@ class ReadView {
         latest_(latest),
         max_blob_bytes_(max_blob_bytes) {}
 
+  Result<std::string> ReadBlob(const ContentHash& key, bool verify_hash) const;
   Result<std::vector<Edge>> Adjacent(NodeId id, std::optional<EdgeKind> kind, bool out,
                                      std::size_t limit) const;
   Result<std::vector<Node>> TextIndexLookup(int family, std::string_view text, bool prefix,

@@ -164,6 +164,10 @@ ContentHash RevisionWriter::PutBlob(std::string_view text) {
   return hash;
 }
 
+void RevisionWriter::PutDerivedBlob(const ContentHash& key, std::string_view bytes) {
+  if (!spent_) blobs_.try_emplace(key, bytes);
+}
+
 Status RevisionWriter::ApplyNodes(Batch& batch) {
   RocksHandles& rocks = *store_->rocks_;
   auto* nodes_cf = rocks.cf(Family::kNodes);

@@ -51,6 +51,9 @@ class RevisionWriter {
   /// Stages source text under its content hash (written once per hash) and returns
   /// the hash.
   ContentHash PutBlob(std::string_view text);
+  /// Stages data derived from content (e.g. extracted facts) under `key`, a hash
+  /// of what it was derived from; written once per key like PutBlob.
+  void PutDerivedBlob(const ContentHash& key, std::string_view bytes);
   /// Commit a revision record even when no node or edge changes.
   void KeepIfEmpty() { keep_if_empty_ = true; }
 
@@ -80,7 +83,7 @@ class RevisionWriter {
 
   std::map<NodeId, std::optional<Node>> nodes_;   // nullopt: remove
   std::map<EdgeRef, std::optional<Edge>> edges_;  // nullopt: remove
-  std::map<ContentHash, std::string> blobs_;      // hash → raw text
+  std::map<ContentHash, std::string> blobs_;      // key → raw bytes
 };
 
 }  // namespace onyx::store

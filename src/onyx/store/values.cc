@@ -46,18 +46,6 @@ bool ReadTo(ByteReader& r, RevisionNumber from, RevisionNumber* to) {
   return true;
 }
 
-void PutSpan(std::string* dst, const Span& span) {
-  PutVarint64(dst, span.start_byte);
-  PutVarint64(dst, span.end_byte);
-  PutVarint64(dst, span.start_line);
-  PutVarint64(dst, span.end_line);
-}
-
-bool ReadSpan(ByteReader& r, Span* span) {
-  return r.ReadVarint32(&span->start_byte) && r.ReadVarint32(&span->end_byte) &&
-         r.ReadVarint32(&span->start_line) && r.ReadVarint32(&span->end_line);
-}
-
 void PutAttributes(std::string* dst, const std::map<std::string, std::string>& attrs) {
   PutVarint64(dst, attrs.size());
   for (const auto& [k, v] : attrs) {
@@ -102,7 +90,7 @@ std::string EncodeNodeVersion(const Node& node, const Validity& validity) {
   PutLengthPrefixed(&out, node.qualified_name);
   PutLengthPrefixed(&out, node.language);
   PutLengthPrefixed(&out, node.path);
-  PutSpan(&out, node.span);
+  core::PutSpan(&out, node.span);
   PutLengthPrefixed(&out, node.signature);
   PutLengthPrefixed(&out, node.doc);
   PutBigEndian64(&out, node.content_hash.high);
@@ -125,7 +113,7 @@ Result<Node> DecodeNodeVersion(std::string_view value, NodeId id, RevisionNumber
   }
   r.ReadLengthPrefixed(&node.name) && r.ReadLengthPrefixed(&node.qualified_name) &&
       r.ReadLengthPrefixed(&node.language) && r.ReadLengthPrefixed(&node.path) &&
-      ReadSpan(r, &node.span) && r.ReadLengthPrefixed(&node.signature) &&
+      r.ReadSpan(&node.span) && r.ReadLengthPrefixed(&node.signature) &&
       r.ReadLengthPrefixed(&node.doc) && r.ReadBigEndian64(&node.content_hash.high) &&
       r.ReadBigEndian64(&node.content_hash.low) && ReadAttributes(r, &node.attributes);
   return Finish(r, std::move(node), "node version");
@@ -161,7 +149,7 @@ std::string EncodeEdgeValue(const Edge& edge, RevisionNumber to) {
   PutFloat32(&out, edge.confidence);
   out.push_back(static_cast<char>(edge.resolution));
   out.push_back(edge.site ? 1 : 0);
-  if (edge.site) PutSpan(&out, *edge.site);
+  if (edge.site) core::PutSpan(&out, *edge.site);
   PutAttributes(&out, edge.attributes);
   return out;
 }
@@ -184,7 +172,7 @@ Status DecodeEdgeValue(std::string_view value, Edge* edge) {
   edge->site.reset();
   if (!r.failed() && has_site == 1) {
     Span site;
-    if (ReadSpan(r, &site)) edge->site = site;
+    if (r.ReadSpan(&site)) edge->site = site;
   }
   edge->attributes.clear();
   ReadAttributes(r, &edge->attributes);
@@ -336,7 +324,7 @@ std::string EncodeBlob(std::string_view raw) {
 }
 
 Result<std::string> DecodeBlob(std::string_view value, const ContentHash& expected,
-                               std::size_t max_bytes) {
+                               std::size_t max_bytes, bool verify_hash) {
   ByteReader r(value);
   std::uint64_t raw_size = 0;
   if (!ReadFormat(r) || !r.ReadVarint64(&raw_size)) return r.Error("blob " + expected.ToHex());
@@ -358,7 +346,7 @@ Result<std::string> DecodeBlob(std::string_view value, const ContentHash& expect
     return Status::Corruption("blob " + expected.ToHex() + ": zstd: " +
                               (ZSTD_isError(n) ? ZSTD_getErrorName(n) : "short output"));
   }
-  if (HashContent(raw) != expected) {
+  if (verify_hash && HashContent(raw) != expected) {
     return Status::Corruption("blob " + expected.ToHex() + ": content does not match its hash");
   }
   return raw;

@@ -56,9 +56,10 @@ Result<std::uint64_t> DecodeCounter(std::string_view value, std::string_view wha
 
 /// A blob value: zstd-compressed source text with its raw size.
 std::string EncodeBlob(std::string_view raw);
-/// Decompresses a blob, refusing one whose raw size exceeds `max_bytes` or whose
-/// bytes do not hash to `expected`.
+/// Decompresses a blob, refusing one whose raw size exceeds `max_bytes` or, when
+/// `verify_hash`, whose bytes do not hash to `expected` (derived blobs are keyed
+/// by what they were derived from, so their key is not their hash).
 Result<std::string> DecodeBlob(std::string_view value, const ContentHash& expected,
-                               std::size_t max_bytes);
+                               std::size_t max_bytes, bool verify_hash = true);
 
 }  // namespace onyx::store
