@@ -15,5 +15,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ONYX_FUZZ_CHECK(span.start_line >= 1 && span.start_line <= span.end_line);
     ONYX_FUZZ_CHECK(!sections[i].parent || *sections[i].parent < i);
   }
+  for (const auto& ref : onyx::ingest::ExtractMarkdownMentions(text).references) {
+    ONYX_FUZZ_CHECK(ref.span.start_byte < ref.span.end_byte && ref.span.end_byte <= size);
+    ONYX_FUZZ_CHECK(!ref.name.empty());
+  }
   return 0;
 }

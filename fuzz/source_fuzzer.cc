@@ -1,12 +1,14 @@
-// Fuzzes parsing and definition extraction: the first byte picks the language,
-// the rest is source text. Any bytes parse (or hit the time limit) and give
-// definitions whose spans lie in the input and whose parents come before them.
+// Fuzzes parsing, definition and fact extraction: the first byte picks the
+// language, the rest is source text. Any bytes parse (or hit the time limit) and
+// give definitions whose spans lie in the input and whose parents come before
+// them, and facts that lie in the input and survive their codec.
 #include <chrono>
 #include <cstdint>
 #include <string>
 
 #include "fuzz_support.h"
 #include "onyx/ingest/definition_extractor.h"
+#include "onyx/ingest/fact_extractor.h"
 #include "onyx/ingest/languages/grammars.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -34,5 +36,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ONYX_FUZZ_CHECK(d.node.id == onyx::MakeNodeId(d.node.language, d.node.path,
                                                   d.node.qualified_name, d.node.kind));
   }
+  // Facts stay inside the input and survive their codec.
+  auto facts = ExtractFacts(*tree);
+  if (!facts.ok()) {
+    ONYX_FUZZ_CHECK(facts.status().code() == onyx::StatusCode::kDeadlineExceeded);
+    return 0;
+  }
+  for (const auto& ref : facts->references) {
+    ONYX_FUZZ_CHECK(ref.span.end_byte <= text.size() && !ref.name.empty());
+  }
+  auto decoded = DecodeFileFacts(EncodeFileFacts(*facts));
+  ONYX_FUZZ_CHECK(decoded.ok() && *decoded == *facts);
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "onyx/ingest/file_facts.h"
 #include "onyx/store/keys.h"
 #include "onyx/store/values.h"
 
@@ -80,5 +81,16 @@ int main(int argc, char** argv) {
   Write(root / "blob", "fuzz", EncodeBlob("fuzz"));
   Write(root / "blob", "empty", EncodeBlob(""));
   Write(root / "blob", "text", EncodeBlob(std::string(300, 'x') + "fn main() {}\n"));
+
+  ingest::FileFacts facts;
+  facts.imports.push_back({"crate::shapes", "Area", "", false, {0, 24, 1, 1}});
+  facts.imports.push_back({"./util", "*", "", true, {25, 50, 2, 2}});
+  facts.imports.push_back({"pkg.mod", "helper", "h", false, {51, 80, 3, 3}});
+  facts.references.push_back({ingest::ReferenceKind::kCall, "new", "Circle", "", {90, 93, 5, 5}});
+  facts.references.push_back(
+      {ingest::ReferenceKind::kImplement, "Area", "", "Circle", {100, 104, 7, 7}});
+  facts.references.push_back({ingest::ReferenceKind::kMention, "total", "Cart", "", {0, 9, 1, 1}});
+  Write(root / "facts", "three_of_each", ingest::EncodeFileFacts(facts));
+  Write(root / "facts", "empty", ingest::EncodeFileFacts({}));
   return 0;
 }

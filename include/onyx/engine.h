@@ -37,6 +37,16 @@ struct IngestSummary {
   std::uint64_t files_unchanged = 0;  ///< Same content as the last ingest: not re-parsed.
   std::uint64_t files_with_syntax_errors = 0;
   std::map<std::string, std::uint64_t> definitions_by_kind;  ///< In files parsed this time.
+  /// Files whose references were resolved this time: those parsed, and unchanged
+  /// files that name something added, removed or re-imported.
+  std::uint64_t files_linked = 0;
+  /// Reference edges (imports, calls, …, tests, documents) of the linked files.
+  std::map<std::string, std::uint64_t> edges_by_kind;
+  /// References of the linked files that resolved to nothing, by reason
+  /// ("not_found", "ambiguous", "external", "unknown_receiver", …).
+  std::map<std::string, std::uint64_t> unresolved_by_reason;
+  /// The same per file, most first.
+  std::vector<std::pair<std::string, std::uint64_t>> unresolved_by_file;
   double seconds = 0;
 };
 

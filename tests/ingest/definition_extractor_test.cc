@@ -39,12 +39,11 @@ TEST(DefinitionExtractor, MixedTreeFixture) {
   EXPECT_EQ(DescribeFixture("mixed_tree/src/app.py"),
             (std::vector<std::string>{"function src.app.main", "class src.app.Greeter",
                                       "method src.app.Greeter.greet < Greeter"}));
-  EXPECT_EQ(
-      DescribeFixture("mixed_tree/src/util/helpers.rs"),
-      (std::vector<std::string>{
-          // The file's `//!` comment is separated by a blank line: not greet's doc.
-          "function src.util.helpers.greet doc: Returns a greeting for `name`.",
-          "module src.util.helpers.tests", "function src.util.helpers.tests.greets < tests"}));
+  EXPECT_EQ(DescribeFixture("mixed_tree/src/util/helpers.rs"),
+            (std::vector<std::string>{
+                // The file's `//!` comment is separated by a blank line: not greet's doc.
+                "function src.util.helpers.greet doc: Returns a greeting for `name`.",
+                "module src.util.helpers.tests", "test src.util.helpers.tests.greets < tests"}));
   EXPECT_EQ(DescribeFixture("mixed_tree/web/index.ts"),
             (std::vector<std::string>{"interface web.index.Greeting", "function web.index.greet"}));
   EXPECT_EQ(DescribeFixture("mixed_tree/go/main.go"),

@@ -132,7 +132,10 @@ TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
   EXPECT_EQ(summary->files_by_language.at("typescript"), 1u);
   // 16 structural nodes, 13 code definitions, 3 Markdown sections.
   EXPECT_EQ(summary->revision->changes.nodes_added, 32u);
-  EXPECT_EQ(summary->revision->changes.edges_added, 31u);  // a tree: one parent each
+  // A tree (one parent each: 31 contains edges) and 5 reference edges: Go's
+  // main() calls Greet(), Java's main() calls greet(), the Rust test calls and
+  // tests greet(), and the TypeScript greet() returns a Greeting.
+  EXPECT_EQ(summary->revision->changes.edges_added, 36u);
   EXPECT_EQ(summary->files_parsed, 7u);
   EXPECT_EQ(summary->definitions_by_kind.at("doc_section"), 3u);
   EXPECT_EQ(summary->files_with_syntax_errors, 0u);
@@ -163,7 +166,7 @@ TEST_F(TreeIngestTest, DefinitionsHangUnderTheirFilesAndClasses) {
       "function go.main.main < main.go",
       "function src.app.main < app.py",
       "function src.util.helpers.greet < helpers.rs",
-      "function src.util.helpers.tests.greets < tests",
+      "test src.util.helpers.tests.greets < tests",
       "function web.index.greet < index.ts",
       "interface web.index.Greeting < index.ts",
       "method java.com.example.App.greet < App",
@@ -258,7 +261,8 @@ TEST_F(TreeIngestTest, ChangedAddedAndDeletedFilesBecomeOneRevision) {
   EXPECT_EQ(c.nodes_added, 2u);    // src/new.py and its new()
   EXPECT_EQ(c.nodes_removed, 5u);  // Greet(); web, web/index.ts, Greeting, greet()
   EXPECT_EQ(c.edges_added, 2u);
-  EXPECT_EQ(c.edges_removed, 5u);
+  // 5 contains edges, main() calls Greet(), greet() references Greeting.
+  EXPECT_EQ(c.edges_removed, 7u);
   // Only the two changed or new parseable files were parsed again.
   EXPECT_EQ(second->files_parsed, 2u);
   EXPECT_EQ(second->files_unchanged, 5u);  // app.py, helpers.rs, App.java, 2 × .md

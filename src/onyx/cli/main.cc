@@ -123,6 +123,23 @@ int main(int argc, char** argv) {
     for (const auto& [reason, n] : summary->skipped_by_reason) {
       fmt::print("  skipped {:<12} {}\n", reason, n);
     }
+    fmt::print("linked {} files\n", summary->files_linked);
+    for (const auto& [kind, n] : summary->edges_by_kind) {
+      fmt::print("  {:<12} {}\n", kind, n);
+    }
+    if (!summary->unresolved_by_reason.empty()) {
+      std::uint64_t total = 0;
+      for (const auto& [reason, n] : summary->unresolved_by_reason) total += n;
+      fmt::print("unresolved references: {}\n", total);
+      for (const auto& [reason, n] : summary->unresolved_by_reason) {
+        fmt::print("  {:<16} {}\n", reason, n);
+      }
+      const std::size_t shown = std::min<std::size_t>(5, summary->unresolved_by_file.size());
+      for (std::size_t i = 0; i < shown; ++i) {
+        fmt::print("  {:>6}  {}\n", summary->unresolved_by_file[i].second,
+                   summary->unresolved_by_file[i].first);
+      }
+    }
     if (summary->revision) {
       const auto& c = summary->revision->changes;
       fmt::print("revision {}: nodes +{} ~{} -{}, edges +{} ~{} -{}\n", summary->revision->number,

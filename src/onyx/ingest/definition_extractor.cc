@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <memory>
-#include <mutex>
 
 #include "onyx/ingest/languages/language_spec.h"
 
@@ -17,6 +15,10 @@ constexpr std::size_t kMaxSignatureBytes = 300;
 struct Found {
   bool is_scope = false;
   NodeKind kind = NodeKind::kFunction;
+  // A test also matched as a plain definition (kept when the path is not a test
+  // path), and whether it holds methods (a Python Test* class).
+  std::optional<NodeKind> plain_kind;
+  bool test_suite = false;
   std::string name;
   std::string receiver;
   std::string doc;
@@ -30,6 +32,7 @@ std::optional<NodeKind> KindFromCapture(std::string_view capture) {
       {"class", NodeKind::kClass},         {"struct", NodeKind::kStruct},
       {"interface", NodeKind::kInterface}, {"enum", NodeKind::kEnum},
       {"constant", NodeKind::kConstant},   {"module", NodeKind::kModule},
+      {"test", NodeKind::kTest},           {"test_suite", NodeKind::kTest},
   };
   auto it = kinds.find(capture);
   if (it == kinds.end()) return std::nullopt;
@@ -54,20 +57,13 @@ std::string SignatureOf(std::string_view text) {
   return first;
 }
 
-// Compiled queries are built once per language and shared (SourceQuery is safe
-// to run from several threads).
-Result<const SourceQuery*> QueryFor(const LanguageSpec& spec) {
-  static std::mutex mu;
-  static std::map<std::string_view, std::unique_ptr<SourceQuery>> cache;
-  std::lock_guard lock(mu);
-  auto it = cache.find(spec.language);
-  if (it != cache.end()) return it->second.get();
-  ONYX_ASSIGN_OR_RETURN(SourceQuery query,
-                        SourceQuery::Compile(spec.language, spec.definitions_query));
-  auto owned = std::make_unique<SourceQuery>(std::move(query));
-  const SourceQuery* raw = owned.get();
-  cache.emplace(spec.language, std::move(owned));
-  return raw;
+// Two captures of one node: a test wins over the plain kind it also is, and the
+// longest doc stays.
+void Merge(Found& into, Found from) {
+  if (from.kind == NodeKind::kTest && into.kind != NodeKind::kTest) std::swap(into, from);
+  if (from.kind != NodeKind::kTest && !into.plain_kind) into.plain_kind = from.kind;
+  into.test_suite = into.test_suite || from.test_suite;
+  if (into.doc.size() < from.doc.size()) into.doc = std::move(from.doc);
 }
 
 }  // namespace
@@ -93,7 +89,7 @@ Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const 
     return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
                             "'");
   }
-  ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, QueryFor(*spec));
+  ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, DefinitionsQuery(*spec));
 
   // Several matches can describe one definition (a quantified @doc prefix matches
   // more than one way); keep one per (span, kind), with the longest doc.
@@ -111,6 +107,7 @@ Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const 
         auto kind = KindFromCapture(c.name.substr(11));
         if (!kind) continue;
         f.kind = *kind;
+        f.test_suite = c.name == "definition.test_suite";
         f.name = name->text;
         if (const CapturedNode* receiver = m.First("receiver")) f.receiver = receiver->text;
         for (const CapturedNode* doc : m.All("doc")) {
@@ -124,16 +121,26 @@ Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const 
       }
       f.span = c.span;
       auto [it, inserted] = by_span.emplace(std::make_pair(c.span.start_byte, c.span.end_byte), f);
-      if (!inserted && it->second.doc.size() < f.doc.size()) it->second = std::move(f);
+      if (!inserted) Merge(it->second, std::move(f));
     }
     return true;
   }));
 
   // Outer before inner: by start ascending, then end descending (the map's key
   // order gives start ascending, end ascending; fix ties).
+  // A test outside the language's test paths is the plain definition it also is
+  // (a production function named test_connection is not a test).
+  const bool test_path = spec->is_test_path == nullptr || spec->is_test_path(path);
   std::vector<Found> items;
   items.reserve(by_span.size());
-  for (auto& [key, f] : by_span) items.push_back(std::move(f));
+  for (auto& [key, f] : by_span) {
+    if (f.kind == NodeKind::kTest && !test_path) {
+      if (!f.plain_kind) continue;
+      f.kind = *f.plain_kind;
+      f.test_suite = false;
+    }
+    items.push_back(std::move(f));
+  }
   std::stable_sort(items.begin(), items.end(), [](const Found& a, const Found& b) {
     if (a.span.start_byte != b.span.start_byte) return a.span.start_byte < b.span.start_byte;
     return a.span.end_byte > b.span.end_byte;
@@ -146,6 +153,7 @@ Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const 
     std::optional<std::size_t> definition;  // index into `out` when a definition
   };
   std::vector<Open> stack;
+  std::vector<bool> holds_methods;  // per entry of `out`
   std::map<std::string, int> seen;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const Found& f = items[i];
@@ -167,7 +175,7 @@ Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const 
       join(items[open.item].name);
       if (open.definition) {
         parent = open.definition;
-        in_type = IsTypeLike(out[*open.definition].node.kind);
+        in_type = holds_methods[*open.definition];
       } else {
         in_type = true;  // a scope (impl block) holds methods
       }
@@ -196,6 +204,7 @@ Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const 
     node.id = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
     d.parent = parent;
     out.push_back(std::move(d));
+    holds_methods.push_back(IsTypeLike(kind) || f.test_suite);
     stack.push_back({i, out.size() - 1});
   }
   return out;

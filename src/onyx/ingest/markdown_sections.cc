@@ -151,4 +151,75 @@ std::vector<Definition> ExtractMarkdownSections(std::string_view path, std::stri
   return out;
 }
 
+namespace {
+
+bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+
+bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
+
+// "Cart.total()" → qualifier "Cart", name "total"; false when the span is not an
+// identifier path (a command line, an expression, prose).
+bool ParseMention(std::string_view code, std::string* qualifier, std::string* name) {
+  if (code.ends_with("()")) code.remove_suffix(2);
+  if (code.empty() || code.size() > kMaxFactNameBytes || !IsIdentStart(code.front())) return false;
+  std::size_t last = 0;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    if (IsIdentChar(c)) continue;
+    if (c == '.' && i + 1 < code.size() && IsIdentStart(code[i + 1])) {
+      last = i + 1;
+      continue;
+    }
+    if (c == ':' && i + 2 < code.size() && code[i + 1] == ':' && IsIdentStart(code[i + 2])) {
+      ++i;
+      last = i + 1;
+      continue;
+    }
+    return false;
+  }
+  *name = std::string(code.substr(last));
+  *qualifier =
+      last == 0 ? "" : std::string(code.substr(0, code[last - 1] == ':' ? last - 2 : last - 1));
+  return name->size() >= 3;  // `i`, `x`, `ok` name nothing in particular
+}
+
+}  // namespace
+
+FileFacts ExtractMarkdownMentions(std::string_view text) {
+  FileFacts facts;
+  bool in_fence = false;
+  std::uint32_t line_number = 0;
+  std::size_t pos = 0;
+  while (pos < text.size() && facts.references.size() < kMaxFactsPerFile) {
+    auto end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    ++line_number;
+    if (IsFence(line)) {
+      in_fence = !in_fence;
+    } else if (!in_fence) {
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] != '`') continue;
+        std::size_t ticks = 0;
+        while (i + ticks < line.size() && line[i + ticks] == '`') ++ticks;
+        const std::string fence(ticks, '`');
+        const auto close = line.find(fence, i + ticks);
+        if (close == std::string_view::npos) break;
+        const std::string code = TrimCopy(line.substr(i + ticks, close - i - ticks));
+        ReferenceFact ref;
+        if (ParseMention(code, &ref.qualifier, &ref.name)) {
+          ref.kind = ReferenceKind::kMention;
+          const auto start = static_cast<std::uint32_t>(pos + i);
+          ref.span = Span{start, static_cast<std::uint32_t>(pos + close + ticks), line_number,
+                          line_number};
+          facts.references.push_back(std::move(ref));
+        }
+        i = close + ticks - 1;
+      }
+    }
+    pos = end + 1;
+  }
+  return facts;
+}
+
 }  // namespace onyx::ingest

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "onyx/ingest/definition_extractor.h"
+#include "onyx/ingest/file_facts.h"
 
 namespace onyx::ingest {
 
@@ -17,5 +18,10 @@ namespace onyx::ingest {
 /// text up to the first subsection (at most 2,000 bytes); `signature` its
 /// heading line. Repeated titles get "~2", "~3" … suffixes.
 std::vector<Definition> ExtractMarkdownSections(std::string_view path, std::string_view text);
+
+/// The code a Markdown file names: every inline code span outside fenced blocks
+/// whose text is an identifier path (`parse`, `Cart.total`, `crate::util::round`,
+/// optionally followed by "()"), as kMention references for documents edges.
+FileFacts ExtractMarkdownMentions(std::string_view text);
 
 }  // namespace onyx::ingest

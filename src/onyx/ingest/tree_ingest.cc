@@ -1,19 +1,25 @@
-// Directory walk → directory and file nodes with contains edges and text blobs.
+// The tree ingest pipeline: walk → compare with the store → parse what changed
+// (in parallel) → symbol table → resolve references → stage → commit.
 #include "onyx/ingest/tree_ingest.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <set>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "onyx/ingest/definition_extractor.h"
+#include "onyx/ingest/fact_extractor.h"
+#include "onyx/ingest/file_facts.h"
 #include "onyx/ingest/languages/grammars.h"
+#include "onyx/ingest/languages/language_spec.h"
 #include "onyx/ingest/markdown_sections.h"
+#include "onyx/ingest/reference_linker.h"
+#include "onyx/ingest/resolver.h"
+#include "onyx/ingest/symbol_table.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/revision_writer.h"
 
@@ -22,40 +28,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Extension {
-  std::string_view ext;
-  std::string_view language;
-};
-
-constexpr Extension kExtensions[] = {
-    {".rs", "rust"},           {".py", "python"},
-    {".pyi", "python"},        {".ts", "typescript"},
-    {".mts", "typescript"},    {".cts", "typescript"},
-    {".tsx", "tsx"},           {".js", "javascript"},
-    {".mjs", "javascript"},    {".cjs", "javascript"},
-    {".jsx", "javascript"},    {".go", "go"},
-    {".java", "java"},         {".md", "markdown"},
-    {".markdown", "markdown"}, {".cc", "cpp"},
-    {".cpp", "cpp"},           {".h", "cpp"},
-    {".hpp", "cpp"},           {".c", "c"},
-    {".cmake", "cmake"},       {".json", "json"},
-    {".toml", "toml"},         {".yaml", "yaml"},
-    {".yml", "yaml"},          {".sh", "shell"},
-};
-
-// Folders that hold generated or third-party files, never the project's own code.
-bool IsSkippedFolder(std::string_view name) {
-  return name == "node_modules" || name == "build" || name == "target" || name == "__pycache__" ||
-         name == "dist";
-}
-
-struct Entry {
-  std::string path;  // repository-relative, '/'-separated; "" for the root
-  bool is_dir = false;
-  std::string text;
-  ContentHash hash;        // of `text`, hashed once when read
-  bool unchanged = false;  // a file whose content the store already has
-};
+// File node attributes.
+constexpr std::string_view kFactsAttribute = "facts";          // extractor version
+constexpr std::string_view kParseAttribute = "parse";          // "time_limit" when skipped
+constexpr std::string_view kUnresolvedPrefix = "unresolved.";  // + reason → count
 
 Node DirectoryNode(const std::string& path, std::string_view project_name) {
   Node node;
@@ -67,17 +43,17 @@ Node DirectoryNode(const std::string& path, std::string_view project_name) {
   return node;
 }
 
-Node FileNode(const std::string& path, std::string_view text, const ContentHash& hash) {
+Node FileNode(const TreeEntry& e) {
   Node node;
   node.kind = NodeKind::kFile;
-  node.path = path;
-  node.qualified_name = path;
-  node.name = fs::path(path).filename().string();
-  node.language = std::string(LanguageForPath(path));
-  node.content_hash = hash;
-  const auto lines = static_cast<std::uint32_t>(std::count(text.begin(), text.end(), '\n'));
-  node.span = Span{0, static_cast<std::uint32_t>(text.size()), 1,
-                   lines + (text.empty() || text.back() == '\n' ? 0u : 1u)};
+  node.path = e.path;
+  node.qualified_name = e.path;
+  node.name = fs::path(e.path).filename().string();
+  node.language = std::string(LanguageForPath(e.path));
+  node.content_hash = e.hash;
+  const auto lines = static_cast<std::uint32_t>(std::count(e.text.begin(), e.text.end(), '\n'));
+  node.span = Span{0, static_cast<std::uint32_t>(e.text.size()), 1,
+                   lines + (e.text.empty() || e.text.back() == '\n' ? 0u : 1u)};
   node.id = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
   return node;
 }
@@ -87,153 +63,123 @@ std::string ParentPath(const std::string& path) {
   return slash == std::string::npos ? std::string() : path.substr(0, slash);
 }
 
-}  // namespace
-
-std::string_view LanguageForPath(std::string_view path) {
-  const auto dot = path.rfind('.');
-  const auto slash = path.rfind('/');
-  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return "";
-  const std::string ext = [&] {
-    std::string e(path.substr(dot));
-    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return e;
-  }();
-  for (const auto& entry : kExtensions) {
-    if (entry.ext == ext) return entry.language;
-  }
-  return "";
+// Files Onyx extracts definitions and facts from.
+bool IsExtractable(std::string_view language) {
+  return language == "markdown" ||
+         (SpecFor(language) != nullptr && GrammarFor(language) != nullptr);
 }
+
+// The name a module is imported by: the file's stem, or its folder's name for
+// package entry files (__init__.py, index.ts, mod.rs, lib.rs).
+std::string ModuleName(std::string_view path) {
+  const std::string stem = fs::path(std::string(path)).stem().string();
+  if (stem == "__init__" || stem == "index" || stem == "mod" || stem == "lib" || stem == "main") {
+    return fs::path(std::string(path)).parent_path().filename().string();
+  }
+  return stem;
+}
+
+// Adds every identifier-like token of `text` that is in `names` to `hits`;
+// returns true at the first hit.
+bool MentionsAny(std::string_view text, const std::unordered_set<std::string>& names) {
+  std::size_t i = 0;
+  const auto ident = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  while (i < text.size()) {
+    while (i < text.size() && !ident(text[i])) ++i;
+    const std::size_t start = i;
+    while (i < text.size() && ident(text[i])) ++i;
+    if (i > start && names.count(std::string(text.substr(start, i - start))) != 0) return true;
+  }
+  return false;
+}
+
+struct Parsed {
+  bool needed = false;
+  Status status;
+  std::vector<Definition> definitions;
+  FileFacts facts;
+  bool syntax_errors = false;
+  // Read below for every parsed file; files not parsed, or an early return,
+  // leave it unread on purpose.
+  ~Parsed() { status.IgnoreError(); }
+};
+
+// Parses one file and extracts its definitions and facts.
+void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out) {
+  const std::string_view language = LanguageForPath(e.path);
+  if (language == "markdown") {
+    out.definitions = ExtractMarkdownSections(e.path, e.text);
+    out.facts = ExtractMarkdownMentions(e.text);
+    return;
+  }
+  ParseLimits limits;
+  limits.time_limit = options.parse_time_limit;
+  limits.max_bytes = options.max_file_bytes;
+  auto tree = ParseSource(language, e.text, limits);
+  if (!tree.ok()) {
+    out.status = tree.status();
+    return;
+  }
+  out.syntax_errors = tree->has_errors();
+  QueryLimits query_limits;
+  query_limits.time_limit = options.parse_time_limit;
+  auto defs = ExtractDefinitions(e.path, *tree, query_limits);
+  if (!defs.ok()) {
+    out.status = defs.status();
+    return;
+  }
+  out.definitions = std::move(defs).value();
+  auto facts = ExtractFacts(*tree, query_limits);
+  if (!facts.ok()) {
+    out.status = facts.status();
+    return;
+  }
+  out.facts = std::move(facts).value();
+}
+
+}  // namespace
 
 Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
                                  const std::string& root, const IngestOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  std::error_code ec;
-  if (!fs::is_directory(root, ec)) {
-    return Status::NotFound("ingest: '" + root + "' is not a directory");
-  }
   IngestSummary summary;
-  std::vector<Entry> entries;
-  entries.push_back({"", true, {}});
+  ONYX_ASSIGN_OR_RETURN(std::vector<TreeEntry> entries, WalkTree(root, options, &summary));
 
-  // Breadth-first walk that never follows a symlink, so nothing outside `root` is
-  // opened.
-  std::vector<std::pair<fs::path, std::string>> pending = {{fs::path(root), ""}};
-  int depth = 0;
-  while (!pending.empty()) {
-    std::vector<std::pair<fs::path, std::string>> next;
-    for (const auto& [dir, rel] : pending) {
-      std::vector<fs::directory_entry> children;
-      for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-           !ec && it != end; it.increment(ec)) {
-        children.push_back(*it);
-      }
-      if (ec) {
-        ++summary.skipped_by_reason["unreadable"];
-        ec.clear();
-        continue;
-      }
-      std::sort(children.begin(), children.end(),
-                [](const auto& a, const auto& b) { return a.path() < b.path(); });
-      for (const fs::directory_entry& child : children) {
-        const std::string name = child.path().filename().string();
-        const std::string path = rel.empty() ? name : rel + "/" + name;
-        if (name.empty() || name[0] == '.') continue;  // hidden: .git, .cache, …
-        const fs::file_status st = child.symlink_status(ec);
-        if (ec) {
-          ++summary.skipped_by_reason["unreadable"];
-          ec.clear();
-          continue;
-        }
-        if (fs::is_symlink(st)) {
-          ++summary.skipped_by_reason["symlink"];
-          continue;
-        }
-        if (fs::is_directory(st)) {
-          if (IsSkippedFolder(name)) {
-            ++summary.skipped_by_reason["generated_folder"];
-            continue;
-          }
-          if (depth + 1 >= options.max_depth) {
-            ++summary.skipped_by_reason["too_deep"];
-            continue;
-          }
-          entries.push_back({path, true, {}});
-          next.emplace_back(child.path(), path);
-          continue;
-        }
-        if (!fs::is_regular_file(st)) {
-          ++summary.skipped_by_reason["special_file"];
-          continue;
-        }
-        const std::uintmax_t size = child.file_size(ec);
-        if (ec || size > options.max_file_bytes) {
-          ++summary.skipped_by_reason[ec ? "unreadable" : "too_large"];
-          ec.clear();
-          continue;
-        }
-        std::ifstream in(child.path(), std::ios::binary);
-        std::string text(static_cast<std::size_t>(size), '\0');
-        if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
-          ++summary.skipped_by_reason["unreadable"];
-          continue;
-        }
-        if (text.substr(0, 8000).find('\0') != std::string::npos) {
-          ++summary.skipped_by_reason["binary"];
-          continue;
-        }
-        if (summary.files >= options.max_files) {
-          return Status::ResourceExhausted(
-              "ingest: more than " + std::to_string(options.max_files) + " files under " + root);
-        }
-        ++summary.files;
-        summary.bytes += size;
-        ++summary.files_by_language[std::string(LanguageForPath(path))];
-        const ContentHash hash = HashContent(text);
-        entries.push_back({path, false, std::move(text), hash});
-      }
-    }
-    pending = std::move(next);
-    ++depth;
-  }
-  summary.directories =
-      std::count_if(entries.begin(), entries.end(), [](const Entry& e) { return e.is_dir; }) - 1;
-
-  // Files whose content is what the store already has keep their symbols: no
-  // parse. The others are parsed in parallel; commit stays on this thread.
+  // The graph as the last revision left it: one pass over the current nodes.
   ONYX_ASSIGN_OR_RETURN(const store::ReadView before, store.View(project.id));
-  // One pass over the current graph: which nodes each path holds, each file's
-  // content hash, and everything that may have to close.
-  std::unordered_map<std::string, std::vector<NodeId>> nodes_by_path;
-  std::unordered_map<std::string, ContentHash> file_hashes;
+  std::unordered_map<std::string, std::vector<Node>> old_definitions;  // by path
+  std::unordered_map<std::string, Node> old_files;
   std::vector<NodeId> current;
   ONYX_RETURN_IF_ERROR(before.ForEachNode([&](const Node& n) {
     if (n.kind == NodeKind::kNote) return true;  // agent memory is not part of the tree
     current.push_back(n.id);
-    nodes_by_path[n.path].push_back(n.id);
-    if (n.kind == NodeKind::kFile) file_hashes[n.path] = n.content_hash;
+    if (n.kind == NodeKind::kFile) {
+      old_files.emplace(n.path, n);
+    } else if (n.kind != NodeKind::kDirectory && n.kind != NodeKind::kProject) {
+      old_definitions[n.path].push_back(n);
+    }
     return true;
   }));
-  std::unordered_set<NodeId> seen;
-  struct Parsed {
-    bool needed = false;
-    Status status;
-    std::vector<Definition> definitions;
-    bool syntax_errors = false;
-    // Read below for every parsed file; files not parsed, or an early return,
-    // leave it unread on purpose.
-    ~Parsed() { status.IgnoreError(); }
-  };
+
+  // Files whose content (and extractor) is what the store already has keep their
+  // symbols: no parse. The others are parsed in parallel; the commit stays on
+  // this thread.
   std::vector<Parsed> parsed(entries.size());
+  std::vector<bool> unchanged(entries.size(), false);
   std::vector<std::size_t> to_parse;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    Entry& e = entries[i];
-    if (e.is_dir) continue;
-    auto known = file_hashes.find(e.path);
-    e.unchanged = known != file_hashes.end() && known->second == e.hash;
-    const std::string language(LanguageForPath(e.path));
-    if (GrammarFor(language) == nullptr && language != "markdown") continue;
-    if (e.unchanged) {
-      for (const NodeId id : nodes_by_path[e.path]) seen.insert(id);
+    const TreeEntry& e = entries[i];
+    if (e.is_dir || !IsExtractable(LanguageForPath(e.path))) continue;
+    auto known = old_files.find(e.path);
+    if (known != old_files.end() && known->second.content_hash == e.hash) {
+      auto facts = known->second.attributes.find(std::string(kFactsAttribute));
+      unchanged[i] =
+          facts != known->second.attributes.end() && facts->second == std::to_string(kFactsVersion);
+    }
+    if (unchanged[i]) {
       ++summary.files_unchanged;
       continue;
     }
@@ -246,29 +192,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t k = next++; k < to_parse.size(); k = next++) {
-      const Entry& e = entries[to_parse[k]];
-      Parsed& out = parsed[to_parse[k]];
-      if (LanguageForPath(e.path) == "markdown") {
-        out.definitions = ExtractMarkdownSections(e.path, e.text);
-        continue;
-      }
-      ParseLimits limits;
-      limits.time_limit = options.parse_time_limit;
-      limits.max_bytes = options.max_file_bytes;
-      auto tree = ParseSource(LanguageForPath(e.path), e.text, limits);
-      if (!tree.ok()) {
-        out.status = tree.status();
-        continue;
-      }
-      out.syntax_errors = tree->has_errors();
-      QueryLimits query_limits;
-      query_limits.time_limit = options.parse_time_limit;
-      auto defs = ExtractDefinitions(e.path, *tree, query_limits);
-      if (!defs.ok()) {
-        out.status = defs.status();
-        continue;
-      }
-      out.definitions = std::move(defs).value();
+      ParseEntry(entries[to_parse[k]], options, parsed[to_parse[k]]);
     }
   };
   std::vector<std::thread> pool;
@@ -278,18 +202,69 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   work();
   for (std::thread& t : pool) t.join();
 
+  // Names whose resolution may have changed: definitions and files added or
+  // removed, and what changed files import. Unchanged files that use one are
+  // linked again (computed before the definitions move into the writer).
+  std::unordered_set<std::string> changed_names;
+  std::unordered_set<std::string> walked;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const TreeEntry& e = entries[i];
+    if (e.is_dir) continue;
+    walked.insert(e.path);
+    if (!parsed[i].needed || !parsed[i].status.ok()) continue;
+    std::unordered_set<NodeId> now;
+    for (const Definition& d : parsed[i].definitions) now.insert(d.node.id);
+    std::unordered_set<NodeId> then;
+    for (const Node& n : old_definitions[e.path]) {
+      then.insert(n.id);
+      if (now.count(n.id) == 0) changed_names.insert(n.name);
+    }
+    for (const Definition& d : parsed[i].definitions) {
+      if (then.count(d.node.id) == 0) changed_names.insert(d.node.name);
+    }
+    if (old_files.count(e.path) == 0) changed_names.insert(ModuleName(e.path));
+    for (const ImportFact& fact : parsed[i].facts.imports) {
+      changed_names.insert(fact.alias.empty() ? fact.name : fact.alias);
+    }
+  }
+  for (const auto& [path, node] : old_files) {
+    if (walked.count(path) == 0) {
+      changed_names.insert(ModuleName(path));
+      for (const Node& n : old_definitions[path]) changed_names.insert(n.name);
+    }
+  }
+  changed_names.erase("");
+  changed_names.erase("*");
+
+  // Stage the nodes; what the store accepts makes the symbol table.
   RevisionInfo info;
   info.source = RevisionSource::kWorktree;
   info.message = "ingest of " + root;
   ONYX_ASSIGN_OR_RETURN(auto writer, store.BeginRevision(project.id, info));
+  SymbolTable table;
+  ProjectLayout layout;
+  std::unordered_set<NodeId> seen;
   std::map<std::string, NodeId> dir_ids;
+  std::vector<Node> file_nodes(entries.size());  // restaged with their link results
+  std::unordered_map<std::string, std::size_t> entry_of;
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    const Entry& e = entries[i];
-    Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e.path, e.text, e.hash);
-    if (!e.is_dir && !e.unchanged) writer->PutBlob(e.text);  // else stored already
+    const TreeEntry& e = entries[i];
+    Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e);
+    if (!e.is_dir) {
+      entry_of[e.path] = i;
+      layout.AddManifest(e.path, e.text);
+      auto known = old_files.find(e.path);
+      if (known != old_files.end() && known->second.content_hash == e.hash) {
+        node.attributes = known->second.attributes;  // refreshed below if relinked
+      } else {
+        writer->PutBlob(e.text);  // else stored already
+      }
+    }
     if (e.is_dir) dir_ids[e.path] = node.id;
     seen.insert(node.id);
     const NodeId id = node.id;
+    table.Add(node);
+    if (!e.is_dir) file_nodes[i] = node;
     ONYX_RETURN_IF_ERROR(writer->UpsertNode(std::move(node)));
     if (!e.path.empty()) {
       Edge contains;
@@ -298,17 +273,29 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
       contains.dst = id;
       ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(contains)));
     }
+    if (unchanged[i]) {
+      for (const Node& n : old_definitions[e.path]) {
+        seen.insert(n.id);
+        table.Add(n);
+      }
+      continue;
+    }
     Parsed& p = parsed[i];
     if (!p.needed) continue;
+    Node& file_node = file_nodes[i];
+    file_node.attributes.clear();
+    file_node.attributes[std::string(kFactsAttribute)] = std::to_string(kFactsVersion);
     if (!p.status.ok()) {
       if (p.status.code() != StatusCode::kDeadlineExceeded) {
         return p.status.WithContext("ingest: " + e.path);
       }
       ++summary.skipped_by_reason["parse_time_limit"];
+      file_node.attributes[std::string(kParseAttribute)] = "time_limit";
       continue;
     }
     ++summary.files_parsed;
     if (p.syntax_errors) ++summary.files_with_syntax_errors;
+    writer->PutDerivedBlob(FactsKey(e.hash), EncodeFileFacts(p.facts));
     // A definition the store refuses (a hostile file's 10 KB identifier, a NUL in
     // a title) is skipped and counted; its children then hang under the file.
     std::vector<std::optional<NodeId>> ids;
@@ -319,11 +306,13 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
       contains.src = d.parent && ids[*d.parent] ? *ids[*d.parent] : id;
       contains.kind = EdgeKind::kContains;
       contains.dst = def_id;
+      table.Add(d.node);
       const Status staged = writer->UpsertNode(std::move(d.node));
       if (!staged.ok()) {
         if (!staged.IsInvalidArgument()) return staged;
         ++summary.skipped_by_reason["invalid_symbol"];
         ids.emplace_back();
+        table.DropLast();
         continue;
       }
       ids.emplace_back(def_id);
@@ -332,6 +321,79 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
       ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(contains)));
     }
   }
+  table.Finish();
+
+  // Facts: those just extracted, else the stored ones of unchanged files (parsed
+  // again if missing or unreadable).
+  std::unordered_map<std::string, std::optional<FileFacts>> loaded;
+  const FactsLookup facts_of = [&](std::string_view path) -> const FileFacts* {
+    auto at = entry_of.find(std::string(path));
+    if (at == entry_of.end()) return nullptr;
+    const std::size_t i = at->second;
+    if (parsed[i].needed) return parsed[i].status.ok() ? &parsed[i].facts : nullptr;
+    if (!unchanged[i]) return nullptr;
+    auto [it, inserted] = loaded.try_emplace(std::string(path));
+    if (inserted) {
+      const TreeEntry& e = entries[i];
+      if (file_nodes[i].attributes.count(std::string(kParseAttribute)) != 0) return nullptr;
+      auto bytes = before.GetDerivedBlob(FactsKey(e.hash));
+      auto decoded = bytes.ok() ? DecodeFileFacts(*bytes) : Result<FileFacts>(bytes.status());
+      if (decoded.ok()) {
+        it->second = std::move(decoded).value();
+      } else {
+        Parsed again;
+        ParseEntry(e, options, again);
+        if (again.status.ok()) it->second = std::move(again.facts);
+      }
+    }
+    return it->second ? &*it->second : nullptr;
+  };
+
+  // Files to link: every file parsed now, and unchanged files that use a
+  // changed name.
+  std::vector<std::string> to_link;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (parsed[i].needed && parsed[i].status.ok()) to_link.push_back(entries[i].path);
+  }
+  if (!changed_names.empty()) {
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (unchanged[i] && MentionsAny(entries[i].text, changed_names)) {
+        to_link.push_back(entries[i].path);
+      }
+    }
+  }
+
+  const Resolver resolver(table, layout, facts_of);
+  ONYX_ASSIGN_OR_RETURN(LinkResult link, LinkReferences(table, resolver, to_link, before));
+  for (Edge& e : link.upserts) ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(e)));
+  for (const EdgeRef& ref : link.removals) ONYX_RETURN_IF_ERROR(writer->RemoveEdge(ref));
+  summary.files_linked = to_link.size();
+  summary.edges_by_kind = std::move(link.edges_by_kind);
+  // Unresolved references, per file (as file attributes) and per reason.
+  for (const std::string& path : to_link) {
+    Node& node = file_nodes[entry_of.at(path)];
+    for (auto it = node.attributes.begin(); it != node.attributes.end();) {
+      it = it->first.starts_with(kUnresolvedPrefix) ? node.attributes.erase(it) : std::next(it);
+    }
+    auto counts = link.unresolved_by_file.find(path);
+    if (counts != link.unresolved_by_file.end()) {
+      std::uint64_t total = 0;
+      for (const auto& [reason, n] : counts->second) {
+        node.attributes[std::string(kUnresolvedPrefix) + reason] = std::to_string(n);
+        summary.unresolved_by_reason[reason] += n;
+        total += n;
+      }
+      summary.unresolved_by_file.emplace_back(path, total);
+    }
+  }
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (!entries[i].is_dir) ONYX_RETURN_IF_ERROR(writer->UpsertNode(file_nodes[i]));
+  }
+  std::sort(summary.unresolved_by_file.begin(), summary.unresolved_by_file.end(),
+            [](const auto& a, const auto& b) {
+              return a.second != b.second ? a.second > b.second : a.first < b.first;
+            });
+
   // Everything the tree no longer has closes (with its edges).
   for (const NodeId id : current) {
     if (seen.count(id) == 0) ONYX_RETURN_IF_ERROR(writer->RemoveNode(id));

@@ -1,8 +1,14 @@
 // Go: functions, methods (qualified by their receiver type), struct and
-// interface types, constants; `//` doc comments.
+// interface types, constants; `//` doc comments; TestXxx(t *testing.T) in
+// _test.go files; imports, calls, composite literals and types.
 #include "onyx/ingest/languages/language_spec.h"
 
 namespace onyx::ingest {
+namespace {
+
+bool IsGoTestPath(std::string_view path) { return path.ends_with("_test.go"); }
+
+}  // namespace
 
 const LanguageSpec& GoSpec() {
   static const LanguageSpec spec{"go", R"scm(
@@ -29,7 +35,45 @@ const LanguageSpec& GoSpec() {
 )
 
 (const_declaration (const_spec name: (identifier) @name) @definition.constant)
-)scm"};
+
+((function_declaration
+  name: (identifier) @name
+  parameters: (parameter_list
+    .
+    (parameter_declaration
+      type: (pointer_type
+        (qualified_type package: (package_identifier) @test.package name: (type_identifier) @test.type))))) @definition.test
+  (#match? @name "^Test([^a-z]|$)")
+  (#eq? @test.package "testing")
+  (#eq? @test.type "T"))
+)scm",
+                                 R"scm(
+(import_spec name: (package_identifier) @import.alias path: (_) @import.module) @import
+(import_spec !name path: (_) @import.module) @import
+
+(call_expression function: (identifier) @call.name)
+(call_expression
+  function: (selector_expression operand: (_) @call.qualifier field: (field_identifier) @call.name))
+
+(composite_literal type: (type_identifier) @type.name)
+(composite_literal
+  type: (qualified_type package: (package_identifier) @type.qualifier name: (type_identifier) @type.name))
+(parameter_declaration type: [
+  (type_identifier) @type.name
+  (pointer_type (type_identifier) @type.name)
+  (slice_type element: (type_identifier) @type.name)
+])
+(parameter_declaration type: [
+  (qualified_type package: (package_identifier) @type.qualifier name: (type_identifier) @type.name)
+  (pointer_type
+    (qualified_type package: (package_identifier) @type.qualifier name: (type_identifier) @type.name))
+])
+(variadic_parameter_declaration type: (type_identifier) @type.name)
+(function_declaration result: [(type_identifier) @type.name (pointer_type (type_identifier) @type.name)])
+(method_declaration result: [(type_identifier) @type.name (pointer_type (type_identifier) @type.name)])
+(field_declaration type: [(type_identifier) @type.name (pointer_type (type_identifier) @type.name)])
+)scm",
+                                 IsGoTestPath};
   return spec;
 }
 

@@ -1,7 +1,34 @@
-// The table of language specs.
+// The table of language specs, and their compiled queries.
 #include "onyx/ingest/languages/language_spec.h"
 
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <utility>
+
+#include "onyx/ingest/source_parser.h"
+
 namespace onyx::ingest {
+namespace {
+
+Result<const SourceQuery*> Compiled(const LanguageSpec& spec, bool facts) {
+  static std::mutex mu;
+  static std::map<std::pair<std::string_view, bool>, std::unique_ptr<SourceQuery>> cache;
+  std::lock_guard lock(mu);
+  const auto key = std::make_pair(spec.language, facts);
+  auto it = cache.find(key);
+  if (it != cache.end()) return it->second.get();
+  ONYX_ASSIGN_OR_RETURN(
+      SourceQuery query,
+      SourceQuery::Compile(spec.language, facts ? spec.facts_query : spec.definitions_query));
+  auto owned = std::make_unique<SourceQuery>(std::move(query));
+  const SourceQuery* raw = owned.get();
+  cache.emplace(key, std::move(owned));
+  return raw;
+}
+
+}  // namespace
 
 const LanguageSpec* SpecFor(std::string_view language) {
   for (const LanguageSpec* spec : {&RustSpec(), &PythonSpec(), &JavaScriptSpec(), &TypeScriptSpec(),
@@ -9,6 +36,23 @@ const LanguageSpec* SpecFor(std::string_view language) {
     if (spec->language == language) return spec;
   }
   return nullptr;
+}
+
+Result<const SourceQuery*> DefinitionsQuery(const LanguageSpec& spec) {
+  return Compiled(spec, /*facts=*/false);
+}
+
+Result<const SourceQuery*> FactsQuery(const LanguageSpec& spec) {
+  return Compiled(spec, /*facts=*/true);
+}
+
+bool InTestFolder(std::string_view path) {
+  for (std::string_view folder : {"tests/", "test/", "__tests__/", "spec/"}) {
+    if (path.starts_with(folder)) return true;
+    const std::string inner = "/" + std::string(folder);
+    if (path.find(inner) != std::string_view::npos) return true;
+  }
+  return false;
 }
 
 }  // namespace onyx::ingest

@@ -1,0 +1,91 @@
+// Every definition, file and directory of a project after an ingest, indexed the
+// ways the resolver looks things up: by file, by name, by qualified name, and by
+// the definition that encloses a place in a file.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "onyx/types.h"
+
+namespace onyx::ingest {
+
+struct Symbol {
+  NodeId id = 0;
+  NodeKind kind = NodeKind::kFile;
+  std::string name;
+  std::string qualified;
+  std::string language;
+  std::string path;
+  Span span;
+  /// The innermost definition of the same file whose span holds this one
+  /// (kNone at the top level of the file); set by Finish().
+  std::size_t parent = 0;
+};
+
+class SymbolTable {
+ public:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+  /// Adds a node (files, directories and definitions; other kinds are ignored).
+  void Add(const Node& node);
+  /// Takes back the last Add (a node the store refused).
+  void DropLast();
+  /// Builds the indexes; call once after the last Add.
+  void Finish();
+
+  std::size_t size() const { return symbols_.size(); }
+  const Symbol& at(std::size_t i) const { return symbols_[i]; }
+
+  /// The symbol with that id, or kNone.
+  std::size_t Find(NodeId id) const;
+  /// The file or directory node at `path`, or kNone.
+  std::size_t File(std::string_view path) const;
+  std::size_t Directory(std::string_view path) const;
+  /// Definitions of a file, outer before inner, in document order.
+  const std::vector<std::size_t>& InFile(std::string_view path) const;
+  /// Files directly in a directory ("" is the root).
+  const std::vector<std::size_t>& FilesIn(std::string_view dir) const;
+  /// Definitions of a language with that name.
+  const std::vector<std::size_t>& ByName(std::string_view language, std::string_view name) const;
+  /// Definitions of a language with that qualified name.
+  const std::vector<std::size_t>& ByQualified(std::string_view language,
+                                              std::string_view qualified) const;
+  /// Definitions of any language with that name (for documentation mentions).
+  const std::vector<std::size_t>& ByNameAnyLanguage(std::string_view name) const;
+  /// Files of a language whose name without extension is `stem`.
+  const std::vector<std::size_t>& FilesByStem(std::string_view language,
+                                              std::string_view stem) const;
+  /// Directories whose last path segment is `name`.
+  const std::vector<std::size_t>& DirectoriesNamed(std::string_view name) const;
+  /// The innermost definition of `path` whose span holds byte `offset`, or the
+  /// file itself when none does (kNone when the file is unknown).
+  std::size_t Enclosing(std::string_view path, std::uint32_t offset) const;
+  /// True for a test helper: a function or method that is not a test but lives
+  /// where tests do (a test path of its language — tests/ folders, test_*.py,
+  /// _test.go, *.test.ts … — or beside a test in the same module or class, like
+  /// Rust's `mod tests`).
+  bool IsTestHelper(std::size_t i) const;
+
+ private:
+  std::vector<Symbol> symbols_;
+  std::unordered_map<NodeId, std::size_t> by_id_;
+  std::unordered_map<std::string, std::size_t> files_;
+  std::unordered_map<std::string, std::size_t> directories_;
+  std::unordered_map<std::string, std::vector<std::size_t>> directories_named_;
+  std::unordered_map<std::string, std::vector<std::size_t>> in_file_;
+  std::unordered_map<std::string, std::vector<std::size_t>> files_in_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_name_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_qualified_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_bare_name_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_stem_;
+  std::unordered_map<std::string, bool> test_paths_;
+  std::vector<bool> holds_tests_;
+  std::vector<std::size_t> empty_;
+};
+
+}  // namespace onyx::ingest

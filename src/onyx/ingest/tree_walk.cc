@@ -1,0 +1,155 @@
+// The tree walker.
+#include "onyx/ingest/tree_walk.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+
+namespace onyx::ingest {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Extension {
+  std::string_view ext;
+  std::string_view language;
+};
+
+constexpr Extension kExtensions[] = {
+    {".rs", "rust"},           {".py", "python"},
+    {".pyi", "python"},        {".ts", "typescript"},
+    {".mts", "typescript"},    {".cts", "typescript"},
+    {".tsx", "tsx"},           {".js", "javascript"},
+    {".mjs", "javascript"},    {".cjs", "javascript"},
+    {".jsx", "javascript"},    {".go", "go"},
+    {".java", "java"},         {".md", "markdown"},
+    {".markdown", "markdown"}, {".cc", "cpp"},
+    {".cpp", "cpp"},           {".h", "cpp"},
+    {".hpp", "cpp"},           {".c", "c"},
+    {".cmake", "cmake"},       {".json", "json"},
+    {".toml", "toml"},         {".yaml", "yaml"},
+    {".yml", "yaml"},          {".sh", "shell"},
+};
+
+// Folders that hold generated or third-party files, never the project's own code.
+bool IsSkippedFolder(std::string_view name) {
+  return name == "node_modules" || name == "build" || name == "target" || name == "__pycache__" ||
+         name == "dist";
+}
+
+}  // namespace
+
+std::string_view LanguageForPath(std::string_view path) {
+  const auto dot = path.rfind('.');
+  const auto slash = path.rfind('/');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return "";
+  const std::string ext = [&] {
+    std::string e(path.substr(dot));
+    for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return e;
+  }();
+  for (const auto& entry : kExtensions) {
+    if (entry.ext == ext) return entry.language;
+  }
+  return "";
+}
+
+Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOptions& options,
+                                        IngestSummary* summary_out) {
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    return Status::NotFound("ingest: '" + root + "' is not a directory");
+  }
+  IngestSummary& summary = *summary_out;
+  std::vector<TreeEntry> entries;
+  entries.push_back({"", true, {}, {}});
+
+  // Breadth-first walk that never follows a symlink, so nothing outside `root` is
+  // opened.
+  std::vector<std::pair<fs::path, std::string>> pending = {{fs::path(root), ""}};
+  int depth = 0;
+  while (!pending.empty()) {
+    std::vector<std::pair<fs::path, std::string>> next;
+    for (const auto& [dir, rel] : pending) {
+      std::vector<fs::directory_entry> children;
+      for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+           !ec && it != end; it.increment(ec)) {
+        children.push_back(*it);
+      }
+      if (ec) {
+        ++summary.skipped_by_reason["unreadable"];
+        ec.clear();
+        continue;
+      }
+      std::sort(children.begin(), children.end(),
+                [](const auto& a, const auto& b) { return a.path() < b.path(); });
+      for (const fs::directory_entry& child : children) {
+        const std::string name = child.path().filename().string();
+        const std::string path = rel.empty() ? name : rel + "/" + name;
+        if (name.empty() || name[0] == '.') continue;  // hidden: .git, .cache, …
+        const fs::file_status st = child.symlink_status(ec);
+        if (ec) {
+          ++summary.skipped_by_reason["unreadable"];
+          ec.clear();
+          continue;
+        }
+        if (fs::is_symlink(st)) {
+          ++summary.skipped_by_reason["symlink"];
+          continue;
+        }
+        if (fs::is_directory(st)) {
+          if (IsSkippedFolder(name)) {
+            ++summary.skipped_by_reason["generated_folder"];
+            continue;
+          }
+          if (depth + 1 >= options.max_depth) {
+            ++summary.skipped_by_reason["too_deep"];
+            continue;
+          }
+          entries.push_back({path, true, {}, {}});
+          next.emplace_back(child.path(), path);
+          continue;
+        }
+        if (!fs::is_regular_file(st)) {
+          ++summary.skipped_by_reason["special_file"];
+          continue;
+        }
+        const std::uintmax_t size = child.file_size(ec);
+        if (ec || size > options.max_file_bytes) {
+          ++summary.skipped_by_reason[ec ? "unreadable" : "too_large"];
+          ec.clear();
+          continue;
+        }
+        std::ifstream in(child.path(), std::ios::binary);
+        std::string text(static_cast<std::size_t>(size), '\0');
+        if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
+          ++summary.skipped_by_reason["unreadable"];
+          continue;
+        }
+        if (text.substr(0, 8000).find('\0') != std::string::npos) {
+          ++summary.skipped_by_reason["binary"];
+          continue;
+        }
+        if (summary.files >= options.max_files) {
+          return Status::ResourceExhausted(
+              "ingest: more than " + std::to_string(options.max_files) + " files under " + root);
+        }
+        ++summary.files;
+        summary.bytes += size;
+        ++summary.files_by_language[std::string(LanguageForPath(path))];
+        const ContentHash hash = HashContent(text);
+        entries.push_back({path, false, std::move(text), hash});
+      }
+    }
+    pending = std::move(next);
+    ++depth;
+  }
+  summary.directories =
+      std::count_if(entries.begin(), entries.end(), [](const TreeEntry& e) { return e.is_dir; }) -
+      1;
+
+  return entries;
+}
+
+}  // namespace onyx::ingest

@@ -1,0 +1,34 @@
+// Walks a directory tree and reads the files Onyx takes in, never leaving the
+// root: symlinks are not followed, hidden and generated folders are skipped, and
+// binary, oversized and unreadable files are counted by reason.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "onyx/engine.h"
+#include "onyx/status.h"
+#include "onyx/types.h"
+
+namespace onyx::ingest {
+
+/// The language a file's extension names ("rust", "python", "markdown", …), or ""
+/// when Onyx does not know it.
+std::string_view LanguageForPath(std::string_view path);
+
+/// A directory or a file read from the tree.
+struct TreeEntry {
+  std::string path;  ///< Repository-relative, '/'-separated; "" for the root.
+  bool is_dir = false;
+  std::string text;  ///< A file's bytes.
+  ContentHash hash;  ///< Of `text`, hashed once when read.
+};
+
+/// Reads `root` breadth-first, in path order. Fills summary->files, bytes,
+/// directories, files_by_language and skipped_by_reason. NotFound when `root` is
+/// not a directory; ResourceExhausted past options.max_files.
+Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOptions& options,
+                                        IngestSummary* summary);
+
+}  // namespace onyx::ingest
