@@ -76,8 +76,11 @@ int main(int argc, char** argv) {
   }
   const fs::path scratch = fs::temp_directory_path() / "onyx-ingest-bench";
   fs::remove_all(scratch);
-  // Work on a copy, so the edits below never touch the original tree.
-  const fs::path copy = scratch / "tree";
+  // Work on a copy, so the edits below never touch the original tree; it keeps
+  // the tree's name (a Python package's imports name it).
+  fs::path name = fs::path(tree).lexically_normal().filename();
+  if (name.empty()) name = fs::path(tree).lexically_normal().parent_path().filename();
+  const fs::path copy = scratch / (name.empty() ? fs::path("tree") : name);
   fs::create_directories(copy);
   fs::copy(tree, copy, fs::copy_options::recursive | fs::copy_options::skip_symlinks);
 
@@ -120,6 +123,11 @@ int main(int argc, char** argv) {
       const auto start = Clock::now();
       const auto s = Check(engine->IngestTree("bench", copy.string()), "incremental ingest");
       updates.push_back(Seconds(start) * 1000.0);
+      if (std::getenv("ONYX_BENCH_PHASES") != nullptr) {
+        for (const auto& [phase, seconds] : s.phase_seconds) {
+          std::fprintf(stderr, "  %-10s %7.1f ms\n", phase.c_str(), seconds * 1000.0);
+        }
+      }
       if (!s.revision) std::fprintf(stderr, "ingest_bench: an edit committed nothing\n");
     }
   }

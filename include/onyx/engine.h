@@ -48,6 +48,8 @@ struct IngestSummary {
   /// The same per file, most first.
   std::vector<std::pair<std::string, std::uint64_t>> unresolved_by_file;
   double seconds = 0;
+  /// Where the time went: "walk", "read_graph", "parse", "stage", "link", "commit".
+  std::map<std::string, double> phase_seconds;
 };
 
 /// Limits of a tree ingest.

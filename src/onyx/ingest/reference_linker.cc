@@ -21,7 +21,7 @@ Result<LinkResult> LinkReferences(const SymbolTable& table, const Resolver& reso
                                   const store::ReadView& before) {
   LinkResult result;
   store::AdjacencyReader adjacency(before);
-  const std::set<std::string> file_set(files.begin(), files.end());
+  const std::set<std::string, std::less<>> file_set(files.begin(), files.end());
 
   // 1. Resolve: the new edges of every node of the files, by source.
   std::unordered_map<NodeId, std::vector<Edge>> fresh;

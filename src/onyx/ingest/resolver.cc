@@ -291,6 +291,22 @@ bool AncestorOrSelf(const SymbolTable& table, std::size_t ancestor, std::size_t 
 
 std::vector<std::size_t> Resolver::ModuleFiles(std::string_view language, std::string_view from,
                                                std::string_view module) const {
+  // Only Rust paths depend on the file itself (inline modules aside, its module
+  // folder); the others on its folder.
+  std::string key(language);
+  key += '\0';
+  key += language == "rust" ? from : DirOf(from);
+  key += '\0';
+  key += module;
+  auto it = module_memo_.find(key);
+  if (it != module_memo_.end()) return it->second;
+  std::vector<std::size_t> files = FindModuleFiles(language, from, module);
+  module_memo_.emplace(std::move(key), files);
+  return files;
+}
+
+std::vector<std::size_t> Resolver::FindModuleFiles(std::string_view language, std::string_view from,
+                                                   std::string_view module) const {
   std::vector<std::size_t> out;
   const auto file_at = [&](const std::string& path) {
     const std::size_t f = table_.File(path);
@@ -312,12 +328,20 @@ std::vector<std::size_t> Resolver::ModuleFiles(std::string_view language, std::s
       return {};
     }
     if (rel.empty()) return {};
+    const std::string& root = layout_.python_root_package;
+    if (!root.empty() && (rel == root || rel.starts_with(root + "/"))) {
+      const std::string inside = rel == root ? "" : rel.substr(root.size() + 1);
+      for (const std::string& path : {inside + ".py", JoinPath(inside, "__init__.py"),
+                                      inside + ".pyi", JoinPath(inside, "__init__.pyi")}) {
+        if (const std::size_t f = file_at(path); f != kNone) return {f};
+      }
+    }
     // Absolute: any file whose path ends with the module path (packages may sit
     // under src/ or elsewhere); it must be unique.
     const std::string_view stem = FileOf(rel);
     std::vector<std::size_t> found;
     const auto consider = [&](std::size_t f, const std::string& tail) {
-      const std::string& path = table_.at(f).path;
+      const std::string_view path = table_.at(f).path;
       if (path == tail || (path.size() > tail.size() && path.ends_with(tail) &&
                            path[path.size() - tail.size() - 1] == '/')) {
         found.push_back(f);
@@ -352,7 +376,7 @@ std::vector<std::size_t> Resolver::ModuleFiles(std::string_view language, std::s
     for (const std::string& path : candidates) {
       const std::size_t f = table_.File(path);
       if (f == kNone) continue;
-      const std::string& lang = table_.at(f).language;
+      const std::string_view lang = table_.at(f).language;
       if (lang == "javascript" || lang == "typescript" || lang == "tsx") return {f};
     }
     return {};
@@ -380,7 +404,7 @@ std::vector<std::size_t> Resolver::ModuleFiles(std::string_view language, std::s
     std::string rel(module);
     std::replace(rel.begin(), rel.end(), '.', '/');
     for (const std::size_t d : table_.DirectoriesNamed(FileOf(rel))) {
-      const std::string& dir = table_.at(d).path;
+      const std::string_view dir = table_.at(d).path;
       if (dir != rel && !(dir.ends_with("/" + rel))) continue;
       for (const std::size_t f : table_.FilesIn(dir)) {
         if (table_.at(f).language == "java") out.push_back(f);
@@ -470,6 +494,13 @@ std::vector<std::size_t> Resolver::ModuleFiles(std::string_view language, std::s
 
 std::vector<std::size_t> Resolver::Member(const std::vector<std::size_t>& files,
                                           std::string_view name, int depth) const {
+  std::string key;
+  if (depth == 0) {
+    for (const std::size_t f : files) key += std::to_string(f) + ",";
+    key += name;
+    auto it = member_memo_.find(key);
+    if (it != member_memo_.end()) return it->second;
+  }
   std::vector<std::size_t> found;
   for (const std::size_t f : files) {
     for (const std::size_t i : table_.InFile(table_.at(f).path)) {
@@ -480,7 +511,10 @@ std::vector<std::size_t> Resolver::Member(const std::vector<std::size_t>& files,
       }
     }
   }
-  if (!found.empty() || depth >= kMaxChase) return found;
+  if (!found.empty() || depth >= kMaxChase) {
+    if (depth == 0) member_memo_.emplace(std::move(key), found);
+    return found;
+  }
   // Not defined there: follow what the module imports under that name (index.ts
   // re-exports, a package's __init__.py, `pub use`), then its wildcards.
   for (const std::size_t f : files) {
@@ -502,6 +536,7 @@ std::vector<std::size_t> Resolver::Member(const std::vector<std::size_t>& files,
     }
     if (!found.empty()) break;
   }
+  if (depth == 0) member_memo_.emplace(std::move(key), found);
   return found;
 }
 
@@ -515,7 +550,7 @@ std::vector<std::size_t> Resolver::Bases(std::size_t type) const {
     if (ref.kind != ReferenceKind::kInherit && ref.kind != ReferenceKind::kImplement) continue;
     if (ref.span.start_byte < t.span.start_byte || ref.span.start_byte >= t.span.end_byte) continue;
     if (!ref.subject.empty() || table_.Enclosing(t.path, ref.span.start_byte) != type) continue;
-    if (!bindings) bindings = Bindings(t.path, t.language);
+    if (!bindings) bindings = Bindings(t.path, std::string(t.language));
     Scope scope;
     scope.path = t.path;
     scope.language = t.language;
@@ -535,13 +570,13 @@ std::vector<std::size_t> Resolver::TypeMember(std::size_t type, std::string_view
   const Symbol& t = table_.at(type);
   std::vector<std::size_t> found;
   for (const std::size_t i :
-       table_.ByQualified(t.language, t.qualified + "." + std::string(name))) {
+       table_.ByQualified(t.language, std::string(t.qualified) + "." + std::string(name))) {
     if (table_.at(i).kind != NodeKind::kDocSection) found.push_back(i);
   }
   // Overloads carry "~2", "~3" … after the first.
   for (int n = 2; n < 64 && !found.empty(); ++n) {
     const auto& more = table_.ByQualified(
-        t.language, t.qualified + "." + std::string(name) + "~" + std::to_string(n));
+        t.language, std::string(t.qualified) + "." + std::string(name) + "~" + std::to_string(n));
     if (more.empty()) break;
     found.insert(found.end(), more.begin(), more.end());
   }
@@ -736,7 +771,7 @@ Resolver::Target Resolver::ResolveQualified(const Scope& scope, ReferenceKind ki
       if (IsTypeKind(s.kind) || s.kind == NodeKind::kTest)
         return keep(TypeMember(at, name), Resolution::kExact, 0.95F);
       if (s.kind == NodeKind::kFile) break;
-      const auto cut = s.qualified.rfind("." + s.name);
+      const auto cut = s.qualified.rfind("." + std::string(s.name));
       if (cut == std::string::npos) continue;
       for (const std::size_t owner : table_.ByQualified(s.language, s.qualified.substr(0, cut))) {
         if (IsTypeKind(table_.at(owner).kind)) {
@@ -838,7 +873,7 @@ FileResolution Resolver::ResolveFile(std::string_view path) const {
   const FileFacts* facts = facts_(path);
   if (file == kNone || facts == nullptr) return out;
   const Symbol& file_symbol = table_.at(file);
-  const std::vector<Binding> bindings = Bindings(path, file_symbol.language);
+  const std::vector<Binding> bindings = Bindings(path, std::string(file_symbol.language));
   Scope scope;
   scope.path = std::string(path);
   scope.language = file_symbol.language;

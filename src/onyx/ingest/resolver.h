@@ -14,6 +14,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "onyx/ingest/file_facts.h"
@@ -28,6 +29,9 @@ struct ProjectLayout {
   std::map<std::string, std::string> rust_crates;
   /// Go module path → the folder of its go.mod ("" for the root).
   std::map<std::string, std::string> go_modules;
+  /// When the ingested folder is itself a Python package (an __init__.py at the
+  /// root), its name: `import numpy.core` inside numpy/ means core/.
+  std::string python_root_package;
 
   /// Reads Cargo.toml and go.mod files (others are ignored).
   void AddManifest(std::string_view path, std::string_view text);
@@ -39,7 +43,8 @@ struct FileResolution {
   std::map<std::string, std::uint64_t> unresolved;  ///< reason → count
 };
 
-/// The facts of a file by path, or nullptr when it has none (e.g. not parsed).
+/// Not thread-safe: it memoizes lookups. The facts of a file by path, or nullptr when it has none
+/// (e.g. not parsed).
 using FactsLookup = std::function<const FileFacts*(std::string_view path)>;
 
 class Resolver {
@@ -62,6 +67,8 @@ class Resolver {
   std::vector<Binding> Bindings(std::string_view path, const std::string& language) const;
   std::vector<std::size_t> ModuleFiles(std::string_view language, std::string_view from,
                                        std::string_view module) const;
+  std::vector<std::size_t> FindModuleFiles(std::string_view language, std::string_view from,
+                                           std::string_view module) const;
   std::vector<std::size_t> Member(const std::vector<std::size_t>& files, std::string_view name,
                                   int depth) const;
   /// Members of a type named `name`, its own or (up to a few levels) those of
@@ -77,6 +84,9 @@ class Resolver {
   const SymbolTable& table_;
   const ProjectLayout& layout_;
   FactsLookup facts_;
+  // Memos of the two lookups every reference repeats (one resolver, one thread).
+  mutable std::unordered_map<std::string, std::vector<std::size_t>> module_memo_;
+  mutable std::unordered_map<std::string, std::vector<std::size_t>> member_memo_;
 };
 
 /// Tests edges: from each test to what it calls, directly and through test

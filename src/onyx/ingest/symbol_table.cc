@@ -8,13 +8,6 @@
 namespace onyx::ingest {
 namespace {
 
-std::string Key(std::string_view a, std::string_view b) {
-  std::string key(a);
-  key.push_back('\0');
-  key.append(b);
-  return key;
-}
-
 std::string_view DirOf(std::string_view path) {
   const auto slash = path.rfind('/');
   return slash == std::string_view::npos ? std::string_view() : path.substr(0, slash);
@@ -54,6 +47,9 @@ void SymbolTable::DropLast() {
 }
 
 void SymbolTable::Finish() {
+  by_id_.reserve(symbols_.size());
+  by_name_.reserve(symbols_.size());
+  by_qualified_.reserve(symbols_.size());
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     const Symbol& s = symbols_[i];
     by_id_[s.id] = i;
@@ -66,15 +62,14 @@ void SymbolTable::Finish() {
     }
     if (s.kind == NodeKind::kFile) {
       files_[s.path] = i;
-      files_in_[std::string(DirOf(s.path))].push_back(i);
-      by_stem_[Key(s.language, StemOf(s.path))].push_back(i);
+      files_in_[DirOf(s.path)].push_back(i);
+      by_stem_[StemOf(s.path)].push_back(i);
       continue;
     }
     in_file_[s.path].push_back(i);
     if (s.kind == NodeKind::kDocSection) continue;
-    by_name_[Key(s.language, s.name)].push_back(i);
-    by_qualified_[Key(s.language, s.qualified)].push_back(i);
-    by_bare_name_[s.name].push_back(i);
+    by_name_[s.name].push_back(i);
+    by_qualified_[s.qualified].push_back(i);
   }
   for (auto& [path, members] : in_file_) {
     std::sort(members.begin(), members.end(), [this](std::size_t a, std::size_t b) {
@@ -120,50 +115,58 @@ std::size_t SymbolTable::Find(NodeId id) const {
 }
 
 std::size_t SymbolTable::File(std::string_view path) const {
-  auto it = files_.find(std::string(path));
+  auto it = files_.find(path);
   return it == files_.end() ? kNone : it->second;
 }
 
 std::size_t SymbolTable::Directory(std::string_view path) const {
-  auto it = directories_.find(std::string(path));
+  auto it = directories_.find(path);
   return it == directories_.end() ? kNone : it->second;
 }
 
 const std::vector<std::size_t>& SymbolTable::InFile(std::string_view path) const {
-  auto it = in_file_.find(std::string(path));
+  auto it = in_file_.find(path);
   return it == in_file_.end() ? empty_ : it->second;
 }
 
 const std::vector<std::size_t>& SymbolTable::FilesIn(std::string_view dir) const {
-  auto it = files_in_.find(std::string(dir));
+  auto it = files_in_.find(dir);
   return it == files_in_.end() ? empty_ : it->second;
 }
 
-const std::vector<std::size_t>& SymbolTable::ByName(std::string_view language,
-                                                    std::string_view name) const {
-  auto it = by_name_.find(Key(language, name));
-  return it == by_name_.end() ? empty_ : it->second;
+std::vector<std::size_t> SymbolTable::OfLanguage(const Index& index, std::string_view key,
+                                                 std::string_view language) const {
+  std::vector<std::size_t> out;
+  auto it = index.find(key);
+  if (it == index.end()) return out;
+  for (const std::size_t i : it->second) {
+    if (symbols_[i].language == language) out.push_back(i);
+  }
+  return out;
 }
 
-const std::vector<std::size_t>& SymbolTable::ByQualified(std::string_view language,
-                                                         std::string_view qualified) const {
-  auto it = by_qualified_.find(Key(language, qualified));
-  return it == by_qualified_.end() ? empty_ : it->second;
+std::vector<std::size_t> SymbolTable::ByName(std::string_view language,
+                                             std::string_view name) const {
+  return OfLanguage(by_name_, name, language);
+}
+
+std::vector<std::size_t> SymbolTable::ByQualified(std::string_view language,
+                                                  std::string_view qualified) const {
+  return OfLanguage(by_qualified_, qualified, language);
 }
 
 const std::vector<std::size_t>& SymbolTable::ByNameAnyLanguage(std::string_view name) const {
-  auto it = by_bare_name_.find(std::string(name));
-  return it == by_bare_name_.end() ? empty_ : it->second;
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? empty_ : it->second;
 }
 
-const std::vector<std::size_t>& SymbolTable::FilesByStem(std::string_view language,
-                                                         std::string_view stem) const {
-  auto it = by_stem_.find(Key(language, stem));
-  return it == by_stem_.end() ? empty_ : it->second;
+std::vector<std::size_t> SymbolTable::FilesByStem(std::string_view language,
+                                                  std::string_view stem) const {
+  return OfLanguage(by_stem_, stem, language);
 }
 
 const std::vector<std::size_t>& SymbolTable::DirectoriesNamed(std::string_view name) const {
-  auto it = directories_named_.find(std::string(name));
+  auto it = directories_named_.find(name);
   return it == directories_named_.end() ? empty_ : it->second;
 }
 

@@ -14,13 +14,15 @@
 
 namespace onyx::ingest {
 
+/// A node as the resolver sees it; the strings point into the Node it was added
+/// from.
 struct Symbol {
   NodeId id = 0;
   NodeKind kind = NodeKind::kFile;
-  std::string name;
-  std::string qualified;
-  std::string language;
-  std::string path;
+  std::string_view name;
+  std::string_view qualified;
+  std::string_view language;
+  std::string_view path;
   Span span;
   /// The innermost definition of the same file whose span holds this one
   /// (kNone at the top level of the file); set by Finish().
@@ -32,6 +34,7 @@ class SymbolTable {
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
   /// Adds a node (files, directories and definitions; other kinds are ignored).
+  /// The node must outlive the table, unchanged in its strings.
   void Add(const Node& node);
   /// Takes back the last Add (a node the store refused).
   void DropLast();
@@ -51,15 +54,13 @@ class SymbolTable {
   /// Files directly in a directory ("" is the root).
   const std::vector<std::size_t>& FilesIn(std::string_view dir) const;
   /// Definitions of a language with that name.
-  const std::vector<std::size_t>& ByName(std::string_view language, std::string_view name) const;
+  std::vector<std::size_t> ByName(std::string_view language, std::string_view name) const;
   /// Definitions of a language with that qualified name.
-  const std::vector<std::size_t>& ByQualified(std::string_view language,
-                                              std::string_view qualified) const;
+  std::vector<std::size_t> ByQualified(std::string_view language, std::string_view qualified) const;
   /// Definitions of any language with that name (for documentation mentions).
   const std::vector<std::size_t>& ByNameAnyLanguage(std::string_view name) const;
   /// Files of a language whose name without extension is `stem`.
-  const std::vector<std::size_t>& FilesByStem(std::string_view language,
-                                              std::string_view stem) const;
+  std::vector<std::size_t> FilesByStem(std::string_view language, std::string_view stem) const;
   /// Directories whose last path segment is `name`.
   const std::vector<std::size_t>& DirectoriesNamed(std::string_view name) const;
   /// The innermost definition of `path` whose span holds byte `offset`, or the
@@ -72,18 +73,21 @@ class SymbolTable {
   bool IsTestHelper(std::size_t i) const;
 
  private:
+  using Index = std::unordered_map<std::string_view, std::vector<std::size_t>>;
+  std::vector<std::size_t> OfLanguage(const Index& index, std::string_view key,
+                                      std::string_view language) const;
+
   std::vector<Symbol> symbols_;
   std::unordered_map<NodeId, std::size_t> by_id_;
-  std::unordered_map<std::string, std::size_t> files_;
-  std::unordered_map<std::string, std::size_t> directories_;
-  std::unordered_map<std::string, std::vector<std::size_t>> directories_named_;
-  std::unordered_map<std::string, std::vector<std::size_t>> in_file_;
-  std::unordered_map<std::string, std::vector<std::size_t>> files_in_;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_name_;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_qualified_;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_bare_name_;
-  std::unordered_map<std::string, std::vector<std::size_t>> by_stem_;
-  std::unordered_map<std::string, bool> test_paths_;
+  std::unordered_map<std::string_view, std::size_t> files_;
+  std::unordered_map<std::string_view, std::size_t> directories_;
+  Index directories_named_;
+  Index in_file_;
+  Index files_in_;
+  Index by_name_;  // every language
+  Index by_qualified_;
+  Index by_stem_;
+  std::unordered_map<std::string_view, bool> test_paths_;
   std::vector<bool> holds_tests_;
   std::vector<std::size_t> empty_;
 };

@@ -3,8 +3,11 @@
 #include "onyx/ingest/tree_ingest.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
+#include <cstring>
+#include <deque>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -51,7 +54,11 @@ Node FileNode(const TreeEntry& e) {
   node.name = fs::path(e.path).filename().string();
   node.language = std::string(LanguageForPath(e.path));
   node.content_hash = e.hash;
-  const auto lines = static_cast<std::uint32_t>(std::count(e.text.begin(), e.text.end(), '\n'));
+  std::uint32_t lines = 0;  // memchr: several times faster than a byte loop
+  for (const char *p = e.text.data(), *end = p + e.text.size();
+       (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
+    ++lines;
+  }
   node.span = Span{0, static_cast<std::uint32_t>(e.text.size()), 1,
                    lines + (e.text.empty() || e.text.back() == '\n' ? 0u : 1u)};
   node.id = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
@@ -79,19 +86,42 @@ std::string ModuleName(std::string_view path) {
   return stem;
 }
 
-// Adds every identifier-like token of `text` that is in `names` to `hits`;
-// returns true at the first hit.
+bool IsIdentByte(char c) {
+  static const auto table = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '$' || c >= 0x80;
+    }
+    return t;
+  }();
+  return table[static_cast<unsigned char>(c)];
+}
+
+// True when `text` holds one of `names` as a whole identifier. A few names are
+// searched for directly (memchr-fast); many, by one pass over the identifiers.
 bool MentionsAny(std::string_view text, const std::unordered_set<std::string>& names) {
-  std::size_t i = 0;
-  const auto ident = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-           static_cast<unsigned char>(c) >= 0x80;
+  const auto whole = [&](std::size_t at, std::size_t len) {
+    return (at == 0 || !IsIdentByte(text[at - 1])) &&
+           (at + len == text.size() || !IsIdentByte(text[at + len]));
   };
+  if (names.size() <= 16) {
+    for (const std::string& name : names) {
+      for (auto at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+        if (whole(at, name.size())) return true;
+      }
+    }
+    return false;
+  }
+  std::size_t i = 0;
+  std::string token;
   while (i < text.size()) {
-    while (i < text.size() && !ident(text[i])) ++i;
+    while (i < text.size() && !IsIdentByte(text[i])) ++i;
     const std::size_t start = i;
-    while (i < text.size() && ident(text[i])) ++i;
-    if (i > start && names.count(std::string(text.substr(start, i - start))) != 0) return true;
+    while (i < text.size() && IsIdentByte(text[i])) ++i;
+    if (i == start) continue;
+    token.assign(text.substr(start, i - start));
+    if (names.count(token) != 0) return true;
   }
   return false;
 }
@@ -146,7 +176,14 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
                                  const std::string& root, const IngestOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   IngestSummary summary;
+  auto phase_start = started;
+  const auto phase_done = [&](const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    summary.phase_seconds[phase] += std::chrono::duration<double>(now - phase_start).count();
+    phase_start = now;
+  };
   ONYX_ASSIGN_OR_RETURN(std::vector<TreeEntry> entries, WalkTree(root, options, &summary));
+  phase_done("walk");
 
   // The graph as the last revision left it: one pass over the current nodes.
   ONYX_ASSIGN_OR_RETURN(const store::ReadView before, store.View(project.id));
@@ -163,6 +200,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     }
     return true;
   }));
+  phase_done("read_graph");
 
   // Files whose content (and extractor) is what the store already has keep their
   // symbols: no parse. The others are parsed in parallel; the commit stays on
@@ -201,6 +239,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   }
   work();
   for (std::thread& t : pool) t.join();
+  phase_done("parse");
 
   // Names whose resolution may have changed: definitions and files added or
   // removed, and what changed files import. Unchanged files that use one are
@@ -246,6 +285,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   std::unordered_set<NodeId> seen;
   std::map<std::string, NodeId> dir_ids;
   std::vector<Node> file_nodes(entries.size());  // restaged with their link results
+  std::deque<Node> dir_nodes;
   std::unordered_map<std::string, std::size_t> entry_of;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const TreeEntry& e = entries[i];
@@ -263,9 +303,11 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     if (e.is_dir) dir_ids[e.path] = node.id;
     seen.insert(node.id);
     const NodeId id = node.id;
-    table.Add(node);
-    if (!e.is_dir) file_nodes[i] = node;
-    ONYX_RETURN_IF_ERROR(writer->UpsertNode(std::move(node)));
+    // The table points into these nodes: they stay put until the commit.
+    const Node& kept =
+        e.is_dir ? dir_nodes.emplace_back(std::move(node)) : (file_nodes[i] = std::move(node));
+    table.Add(kept);
+    ONYX_RETURN_IF_ERROR(writer->UpsertNode(kept));
     if (!e.path.empty()) {
       Edge contains;
       contains.src = dir_ids.at(ParentPath(e.path));
@@ -307,7 +349,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
       contains.kind = EdgeKind::kContains;
       contains.dst = def_id;
       table.Add(d.node);
-      const Status staged = writer->UpsertNode(std::move(d.node));
+      const Status staged = writer->UpsertNode(d.node);
       if (!staged.ok()) {
         if (!staged.IsInvalidArgument()) return staged;
         ++summary.skipped_by_reason["invalid_symbol"];
@@ -322,6 +364,13 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     }
   }
   table.Finish();
+  if (entry_of.count("__init__.py") != 0) {
+    const fs::path normal = fs::path(root).lexically_normal();
+    layout.python_root_package =
+        (normal.has_filename() ? normal : normal.parent_path()).filename().string();
+  }
+
+  phase_done("stage");
 
   // Facts: those just extracted, else the stored ones of unchanged files (parsed
   // again if missing or unreadable).
@@ -394,11 +443,14 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
               return a.second != b.second ? a.second > b.second : a.first < b.first;
             });
 
+  phase_done("link");
+
   // Everything the tree no longer has closes (with its edges).
   for (const NodeId id : current) {
     if (seen.count(id) == 0) ONYX_RETURN_IF_ERROR(writer->RemoveNode(id));
   }
   ONYX_ASSIGN_OR_RETURN(summary.revision, writer->Commit());
+  phase_done("commit");
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
