@@ -61,6 +61,9 @@ struct IngestOptions {
   /// is counted under skipped_by_reason["parse_time_limit"].
   std::chrono::milliseconds parse_time_limit{5000};
   int threads = 0;  ///< Parser threads; 0 means one per core.
+  /// The project's ignore list, in .gitignore syntax, on top of the tree's
+  /// .gitignore files and its root .onyxignore (skipped as "ignored").
+  std::vector<std::string> ignore;
 };
 
 /// The entry point of libonyx. Thread-safe; one Engine per data folder per process

@@ -315,6 +315,33 @@ TEST_F(TreeIngestTest, HostileEntriesAreSkippedAndCounted) {
   EXPECT_TRUE(secret.status().IsNotFound());
 }
 
+TEST_F(TreeIngestTest, HonoursGitignoreOnyxignoreAndTheProjectList) {
+  testing::TempDir work;
+  const fs::path root = work.path();
+  WriteFile(root / ".gitignore", "*.log\n!keep.log\nout/\n");
+  WriteFile(root / ".onyxignore", "vendor/\n");
+  WriteFile(root / "app.py", "def main():\n    pass\n");
+  WriteFile(root / "run.log", "noise\n");
+  WriteFile(root / "keep.log", "kept\n");
+  WriteFile(root / "out/gen.py", "def gen():\n    pass\n");
+  WriteFile(root / "vendor/lib.py", "def lib():\n    pass\n");
+  WriteFile(root / "pkg/.gitignore", "/local.py\n");
+  WriteFile(root / "pkg/local.py", "def local():\n    pass\n");
+  WriteFile(root / "pkg/mod.py", "def mod():\n    pass\n");
+  WriteFile(root / "notes/draft.md", "# Draft\n");
+  IngestOptions options;
+  options.ignore = {"notes/"};
+  auto summary = IngestTree(*store_, project_, work.path(), options);
+  ASSERT_OK(summary);
+  const std::set<std::pair<std::string, std::string>> want = {
+      {"project", ""},      {"file", "app.py"},     {"file", "keep.log"},
+      {"directory", "pkg"}, {"file", "pkg/mod.py"},
+  };
+  EXPECT_EQ(Nodes(), want);
+  // run.log, out/, vendor/, pkg/local.py, notes/.
+  EXPECT_EQ(summary->skipped_by_reason.at("ignored"), 5u);
+}
+
 TEST_F(TreeIngestTest, RejectsARootThatIsNotADirectory) {
   auto summary = IngestTree(*store_, project_, data_.Sub("missing"), {});
   ASSERT_FALSE(summary.ok());

@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
   std::string ingest_path = ".";
   auto* ingest = app.add_subcommand("ingest", "Record a directory tree as a new revision");
   ingest->add_option("path", ingest_path, "Folder to ingest")->capture_default_str();
+  onyx::IngestOptions ingest_options;
+  ingest->add_option("--ignore", ingest_options.ignore,
+                     "Also skip paths matching this .gitignore-style pattern (repeatable)");
   auto* stats = app.add_subcommand("stats", "Counts of nodes and edges by kind");
   std::string name;
   bool prefix = false;
@@ -108,7 +111,7 @@ int main(int argc, char** argv) {
   if (ingest->parsed()) {
     auto p = e.OpenOrCreateProject(project);
     if (!p.ok()) return Fail(p.status());
-    auto summary = e.IngestTree(project, ingest_path);
+    auto summary = e.IngestTree(project, ingest_path, ingest_options);
     if (!summary.ok()) return Fail(summary.status());
     fmt::print("ingested {} files ({} bytes) in {} directories in {:.2f}s\n", summary->files,
                summary->bytes, summary->directories, summary->seconds);

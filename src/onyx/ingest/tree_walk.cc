@@ -5,6 +5,9 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
+
+#include "onyx/ingest/ignore_rules.h"
 
 namespace onyx::ingest {
 namespace fs = std::filesystem;
@@ -38,6 +41,20 @@ bool IsSkippedFolder(std::string_view name) {
          name == "dist";
 }
 
+// The text of a regular file (not a symlink) of at most 1 MiB, e.g. an ignore
+// file; nothing otherwise.
+std::optional<std::string> ReadSmallFile(const fs::path& path) {
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(path, ec);
+  if (ec || !fs::is_regular_file(st)) return std::nullopt;
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (ec || size > (1u << 20)) return std::nullopt;
+  std::ifstream in(path, std::ios::binary);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size))) return std::nullopt;
+  return text;
+}
+
 }  // namespace
 
 std::string_view LanguageForPath(std::string_view path) {
@@ -65,6 +82,16 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
   std::vector<TreeEntry> entries;
   entries.push_back({"", true, {}, {}});
 
+  // .gitignore files apply below their folder; the project's own list (the
+  // root's .onyxignore, then options.ignore) is consulted after them.
+  IgnoreRules git_rules;
+  IgnoreRules project_rules;
+  if (auto text = ReadSmallFile(fs::path(root) / ".onyxignore")) project_rules.AddFile("", *text);
+  for (const std::string& pattern : options.ignore) project_rules.AddPattern("", pattern);
+  const auto ignored = [&](const std::string& path, bool is_dir) {
+    return project_rules.Ignored(path, is_dir, git_rules.Ignored(path, is_dir));
+  };
+
   // Breadth-first walk that never follows a symlink, so nothing outside `root` is
   // opened.
   std::vector<std::pair<fs::path, std::string>> pending = {{fs::path(root), ""}};
@@ -72,6 +99,7 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
   while (!pending.empty()) {
     std::vector<std::pair<fs::path, std::string>> next;
     for (const auto& [dir, rel] : pending) {
+      if (auto text = ReadSmallFile(dir / ".gitignore")) git_rules.AddFile(rel, *text);
       std::vector<fs::directory_entry> children;
       for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
            !ec && it != end; it.increment(ec)) {
@@ -96,6 +124,11 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
         }
         if (fs::is_symlink(st)) {
           ++summary.skipped_by_reason["symlink"];
+          continue;
+        }
+        if ((fs::is_directory(st) || fs::is_regular_file(st)) &&
+            ignored(path, fs::is_directory(st))) {
+          ++summary.skipped_by_reason["ignored"];
           continue;
         }
         if (fs::is_directory(st)) {
@@ -127,7 +160,7 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
           ++summary.skipped_by_reason["unreadable"];
           continue;
         }
-        if (text.substr(0, 8000).find('\0') != std::string::npos) {
+        if (std::string_view(text).substr(0, 8000).find('\0') != std::string_view::npos) {
           ++summary.skipped_by_reason["binary"];
           continue;
         }

@@ -25,7 +25,8 @@ struct TreeEntry {
   ContentHash hash;  ///< Of `text`, hashed once when read.
 };
 
-/// Reads `root` breadth-first, in path order. Fills summary->files, bytes,
+/// Reads `root` breadth-first, in path order, honouring .gitignore files, the
+/// root's .onyxignore and options.ignore (later lists win, as in git). Fills summary->files, bytes,
 /// directories, files_by_language and skipped_by_reason. NotFound when `root` is
 /// not a directory; ResourceExhausted past options.max_files.
 Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOptions& options,
