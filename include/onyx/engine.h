@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -64,6 +65,30 @@ struct IngestOptions {
   /// The project's ignore list, in .gitignore syntax, on top of the tree's
   /// .gitignore files and its root .onyxignore (skipped as "ignored").
   std::vector<std::string> ignore;
+  /// Called with (files parsed, files to parse) as parsing goes, from parser
+  /// threads: it must be thread-safe.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+/// Which commits of a git history to ingest.
+struct HistoryOptions {
+  std::string ref = "HEAD";       ///< Where the first-parent walk starts.
+  std::int64_t since_micros = 0;  ///< Skip commits made before this time.
+  std::size_t max_commits = 0;    ///< Only the newest N commits; 0 for all.
+  IngestOptions ingest;           ///< Limits for each commit's tree.
+  /// Called after each commit with (commits done, commits to do).
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+/// What a history ingest did.
+struct HistorySummary {
+  std::uint64_t commits = 0;        ///< Commits ingested (one revision each).
+  std::uint64_t commits_total = 0;  ///< Commits the walk selected.
+  RevisionNumber first_revision = 0;
+  RevisionNumber last_revision = 0;
+  std::uint64_t files_parsed = 0;  ///< Over all commits.
+  IngestSummary last;              ///< The newest commit's ingest.
+  double seconds = 0;
 };
 
 /// The entry point of libonyx. Thread-safe; one Engine per data folder per process
@@ -91,6 +116,16 @@ class Engine {
   /// revision. NotFound when `root` is not a directory.
   Result<IngestSummary> IngestTree(std::string_view project, const std::string& root,
                                    const IngestOptions& options = {});
+
+  /// Ingests the first-parent git history of the repository at or above
+  /// `repo_path` into `project`, oldest commit first, one revision per commit
+  /// (carrying its id, author, time and message) even when it changes nothing
+  /// Onyx sees. Continues after the newest commit the project already holds.
+  /// Trees are read from git objects, never checked out: no hooks or filters
+  /// run. A file whose content moves to a new path keeps its lineage (attribute
+  /// previous_path on the file, previous_id on each definition it continues).
+  Result<HistorySummary> IngestHistory(std::string_view project, const std::string& repo_path,
+                                       const HistoryOptions& options = {});
 
   /// Counts as of the latest revision.
   Result<GraphStats> Stats(std::string_view project) const;

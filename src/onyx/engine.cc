@@ -1,6 +1,7 @@
 // The Engine facade: forwards to the store and the ingest pipeline.
 #include "onyx/engine.h"
 
+#include "onyx/ingest/history_ingest.h"
 #include "onyx/ingest/tree_ingest.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/store.h"
@@ -39,6 +40,12 @@ Result<IngestSummary> Engine::IngestTree(std::string_view project, const std::st
                                          const IngestOptions& options) {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   return ingest::IngestTree(*store_, p, root, options);
+}
+
+Result<HistorySummary> Engine::IngestHistory(std::string_view project, const std::string& repo_path,
+                                             const HistoryOptions& options) {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  return ingest::IngestHistory(*store_, p, repo_path, options);
 }
 
 Result<GraphStats> Engine::Stats(std::string_view project) const {

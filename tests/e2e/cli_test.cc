@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "testing/temp_dir.h"
@@ -88,6 +89,37 @@ TEST_F(CliTest, AsOfAfterTheLatestRevisionIsAUsageError) {
   const CliRun r = Onyx(dir_.path(), "-p demo find app.py --as-of 9");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("after the latest revision 1"), std::string::npos) << r.output;
+}
+
+TEST_F(CliTest, IngestHistoryOfAGitRepository) {
+  const std::string repo = dir_.Sub("repo");
+  const std::string git = "git -C '" + repo +
+                          "' -c user.name=Ada -c user.email=ada@example.com "
+                          "-c commit.gpgsign=false ";
+  const std::string script = "mkdir -p '" + repo + "' && " + git + "init -q -b main && " +
+                             "printf 'def a():\\n    return 1\\n' > '" + repo + "/a.py' && " + git +
+                             "add -A && " + git + "commit -q -m 'first' && " +
+                             "printf 'def a():\\n    return 2\\n' > '" + repo + "/a.py' && " + git +
+                             "commit -q -am 'second: a returns 2' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(script.c_str()), 0);
+
+  const CliRun history = Onyx(dir_.path(), "-p repo ingest --history '" + repo + "'");
+  ASSERT_EQ(history.exit_code, 0) << history.output;
+  EXPECT_NE(history.output.find("ingested 2 commits as revisions 1..2"), std::string::npos)
+      << history.output;
+  const CliRun log = Onyx(dir_.path(), "-p repo log");
+  ASSERT_EQ(log.exit_code, 0);
+  EXPECT_NE(log.output.find("git"), std::string::npos) << log.output;
+  EXPECT_NE(log.output.find("second: a returns 2"), std::string::npos) << log.output;
+  const CliRun again = Onyx(dir_.path(), "-p repo ingest --history '" + repo + "'");
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.output.find("no new commits"), std::string::npos) << again.output;
+
+  EXPECT_EQ(Onyx(dir_.path(), "-p repo ingest --history --since someday '" + repo + "'").exit_code,
+            2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p repo ingest --max-commits 3 '" + repo + "'").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p repo ingest --history '" + dir_.Sub("nowhere") + "'").exit_code,
+            3);
 }
 
 }  // namespace

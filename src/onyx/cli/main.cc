@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "onyx/cli/progress.h"
 #include "onyx/core/clock.h"
 #include "onyx/engine.h"
 
@@ -70,6 +71,16 @@ int main(int argc, char** argv) {
   onyx::IngestOptions ingest_options;
   ingest->add_option("--ignore", ingest_options.ignore,
                      "Also skip paths matching this .gitignore-style pattern (repeatable)");
+  bool history = false;
+  std::string since;
+  onyx::HistoryOptions history_options;
+  ingest->add_flag("--history", history,
+                   "Ingest the git history (first parent), one revision per commit");
+  ingest->add_option("--since", since, "With --history: commits from this date (2026-01-31)");
+  ingest->add_option("--max-commits", history_options.max_commits,
+                     "With --history: only the newest N commits");
+  ingest->add_option("--ref", history_options.ref, "With --history: where the walk starts")
+      ->capture_default_str();
   auto* stats = app.add_subcommand("stats", "Counts of nodes and edges by kind");
   std::string name;
   bool prefix = false;
@@ -111,7 +122,43 @@ int main(int argc, char** argv) {
   if (ingest->parsed()) {
     auto p = e.OpenOrCreateProject(project);
     if (!p.ok()) return Fail(p.status());
+    if (!history && (!since.empty() || history_options.max_commits != 0)) {
+      return Fail(onyx::Status::InvalidArgument("--since and --max-commits need --history"));
+    }
+    if (history) {
+      if (!since.empty()) {
+        const auto t = onyx::core::ParseTimeMicros(since);
+        if (!t) {
+          return Fail(onyx::Status::InvalidArgument("--since: '" + since +
+                                                    "' is not a date (2026-01-31, "
+                                                    "2026-01-31T12:00:00 or @SECONDS)"));
+        }
+        history_options.since_micros = *t;
+      }
+      history_options.ingest = ingest_options;
+      onyx::cli::ProgressBar bar("commits");
+      history_options.progress = [&bar](std::uint64_t done, std::uint64_t total) {
+        bar.Update(done, total);
+      };
+      auto h = e.IngestHistory(project, ingest_path, history_options);
+      bar.Finish();
+      if (!h.ok()) return Fail(h.status());
+      if (h->commits == 0) {
+        fmt::print("no new commits; nothing to ingest\n");
+        return 0;
+      }
+      fmt::print("ingested {} commits as revisions {}..{} in {:.2f}s ({} files parsed)\n",
+                 h->commits, h->first_revision, h->last_revision, h->seconds, h->files_parsed);
+      fmt::print("newest commit: {} files in {} directories\n", h->last.files, h->last.directories);
+      for (const auto& [kind, n] : h->last.edges_by_kind) fmt::print("  {:<12} {}\n", kind, n);
+      return 0;
+    }
+    onyx::cli::ProgressBar bar("files");
+    ingest_options.progress = [&bar](std::uint64_t done, std::uint64_t total) {
+      bar.Update(done, total);
+    };
     auto summary = e.IngestTree(project, ingest_path, ingest_options);
+    bar.Finish();
     if (!summary.ok()) return Fail(summary.status());
     fmt::print("ingested {} files ({} bytes) in {} directories in {:.2f}s\n", summary->files,
                summary->bytes, summary->directories, summary->seconds);
@@ -177,10 +224,13 @@ int main(int argc, char** argv) {
     auto revs = e.Revisions(project);
     if (!revs.ok()) return Fail(revs.status());
     for (const auto& r : *revs) {
-      fmt::print("{:>5}  {}  {:<8} nodes +{} ~{} -{}  {}\n", r.number,
-                 onyx::core::FormatTimeMicros(r.committed_micros),
-                 onyx::RevisionSourceName(r.info.source), r.changes.nodes_added,
-                 r.changes.nodes_changed, r.changes.nodes_removed, r.info.message);
+      // One line each: the commit's short id and subject for git revisions.
+      const std::string subject = r.info.message.substr(0, r.info.message.find('\n'));
+      const std::string commit = r.info.commit.substr(0, 10);
+      fmt::print("{:>5}  {}  {:<8} {:<10} nodes +{} ~{} -{}  {}\n", r.number,
+                 onyx::core::FormatTimeMicros(r.info.time_micros),
+                 onyx::RevisionSourceName(r.info.source), commit, r.changes.nodes_added,
+                 r.changes.nodes_changed, r.changes.nodes_removed, subject);
     }
     return 0;
   }

@@ -6,9 +6,11 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <thread>
 #include <unordered_map>
@@ -32,9 +34,11 @@ namespace fs = std::filesystem;
 namespace {
 
 // File node attributes.
-constexpr std::string_view kFactsAttribute = "facts";          // extractor version
-constexpr std::string_view kParseAttribute = "parse";          // "time_limit" when skipped
-constexpr std::string_view kUnresolvedPrefix = "unresolved.";  // + reason → count
+constexpr std::string_view kFactsAttribute = "facts";                 // extractor version
+constexpr std::string_view kParseAttribute = "parse";                 // "time_limit" when skipped
+constexpr std::string_view kUnresolvedPrefix = "unresolved.";         // + reason → count
+constexpr std::string_view kPreviousPathAttribute = "previous_path";  // after a rename
+constexpr std::string_view kPreviousIdAttribute = "previous_id";      // hex id it continues
 
 Node DirectoryNode(const std::string& path, std::string_view project_name) {
   Node node;
@@ -55,12 +59,13 @@ Node FileNode(const TreeEntry& e) {
   node.language = std::string(LanguageForPath(e.path));
   node.content_hash = e.hash;
   std::uint32_t lines = 0;  // memchr: several times faster than a byte loop
-  for (const char *p = e.text.data(), *end = p + e.text.size();
+  const std::string_view text = e.text();
+  for (const char *p = text.data(), *end = p + text.size();
        (p = static_cast<const char*>(std::memchr(p, '\n', end - p))) != nullptr; ++p) {
     ++lines;
   }
-  node.span = Span{0, static_cast<std::uint32_t>(e.text.size()), 1,
-                   lines + (e.text.empty() || e.text.back() == '\n' ? 0u : 1u)};
+  node.span = Span{0, static_cast<std::uint32_t>(text.size()), 1,
+                   lines + (text.empty() || text.back() == '\n' ? 0u : 1u)};
   node.id = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
   return node;
 }
@@ -126,6 +131,29 @@ bool MentionsAny(std::string_view text, const std::unordered_set<std::string>& n
   return false;
 }
 
+// Lineage across a rename: the file node names its previous path, and each
+// definition the node it continues (same kind, same name inside the module).
+void MarkLineage(const std::string& old_path, const std::vector<Node>& old_definitions,
+                 Node& file_node, std::vector<Definition>& definitions) {
+  file_node.attributes[std::string(kPreviousPathAttribute)] = old_path;
+  const std::string old_module = ModulePathFor(old_path, file_node.language);
+  const std::string new_module = ModulePathFor(file_node.path, file_node.language);
+  std::map<std::pair<NodeKind, std::string>, NodeId> before;
+  for (const Node& n : old_definitions) {
+    if (n.qualified_name.starts_with(old_module)) {
+      before[{n.kind, n.qualified_name.substr(old_module.size())}] = n.id;
+    }
+  }
+  for (Definition& d : definitions) {
+    if (!d.node.qualified_name.starts_with(new_module)) continue;
+    auto it = before.find({d.node.kind, d.node.qualified_name.substr(new_module.size())});
+    if (it == before.end()) continue;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(it->second));
+    d.node.attributes[std::string(kPreviousIdAttribute)] = hex;
+  }
+}
+
 struct Parsed {
   bool needed = false;
   Status status;
@@ -141,14 +169,14 @@ struct Parsed {
 void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out) {
   const std::string_view language = LanguageForPath(e.path);
   if (language == "markdown") {
-    out.definitions = ExtractMarkdownSections(e.path, e.text);
-    out.facts = ExtractMarkdownMentions(e.text);
+    out.definitions = ExtractMarkdownSections(e.path, e.text());
+    out.facts = ExtractMarkdownMentions(e.text());
     return;
   }
   ParseLimits limits;
   limits.time_limit = options.parse_time_limit;
   limits.max_bytes = options.max_file_bytes;
-  auto tree = ParseSource(language, e.text, limits);
+  auto tree = ParseSource(language, std::string(e.text()), limits);
   if (!tree.ok()) {
     out.status = tree.status();
     return;
@@ -176,14 +204,35 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
                                  const std::string& root, const IngestOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   IngestSummary summary;
+  ONYX_ASSIGN_OR_RETURN(std::vector<TreeEntry> entries, WalkTree(root, options, &summary));
+  summary.phase_seconds["walk"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  RevisionInfo info;
+  info.source = RevisionSource::kWorktree;
+  info.message = "ingest of " + root;
+  const fs::path normal = fs::path(root).lexically_normal();
+  const std::string root_name =
+      (normal.has_filename() ? normal : normal.parent_path()).filename().string();
+  ONYX_ASSIGN_OR_RETURN(summary,
+                        IngestSnapshot(store, project, entries, root_name, std::move(info),
+                                       /*keep_if_empty=*/false, options, std::move(summary)));
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return summary;
+}
+
+Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project,
+                                     const std::vector<TreeEntry>& entries,
+                                     std::string_view root_name, RevisionInfo info,
+                                     bool keep_if_empty, const IngestOptions& options,
+                                     IngestSummary summary) {
+  const auto started = std::chrono::steady_clock::now();
   auto phase_start = started;
   const auto phase_done = [&](const char* phase) {
     const auto now = std::chrono::steady_clock::now();
     summary.phase_seconds[phase] += std::chrono::duration<double>(now - phase_start).count();
     phase_start = now;
   };
-  ONYX_ASSIGN_OR_RETURN(std::vector<TreeEntry> entries, WalkTree(root, options, &summary));
-  phase_done("walk");
 
   // The graph as the last revision left it: one pass over the current nodes.
   ONYX_ASSIGN_OR_RETURN(const store::ReadView before, store.View(project.id));
@@ -228,9 +277,12 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
                           ? options.threads
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> done{0};
   auto work = [&] {
     for (std::size_t k = next++; k < to_parse.size(); k = next++) {
       ParseEntry(entries[to_parse[k]], options, parsed[to_parse[k]]);
+      const std::size_t finished = ++done;
+      if (options.progress) options.progress(finished, to_parse.size());
     }
   };
   std::vector<std::thread> pool;
@@ -275,11 +327,26 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   changed_names.erase("");
   changed_names.erase("*");
 
+  // Renames: a file gone from its old path whose content appears at a new one
+  // keeps its lineage (the new nodes name the old ones they continue).
+  std::unordered_map<std::string, std::string> renamed_from;
+  {
+    std::multimap<ContentHash, std::string> gone;
+    for (const auto& [path, node] : old_files) {
+      if (walked.count(path) == 0) gone.emplace(node.content_hash, path);
+    }
+    for (const TreeEntry& e : entries) {
+      if (e.is_dir || old_files.count(e.path) != 0) continue;
+      auto it = gone.find(e.hash);
+      if (it == gone.end()) continue;
+      renamed_from[e.path] = it->second;
+      gone.erase(it);
+    }
+  }
+
   // Stage the nodes; what the store accepts makes the symbol table.
-  RevisionInfo info;
-  info.source = RevisionSource::kWorktree;
-  info.message = "ingest of " + root;
-  ONYX_ASSIGN_OR_RETURN(auto writer, store.BeginRevision(project.id, info));
+  ONYX_ASSIGN_OR_RETURN(auto writer, store.BeginRevision(project.id, std::move(info)));
+  if (keep_if_empty) writer->KeepIfEmpty();
   SymbolTable table;
   ProjectLayout layout;
   std::unordered_set<NodeId> seen;
@@ -292,12 +359,12 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e);
     if (!e.is_dir) {
       entry_of[e.path] = i;
-      layout.AddManifest(e.path, e.text);
+      layout.AddManifest(e.path, e.text());
       auto known = old_files.find(e.path);
       if (known != old_files.end() && known->second.content_hash == e.hash) {
         node.attributes = known->second.attributes;  // refreshed below if relinked
       } else {
-        writer->PutBlob(e.text);  // else stored already
+        writer->PutBlob(e.text());  // else stored already
       }
     }
     if (e.is_dir) dir_ids[e.path] = node.id;
@@ -337,6 +404,9 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     }
     ++summary.files_parsed;
     if (p.syntax_errors) ++summary.files_with_syntax_errors;
+    if (auto renamed = renamed_from.find(e.path); renamed != renamed_from.end()) {
+      MarkLineage(renamed->second, old_definitions[renamed->second], file_node, p.definitions);
+    }
     writer->PutDerivedBlob(FactsKey(e.hash), EncodeFileFacts(p.facts));
     // A definition the store refuses (a hostile file's 10 KB identifier, a NUL in
     // a title) is skipped and counted; its children then hang under the file.
@@ -364,11 +434,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
     }
   }
   table.Finish();
-  if (entry_of.count("__init__.py") != 0) {
-    const fs::path normal = fs::path(root).lexically_normal();
-    layout.python_root_package =
-        (normal.has_filename() ? normal : normal.parent_path()).filename().string();
-  }
+  if (entry_of.count("__init__.py") != 0) layout.python_root_package = std::string(root_name);
 
   phase_done("stage");
 
@@ -406,7 +472,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   }
   if (!changed_names.empty()) {
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      if (unchanged[i] && MentionsAny(entries[i].text, changed_names)) {
+      if (unchanged[i] && MentionsAny(entries[i].text(), changed_names)) {
         to_link.push_back(entries[i].path);
       }
     }

@@ -16,4 +16,16 @@ namespace onyx::ingest {
 Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
                                  const std::string& root, const IngestOptions& options);
 
+/// Commits `entries` (a whole tree: what is not in it is removed) as one
+/// revision described by `info`: parses what changed, links references, and
+/// stages only what differs from the latest revision. `root_name` is the tree's
+/// folder name (a Python package at the root imports itself by it). With
+/// `keep_if_empty`, a revision is recorded even when nothing changed (one per git
+/// commit). `summary` carries what the caller already counted (the walk).
+Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project,
+                                     const std::vector<TreeEntry>& entries,
+                                     std::string_view root_name, RevisionInfo info,
+                                     bool keep_if_empty, const IngestOptions& options,
+                                     IngestSummary summary);
+
 }  // namespace onyx::ingest

@@ -35,12 +35,6 @@ constexpr Extension kExtensions[] = {
     {".yml", "yaml"},          {".sh", "shell"},
 };
 
-// Folders that hold generated or third-party files, never the project's own code.
-bool IsSkippedFolder(std::string_view name) {
-  return name == "node_modules" || name == "build" || name == "target" || name == "__pycache__" ||
-         name == "dist";
-}
-
 // The text of a regular file (not a symlink) of at most 1 MiB, e.g. an ignore
 // file; nothing otherwise.
 std::optional<std::string> ReadSmallFile(const fs::path& path) {
@@ -56,6 +50,11 @@ std::optional<std::string> ReadSmallFile(const fs::path& path) {
 }
 
 }  // namespace
+
+bool IsSkippedFolder(std::string_view name) {
+  return name == "node_modules" || name == "build" || name == "target" || name == "__pycache__" ||
+         name == "dist";
+}
 
 std::string_view LanguageForPath(std::string_view path) {
   const auto dot = path.rfind('.');
@@ -172,7 +171,8 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
         summary.bytes += size;
         ++summary.files_by_language[std::string(LanguageForPath(path))];
         const ContentHash hash = HashContent(text);
-        entries.push_back({path, false, std::move(text), hash});
+        entries.push_back(
+            {path, false, std::make_shared<const std::string>(std::move(text)), hash});
       }
     }
     pending = std::move(next);

@@ -3,6 +3,7 @@
 // binary, oversized and unreadable files are counted by reason.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,13 +18,22 @@ namespace onyx::ingest {
 /// when Onyx does not know it.
 std::string_view LanguageForPath(std::string_view path);
 
-/// A directory or a file read from the tree.
+/// A directory or a file read from the tree (or from a git commit).
 struct TreeEntry {
   std::string path;  ///< Repository-relative, '/'-separated; "" for the root.
   bool is_dir = false;
-  std::string text;  ///< A file's bytes.
-  ContentHash hash;  ///< Of `text`, hashed once when read.
+  /// A file's bytes, shared between snapshots that hold the same blob.
+  std::shared_ptr<const std::string> content;
+  ContentHash hash;  ///< Of the content, hashed once when read.
+
+  std::string_view text() const {
+    return content ? std::string_view(*content) : std::string_view();
+  }
 };
+
+/// Folders that hold generated or third-party files, never the project's own
+/// code (node_modules, build, target, dist, __pycache__).
+bool IsSkippedFolder(std::string_view name);
 
 /// Reads `root` breadth-first, in path order, honouring .gitignore files, the
 /// root's .onyxignore and options.ignore (later lists win, as in git). Fills summary->files, bytes,
