@@ -37,8 +37,9 @@ std::vector<std::string> DescribeFixture(const std::string& relative) {
 
 TEST(DefinitionExtractor, MixedTreeFixture) {
   EXPECT_EQ(DescribeFixture("mixed_tree/src/app.py"),
-            (std::vector<std::string>{"function src.app.main", "class src.app.Greeter",
-                                      "method src.app.Greeter.greet < Greeter"}));
+            (std::vector<std::string>{
+                "function src.app.main doc: Greets every name on the command line.",
+                "class src.app.Greeter", "method src.app.Greeter.greet < Greeter"}));
   EXPECT_EQ(DescribeFixture("mixed_tree/src/util/helpers.rs"),
             (std::vector<std::string>{
                 // The file's `//!` comment is separated by a blank line: not greet's doc.
@@ -59,6 +60,31 @@ TEST(DefinitionExtractor, MixedTreeFixture) {
                                       "method counter.Ticker.tick < Ticker"}));
   EXPECT_EQ(DescribeFixture("parse_samples/view.tsx"),
             (std::vector<std::string>{"interface view.Props", "function view.Badge"}));
+}
+
+TEST(DefinitionExtractor, DocsFromDocstringsAnnotatedAndExportedDeclarations) {
+  EXPECT_EQ(DescribeFixture("definitions/docs.py"),
+            (std::vector<std::string>{
+                "class docs.Shelf doc: Holds books.\n\nIn order of arrival.",
+                "method docs.Shelf.add < Shelf doc: Adds one book.",
+                "method docs.Shelf.count < Shelf",
+                "function docs.lonely doc: A one-quote docstring.",
+                "function docs.not_a_docstring",
+            }));
+  EXPECT_EQ(DescribeFixture("definitions/Docs.java"),
+            (std::vector<std::string>{
+                "class Docs",
+                // The Javadoc sits above the annotations, which belong to the method.
+                "method Docs.area < Docs doc: Area of the shape.",
+                "method Docs.orphan < Docs",
+            }));
+  EXPECT_EQ(DescribeFixture("definitions/docs.ts"),
+            (std::vector<std::string>{
+                "function docs.roundTo doc: Rounds to `digits` places.",
+                "interface docs.Shape doc: A shape.",
+                "function docs.twice doc: Doubles.",
+                "function docs.helper doc: Not exported, still documented.",
+            }));
 }
 
 TEST(DefinitionExtractor, RustImplBlocksTraitsAndNestedFunctions) {

@@ -10,15 +10,16 @@ const LanguageSpec& JavaSpec() {
   [(block_comment) (line_comment)]* @doc
   .
   [
-    (class_declaration name: (identifier) @name) @definition.class
-    (record_declaration name: (identifier) @name) @definition.class
-    (interface_declaration name: (identifier) @name) @definition.interface
-    (enum_declaration name: (identifier) @name) @definition.enum
-    (method_declaration name: (identifier) @name) @definition.method
-    (constructor_declaration name: (identifier) @name) @definition.method
+    (class_declaration name: (identifier) @name) @definition.class @doc.anchor
+    (record_declaration name: (identifier) @name) @definition.class @doc.anchor
+    (interface_declaration name: (identifier) @name) @definition.interface @doc.anchor
+    (enum_declaration name: (identifier) @name) @definition.enum @doc.anchor
+    (method_declaration name: (identifier) @name) @definition.method @doc.anchor
+    (constructor_declaration name: (identifier) @name) @definition.method @doc.anchor
   ]
   (#strip! @doc "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?")
-  (#select-adjacent! @doc @name)
+  ; Adjacent to the declaration, which starts at its annotations.
+  (#select-adjacent! @doc @doc.anchor)
 )
 
 ((method_declaration

@@ -1,6 +1,7 @@
 // Python: classes, functions (methods when inside a class), module-level
-// UPPER_CASE constants; pytest-style tests (test* functions, Test* classes) in
-// test files; imports, calls, base classes and annotated types.
+// UPPER_CASE constants, with their docstrings; pytest-style tests (test*
+// functions, Test* classes) in test files; imports, calls, base classes and
+// annotated types.
 #include "onyx/ingest/languages/language_spec.h"
 
 namespace onyx::ingest {
@@ -28,6 +29,16 @@ const LanguageSpec& PythonSpec() {
   (#match? @name "^test"))
 ((class_definition name: (identifier) @name) @definition.test_suite
   (#match? @name "^Test"))
+
+; Docstrings: the body's first statement, when it is a string literal.
+((class_definition
+  name: (identifier) @name
+  body: (block . (expression_statement (string) @doc))) @definition.class
+  (#strip! @doc "^\\s*[rRuU]?(\"\"\"|'''|\"|')|(\"\"\"|'''|\"|')\\s*$|^\\s+"))
+((function_definition
+  name: (identifier) @name
+  body: (block . (expression_statement (string) @doc))) @definition.function
+  (#strip! @doc "^\\s*[rRuU]?(\"\"\"|'''|\"|')|(\"\"\"|'''|\"|')\\s*$|^\\s+"))
 )scm",
                                  R"scm(
 (import_statement name: (dotted_name) @import.module) @import

@@ -29,6 +29,26 @@ constexpr std::string_view kDefinitions = R"scm(
   (#strip! @doc "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?")
   (#select-adjacent! @doc @name)
 )
+; A comment before `export …` documents the exported declaration.
+(
+  (comment)* @doc
+  .
+  (export_statement
+    declaration: [
+      (function_declaration name: (identifier) @name) @definition.function
+      (generator_function_declaration name: (identifier) @name) @definition.function
+      (class_declaration name: (type_identifier) @name) @definition.class
+      (abstract_class_declaration name: (type_identifier) @name) @definition.class
+      (interface_declaration name: (type_identifier) @name) @definition.interface
+      (enum_declaration name: (identifier) @name) @definition.enum
+      (lexical_declaration
+        (variable_declarator
+          name: (identifier) @name
+          value: [(arrow_function) (function_expression)]) @definition.function)
+    ])
+  (#strip! @doc "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?")
+  (#select-adjacent! @doc @name)
+)
 )scm";
 
 constexpr std::string_view kFacts = R"scm(
