@@ -50,7 +50,9 @@ Node DirectoryNode(const std::string& path, std::string_view project_name) {
   return node;
 }
 
-Node FileNode(const TreeEntry& e) {
+// `same` is the file's node from the last revision when its content is the same
+// (its span, which costs a scan of the text, is reused).
+Node FileNode(const TreeEntry& e, const Node* same = nullptr) {
   Node node;
   node.kind = NodeKind::kFile;
   node.path = e.path;
@@ -58,6 +60,11 @@ Node FileNode(const TreeEntry& e) {
   node.name = fs::path(e.path).filename().string();
   node.language = std::string(LanguageForPath(e.path));
   node.content_hash = e.hash;
+  node.id = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
+  if (same != nullptr) {
+    node.span = same->span;
+    return node;
+  }
   std::uint32_t lines = 0;  // memchr: several times faster than a byte loop
   const std::string_view text = e.text();
   for (const char *p = text.data(), *end = p + text.size();
@@ -66,7 +73,6 @@ Node FileNode(const TreeEntry& e) {
   }
   node.span = Span{0, static_cast<std::uint32_t>(text.size()), 1,
                    lines + (text.empty() || text.back() == '\n' ? 0u : 1u)};
-  node.id = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
   return node;
 }
 
@@ -238,14 +244,18 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   ONYX_ASSIGN_OR_RETURN(const store::ReadView before, store.View(project.id));
   std::unordered_map<std::string, std::vector<Node>> old_definitions;  // by path
   std::unordered_map<std::string, Node> old_files;
+  std::unordered_set<NodeId> old_folders;  // the project and directory nodes
   std::vector<NodeId> current;
-  ONYX_RETURN_IF_ERROR(before.ForEachNode([&](const Node& n) {
+  ONYX_RETURN_IF_ERROR(before.ForEachNode([&](Node& n) {
     if (n.kind == NodeKind::kNote) return true;  // agent memory is not part of the tree
     current.push_back(n.id);
     if (n.kind == NodeKind::kFile) {
-      old_files.emplace(n.path, n);
-    } else if (n.kind != NodeKind::kDirectory && n.kind != NodeKind::kProject) {
-      old_definitions[n.path].push_back(n);
+      std::string path = n.path;
+      old_files.emplace(std::move(path), std::move(n));
+    } else if (n.kind == NodeKind::kDirectory || n.kind == NodeKind::kProject) {
+      old_folders.insert(n.id);
+    } else {
+      old_definitions[n.path].push_back(std::move(n));
     }
     return true;
   }));
@@ -356,13 +366,24 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   std::unordered_map<std::string, std::size_t> entry_of;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const TreeEntry& e = entries[i];
-    Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e);
+    const Node* same_file = nullptr;
+    if (!e.is_dir) {
+      auto old = old_files.find(e.path);
+      if (old != old_files.end() && old->second.content_hash == e.hash) same_file = &old->second;
+    }
+    Node node = e.is_dir ? DirectoryNode(e.path, project.name) : FileNode(e, same_file);
+    // A folder or file the store already has with this content: its node and
+    // its contains edge are unchanged, so they are not staged (a file node is
+    // restaged below if linking changes its attributes).
+    bool known = e.is_dir && old_folders.count(node.id) != 0;
     if (!e.is_dir) {
       entry_of[e.path] = i;
       layout.AddManifest(e.path, e.text());
-      auto known = old_files.find(e.path);
-      if (known != old_files.end() && known->second.content_hash == e.hash) {
-        node.attributes = known->second.attributes;  // refreshed below if relinked
+      auto old = old_files.find(e.path);
+      known = old != old_files.end() && old->second.content_hash == e.hash &&
+              old->second.language == node.language;
+      if (known) {
+        node.attributes = old->second.attributes;
       } else {
         writer->PutBlob(e.text());  // else stored already
       }
@@ -374,8 +395,8 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     const Node& kept =
         e.is_dir ? dir_nodes.emplace_back(std::move(node)) : (file_nodes[i] = std::move(node));
     table.Add(kept);
-    ONYX_RETURN_IF_ERROR(writer->UpsertNode(kept));
-    if (!e.path.empty()) {
+    if (!known) ONYX_RETURN_IF_ERROR(writer->UpsertNode(kept));
+    if (!known && !e.path.empty()) {
       Edge contains;
       contains.src = dir_ids.at(ParentPath(e.path));
       contains.kind = EdgeKind::kContains;
@@ -502,7 +523,10 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     }
   }
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (!entries[i].is_dir) ONYX_RETURN_IF_ERROR(writer->UpsertNode(file_nodes[i]));
+    if (entries[i].is_dir) continue;
+    auto old = old_files.find(entries[i].path);
+    if (old != old_files.end() && old->second.SameContent(file_nodes[i])) continue;
+    ONYX_RETURN_IF_ERROR(writer->UpsertNode(file_nodes[i]));
   }
   std::sort(summary.unresolved_by_file.begin(), summary.unresolved_by_file.end(),
             [](const auto& a, const auto& b) {

@@ -221,7 +221,7 @@ Result<std::vector<Node>> ReadView::FindByPath(std::string_view path, std::size_
                          /*lower=*/false, limit);
 }
 
-Status ReadView::ForEachNode(const std::function<bool(const Node&)>& fn) const {
+Status ReadView::ForEachNode(const std::function<bool(Node&)>& fn) const {
   const std::string prefix = ProjectPrefix(project_);
   std::string upper;
   rocksdb::Slice upper_slice;

@@ -61,8 +61,8 @@ class ReadView {
   Result<std::vector<Node>> FindByPath(std::string_view path, std::size_t limit = 10'000) const;
 
   /// Calls `fn` for every node (resp. edge) valid at revision(), in key order;
-  /// stops early when `fn` returns false.
-  Status ForEachNode(const std::function<bool(const Node&)>& fn) const;
+  /// stops early when `fn` returns false. `fn` may move from the node it gets.
+  Status ForEachNode(const std::function<bool(Node&)>& fn) const;
   Status ForEachEdge(const std::function<bool(const Edge&)>& fn) const;
 
   /// A revision record; NotFound when `rev` is not a committed revision.
