@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "onyx/search.h"
 #include "onyx/status.h"
 #include "onyx/types.h"
 
@@ -127,6 +128,15 @@ class Engine {
   Result<HistorySummary> IngestHistory(std::string_view project, const std::string& repo_path,
                                        const HistoryOptions& options = {});
 
+  /// Searches the project's definitions and doc sections by meaning (the hash
+  /// embedder's vectors in an HNSW index) and by words (BM25), as of a revision
+  /// (a version is a hit only at revisions it was valid at). The indexes are
+  /// built from the store on first use and rebuilt when a new revision lands.
+  /// InvalidArgument for an empty query, k outside 1..1000, or an as_of after
+  /// the latest revision.
+  Result<SearchResults> Search(std::string_view project, std::string_view text,
+                               const SearchOptions& options = {});
+
   /// Counts as of the latest revision.
   Result<GraphStats> Stats(std::string_view project) const;
   /// Nodes whose name matches (ASCII case-insensitively; prefix match when
@@ -141,8 +151,10 @@ class Engine {
   store::Store& store() { return *store_; }
 
  private:
+  struct SearchCache;
   explicit Engine(std::unique_ptr<store::Store> store);
   std::unique_ptr<store::Store> store_;
+  std::unique_ptr<SearchCache> search_;
 };
 
 }  // namespace onyx

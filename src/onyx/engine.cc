@@ -1,12 +1,23 @@
 // The Engine facade: forwards to the store and the ingest pipeline.
 #include "onyx/engine.h"
 
+#include <mutex>
+
+#include "onyx/embed/hash_embedder.h"
+#include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/ingest/tree_ingest.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/store.h"
 
 namespace onyx {
+
+// One built search index per project, for the revision it covers.
+struct Engine::SearchCache {
+  std::mutex mu;
+  embed::HashEmbedder embedder;
+  std::map<ProjectId, std::shared_ptr<const index::CodeSearch>> by_project;
+};
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
                                              const EngineOptions& options) {
@@ -16,7 +27,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
   return std::unique_ptr<Engine>(new Engine(std::move(store)));
 }
 
-Engine::Engine(std::unique_ptr<store::Store> store) : store_(std::move(store)) {}
+Engine::Engine(std::unique_ptr<store::Store> store)
+    : store_(std::move(store)), search_(std::make_unique<SearchCache>()) {}
 Engine::~Engine() = default;
 
 Result<Project> Engine::CreateProject(std::string_view name) { return store_->CreateProject(name); }
@@ -46,6 +58,36 @@ Result<HistorySummary> Engine::IngestHistory(std::string_view project, const std
                                              const HistoryOptions& options) {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   return ingest::IngestHistory(*store_, p, repo_path, options);
+}
+
+Result<SearchResults> Engine::Search(std::string_view project, std::string_view text,
+                                     const SearchOptions& options) {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  const RevisionNumber as_of = options.as_of.value_or(view.latest());
+  if (as_of > view.latest()) {
+    return Status::InvalidArgument("search: revision " + std::to_string(as_of) +
+                                   " is after the latest (" + std::to_string(view.latest()) + ")");
+  }
+  std::shared_ptr<const index::CodeSearch> search;
+  {
+    std::lock_guard lock(search_->mu);
+    auto& cached = search_->by_project[p.id];
+    if (!cached || cached->revision() != view.latest()) {
+      index::VectorIndexOptions vector_options;
+      vector_options.dimensions = search_->embedder.dimensions();
+      ONYX_ASSIGN_OR_RETURN(auto built,
+                            index::CodeSearch::Build(view, search_->embedder, vector_options));
+      cached = std::move(built);
+    }
+    search = cached;
+  }
+  SearchResults results;
+  results.revision = as_of;
+  results.model = std::string(search->model_id());
+  ONYX_ASSIGN_OR_RETURN(results.hits,
+                        search->Search(text, options.k, options.filters, as_of, options.mode));
+  return results;
 }
 
 Result<GraphStats> Engine::Stats(std::string_view project) const {

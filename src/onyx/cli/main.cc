@@ -92,6 +92,19 @@ int main(int argc, char** argv) {
   find->add_option("-n,--limit", limit, "Most results")->capture_default_str();
   find->add_option("--as-of", as_of, "Answer as of this revision");
   auto* log = app.add_subcommand("log", "List revisions");
+  std::string query;
+  std::string mode = "hybrid";
+  std::string kind_name;
+  onyx::SearchOptions search_options;
+  auto* search = app.add_subcommand("search", "Search definitions and docs by meaning and words");
+  search->add_option("query", query, "What to look for")->required();
+  search->add_option("-k,--limit", search_options.k, "Most results (1..1000)")
+      ->capture_default_str();
+  search->add_option("--as-of", search_options.as_of, "Answer as of this revision");
+  search->add_option("--mode", mode, "hybrid, vector or lexical")->capture_default_str();
+  search->add_option("--kind", kind_name, "Only this node kind (function, class, test, …)");
+  search->add_option("--lang", search_options.filters.language, "Only this language");
+  search->add_option("--path", search_options.filters.path_prefix, "Only paths starting so");
 
   try {
     app.parse(argc, argv);
@@ -216,6 +229,42 @@ int main(int argc, char** argv) {
     }
     if (nodes->empty()) {
       std::cerr << "onyx: no node named '" << name << "'\n";
+      return 3;
+    }
+    return 0;
+  }
+  if (search->parsed()) {
+    const auto parsed_mode = onyx::ParseSearchMode(mode);
+    if (!parsed_mode) {
+      return Fail(
+          onyx::Status::InvalidArgument("--mode: '" + mode + "' is not hybrid, vector or lexical"));
+    }
+    search_options.mode = *parsed_mode;
+    if (!kind_name.empty()) {
+      search_options.filters.kind = onyx::ParseNodeKind(kind_name);
+      if (!search_options.filters.kind) {
+        return Fail(
+            onyx::Status::InvalidArgument("--kind: '" + kind_name + "' is not a node kind"));
+      }
+    }
+    auto results = e.Search(project, query, search_options);
+    if (!results.ok()) return Fail(results.status());
+    fmt::print("{} hits as of revision {} ({}, {})\n", results->hits.size(), results->revision,
+               onyx::SearchModeName(search_options.mode), results->model);
+    int rank = 0;
+    for (const auto& h : results->hits) {
+      std::string why;
+      for (const auto& [part, value] : h.parts) {
+        if (!why.empty()) why += " ";
+        why += fmt::format("{}={:.3g}", part, value);
+      }
+      fmt::print("{:>3}. {:.4f}  {:<10} {}  {}:{}\n       {}\n", ++rank, h.score,
+                 onyx::NodeKindName(h.kind), h.qualified_name, h.path, h.span.start_line, why);
+      const std::string first = h.snippet.substr(0, h.snippet.find('\n'));
+      if (!first.empty()) fmt::print("       | {}\n", first);
+    }
+    if (results->hits.empty()) {
+      std::cerr << "onyx: nothing matches '" << query << "'\n";
       return 3;
     }
     return 0;

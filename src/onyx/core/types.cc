@@ -6,6 +6,8 @@
 #include <array>
 #include <utility>
 
+#include "onyx/search.h"
+
 namespace onyx {
 namespace {
 
@@ -151,6 +153,22 @@ bool Edge::SameContent(const Edge& other) const {
   return src == other.src && kind == other.kind && dst == other.dst &&
          confidence == other.confidence && resolution == other.resolution && site == other.site &&
          attributes == other.attributes;
+}
+
+std::optional<SearchMode> ParseSearchMode(std::string_view name) {
+  if (name == "hybrid") return SearchMode::kHybrid;
+  if (name == "vector") return SearchMode::kVector;
+  if (name == "lexical") return SearchMode::kLexical;
+  return std::nullopt;
+}
+
+std::string_view SearchModeName(SearchMode mode) {
+  switch (mode) {
+    case SearchMode::kHybrid: return "hybrid";
+    case SearchMode::kVector: return "vector";
+    case SearchMode::kLexical: return "lexical";
+  }
+  return "hybrid";
 }
 
 }  // namespace onyx

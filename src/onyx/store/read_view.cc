@@ -246,6 +246,23 @@ Status ReadView::ForEachNode(const std::function<bool(Node&)>& fn) const {
   return FromRocks(it->status(), "nodes: scan");
 }
 
+Status ReadView::ForEachNodeVersion(const std::function<bool(Node&)>& fn) const {
+  const std::string prefix = ProjectPrefix(project_);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
+    if (k.from > revision_) continue;
+    ONYX_ASSIGN_OR_RETURN(Node node, DecodeNodeVersion(ToView(it->value()), k.node, k.from));
+    if (!fn(node)) break;
+  }
+  return FromRocks(it->status(), "node versions: scan");
+}
+
 Status ReadView::ForEachEdge(const std::function<bool(const Edge&)>& fn) const {
   return ScanEdgeVersions(*rocks_, snapshot_->snapshot, /*out=*/true, ProjectPrefix(project_),
                           revision_, [&](const Edge& edge, std::string_view) {

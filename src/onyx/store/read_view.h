@@ -63,6 +63,9 @@ class ReadView {
   /// Calls `fn` for every node (resp. edge) valid at revision(), in key order;
   /// stops early when `fn` returns false. `fn` may move from the node it gets.
   Status ForEachNode(const std::function<bool(Node&)>& fn) const;
+  /// Calls `fn` for every version of every node that began at or before
+  /// revision() (with its validity as of latest()), in key order.
+  Status ForEachNodeVersion(const std::function<bool(Node&)>& fn) const;
   Status ForEachEdge(const std::function<bool(const Edge&)>& fn) const;
 
   /// A revision record; NotFound when `rev` is not a committed revision.

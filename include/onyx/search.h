@@ -1,0 +1,56 @@
+// Search over a project's code graph: modes, filters, and what a hit says.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "onyx/types.h"
+
+namespace onyx {
+
+/// hybrid (default): reciprocal-rank fusion of vector, lexical and exact-name
+/// rankings; vector: embedding similarity only; lexical: BM25 only.
+enum class SearchMode { kHybrid, kVector, kLexical };
+std::optional<SearchMode> ParseSearchMode(std::string_view name);
+std::string_view SearchModeName(SearchMode mode);
+
+struct SearchFilters {
+  std::optional<NodeKind> kind;
+  std::string language;     ///< "" for any.
+  std::string path_prefix;  ///< "" for any.
+};
+
+struct SearchOptions {
+  std::size_t k = 10;                   ///< 1..1000
+  std::optional<RevisionNumber> as_of;  ///< Default: the latest revision.
+  SearchMode mode = SearchMode::kHybrid;
+  SearchFilters filters;
+};
+
+struct SearchHit {
+  NodeId id = 0;
+  NodeKind kind = NodeKind::kFunction;
+  std::string name;
+  std::string qualified_name;
+  std::string language;
+  std::string path;
+  Span span;
+  Validity validity;  ///< Of the version that matched.
+  float score = 0;    ///< Fused score; higher is better.
+  /// Why it ranked: "vector_rank", "vector_similarity", "lexical_rank",
+  /// "lexical_score", "exact_name" (1 when the name equals the query).
+  std::map<std::string, float> parts;
+  std::string snippet;  ///< The first lines of its source.
+};
+
+struct SearchResults {
+  RevisionNumber revision = 0;  ///< The revision the hits were valid at.
+  std::string model;            ///< The embedder's model id.
+  std::vector<SearchHit> hits;
+};
+
+}  // namespace onyx

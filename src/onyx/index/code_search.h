@@ -1,0 +1,70 @@
+// Search by meaning and by words over a project's code graph, as of any
+// revision: every version of every definition and doc section is a document of
+// a vector index (an embedder's vectors, HNSW) and a BM25 index, filtered at
+// query time by the revision it was valid at, kind, language and path.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "onyx/embed/embedder.h"
+#include "onyx/index/lexical_index.h"
+#include "onyx/index/vector_index.h"
+#include "onyx/search.h"
+#include "onyx/status.h"
+#include "onyx/store/read_view.h"
+#include "onyx/types.h"
+
+namespace onyx::index {
+
+class CodeSearch {
+ public:
+  /// Indexes every version of every definition and doc section of `view`'s
+  /// project, reading source text from the file blobs. `threads` embed and
+  /// insert in parallel (0: one per core).
+  static Result<std::unique_ptr<CodeSearch>> Build(const store::ReadView& view,
+                                                   const embed::Embedder& embedder,
+                                                   const VectorIndexOptions& options = {},
+                                                   int threads = 0);
+
+  /// The `k` best versions valid at `as_of` that pass `filters`. Hybrid fuses
+  /// the vector, lexical and exact-name rankings by reciprocal rank (k = 60).
+  /// InvalidArgument for an empty query or k over 1000.
+  Result<std::vector<SearchHit>> Search(std::string_view text, std::size_t k,
+                                        const SearchFilters& filters, RevisionNumber as_of,
+                                        SearchMode mode = SearchMode::kHybrid) const;
+
+  std::size_t documents() const { return docs_.size(); }
+  RevisionNumber revision() const { return revision_; }
+  std::string_view model_id() const { return model_id_; }
+
+ private:
+  struct Doc {
+    NodeId id;
+    NodeKind kind;
+    std::string name;
+    std::string qualified_name;
+    std::string language;
+    std::string path;
+    Span span;
+    Validity validity;
+    std::string snippet;
+  };
+  CodeSearch(const embed::Embedder& embedder) : embedder_(embedder) {}
+  bool Passes(std::uint64_t key, const SearchFilters& filters, RevisionNumber as_of) const;
+
+  const embed::Embedder& embedder_;
+  std::string model_id_;
+  RevisionNumber revision_ = 0;
+  std::vector<Doc> docs_;
+  std::unique_ptr<VectorIndex> vectors_;
+  LexicalIndex lexical_;
+};
+
+}  // namespace onyx::index

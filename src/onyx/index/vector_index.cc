@@ -1,0 +1,132 @@
+// USearch behind VectorIndex.
+#include "onyx/index/vector_index.h"
+
+#include <algorithm>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+#include <usearch/index_dense.hpp>
+
+namespace onyx::index {
+namespace {
+
+using Dense = unum::usearch::index_dense_gt<std::uint64_t, std::uint32_t>;
+
+Status UsearchError(const char* what, unum::usearch::error_t& error) {
+  const std::string message = error.what() != nullptr ? error.what() : "unknown error";
+  error.release();
+  return Status::Internal(std::string("vector index: ") + what + ": " + message);
+}
+
+}  // namespace
+
+struct VectorIndex::Impl {
+  Dense index;
+  VectorIndexOptions options;
+  mutable std::shared_mutex mu;  // exclusive for Remove and growth
+  std::size_t capacity = 0;
+};
+
+VectorIndex::VectorIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+VectorIndex::~VectorIndex() = default;
+
+Result<std::unique_ptr<VectorIndex>> VectorIndex::Create(const VectorIndexOptions& options) {
+  if (options.dimensions == 0 || options.dimensions > 65'536) {
+    return Status::InvalidArgument("vector index: dimensions must be in 1..65536");
+  }
+  if (options.connectivity < 2 || options.expansion_add == 0 || options.expansion_search == 0) {
+    return Status::InvalidArgument(
+        "vector index: connectivity must be at least 2 and expansions positive");
+  }
+  unum::usearch::metric_punned_t metric(options.dimensions, unum::usearch::metric_kind_t::cos_k,
+                                        unum::usearch::scalar_kind_t::f32_k);
+  unum::usearch::index_dense_config_t config(options.connectivity, options.expansion_add,
+                                             options.expansion_search);
+  auto made = Dense::make(metric, config);
+  if (!made) return UsearchError("create", made.error);
+  auto impl = std::make_unique<Impl>();
+  impl->index = std::move(made.index);
+  impl->options = options;
+  return std::unique_ptr<VectorIndex>(new VectorIndex(std::move(impl)));
+}
+
+Status VectorIndex::Add(std::uint64_t key, const float* vector) {
+  {
+    std::unique_lock lock(impl_->mu);
+    if (impl_->index.contains(key)) {
+      return Status::AlreadyExists("vector index: key " + std::to_string(key) + " exists");
+    }
+    if (impl_->index.size() + 1 > impl_->capacity) {
+      const std::size_t grown = std::max<std::size_t>(1024, impl_->capacity * 2);
+      const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
+      if (!impl_->index.try_reserve(unum::usearch::index_limits_t(grown, threads))) {
+        return Status::ResourceExhausted("vector index: cannot reserve " + std::to_string(grown) +
+                                         " vectors");
+      }
+      impl_->capacity = grown;
+    }
+  }
+  std::shared_lock lock(impl_->mu);
+  auto added = impl_->index.add(key, vector);
+  if (!added) return UsearchError("add", added.error);
+  return Status::Ok();
+}
+
+Status VectorIndex::Remove(std::uint64_t key) {
+  std::unique_lock lock(impl_->mu);
+  auto removed = impl_->index.remove(key);
+  if (!removed) return UsearchError("remove", removed.error);
+  if (removed.completed == 0) {
+    return Status::NotFound("vector index: key " + std::to_string(key) + " is absent");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<VectorHit>> VectorIndex::Search(
+    const float* query, std::size_t k, const std::function<bool(std::uint64_t)>& filter) const {
+  std::shared_lock lock(impl_->mu);
+  std::vector<VectorHit> hits;
+  if (k == 0 || impl_->index.size() == 0) return hits;
+  auto found = filter ? impl_->index.filtered_search(query, k,
+                                                     [&](std::uint64_t key) { return filter(key); })
+                      : impl_->index.search(query, k);
+  if (!found) return UsearchError("search", found.error);
+  hits.reserve(found.size());
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const auto match = found[i];
+    hits.push_back({match.member.key, match.distance});
+  }
+  return hits;
+}
+
+Result<std::vector<VectorHit>> VectorIndex::ExactSearch(
+    const float* query, std::size_t k, const std::function<bool(std::uint64_t)>& filter) const {
+  std::shared_lock lock(impl_->mu);
+  std::vector<VectorHit> hits;
+  if (k == 0 || impl_->index.size() == 0) return hits;
+  auto found = filter ? impl_->index.filtered_search(
+                            query, k, [&](std::uint64_t key) { return filter(key); },
+                            Dense::any_thread(), /*exact=*/true)
+                      : impl_->index.search(query, k, Dense::any_thread(), /*exact=*/true);
+  if (!found) return UsearchError("exact search", found.error);
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const auto match = found[i];
+    hits.push_back({match.member.key, match.distance});
+  }
+  return hits;
+}
+
+std::size_t VectorIndex::size() const {
+  std::shared_lock lock(impl_->mu);
+  return impl_->index.size();
+}
+
+std::size_t VectorIndex::dimensions() const { return impl_->options.dimensions; }
+
+void VectorIndex::set_expansion_search(std::size_t ef) {
+  std::unique_lock lock(impl_->mu);
+  impl_->index.change_expansion_search(std::max<std::size_t>(1, ef));
+}
+
+}  // namespace onyx::index

@@ -1,0 +1,63 @@
+// An HNSW vector index (USearch) over unit vectors, cosine distance. Keys are
+// caller-chosen 64-bit labels. USearch's headers stay in the .cc file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+#include "onyx/status.h"
+
+namespace onyx::index {
+
+struct VectorIndexOptions {
+  std::size_t dimensions = 384;
+  std::size_t connectivity = 16;       ///< M
+  std::size_t expansion_add = 200;     ///< ef_construction
+  std::size_t expansion_search = 100;  ///< ef_search
+};
+
+struct VectorHit {
+  std::uint64_t key = 0;
+  float distance = 0;  ///< Cosine distance, 0 (same direction) to 2.
+  friend bool operator==(const VectorHit&, const VectorHit&) = default;
+};
+
+/// Thread-safe: searches run concurrently with each other and with Add;
+/// Remove takes an exclusive lock.
+class VectorIndex {
+ public:
+  /// InvalidArgument for zero dimensions or connectivity < 2.
+  static Result<std::unique_ptr<VectorIndex>> Create(const VectorIndexOptions& options);
+  ~VectorIndex();
+  VectorIndex(const VectorIndex&) = delete;
+  VectorIndex& operator=(const VectorIndex&) = delete;
+
+  /// Adds `vector` (options.dimensions floats) under `key`; AlreadyExists when
+  /// the key is taken.
+  Status Add(std::uint64_t key, const float* vector);
+  /// Removes a key; NotFound when absent.
+  Status Remove(std::uint64_t key);
+  /// The `k` nearest keys that pass `filter` (all when empty), nearest first.
+  /// A filter that rejects most keys makes the search visit more of the graph.
+  Result<std::vector<VectorHit>> Search(
+      const float* query, std::size_t k,
+      const std::function<bool(std::uint64_t)>& filter = {}) const;
+  /// The same, by brute force (exact): the reference for recall.
+  Result<std::vector<VectorHit>> ExactSearch(
+      const float* query, std::size_t k,
+      const std::function<bool(std::uint64_t)>& filter = {}) const;
+
+  std::size_t size() const;
+  std::size_t dimensions() const;
+  void set_expansion_search(std::size_t ef);
+
+ private:
+  struct Impl;
+  explicit VectorIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace onyx::index

@@ -1,0 +1,121 @@
+// Search over an ingested fixture, as of two revisions: the version valid at
+// the revision asked about is the one found; filters, modes, score parts.
+#include "onyx/index/code_search.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "onyx/embed/hash_embedder.h"
+#include "onyx/ingest/tree_ingest.h"
+#include "testing/temp_dir.h"
+
+namespace onyx::index {
+namespace {
+namespace fs = std::filesystem;
+
+class CodeSearchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = store::Store::Open(data_.path());
+    ASSERT_OK(store);
+    store_ = std::move(store).value();
+    auto project = store_->CreateProject("shop");
+    ASSERT_OK(project);
+    project_ = *project;
+    root_ = work_.Sub("shop");
+    fs::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", root_,
+             fs::copy_options::recursive);
+    ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+    // Revision 2: subtotal learns about coupons.
+    std::ofstream(root_ + "/shop/pricing.py", std::ios::binary)
+        << "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n"
+           "    # apply the discount coupon before tax\n"
+           "    return sum(item.price for item in items) - coupon_discount(items)\n\n\n"
+           "def total(items):\n    \"\"\"Subtotal plus tax.\"\"\"\n"
+           "    return subtotal(items) * (1 + TAX_RATE)\n";
+    ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+    auto view = store_->View(project_.id);
+    ASSERT_OK(view);
+    auto built = CodeSearch::Build(*view, embedder_);
+    ASSERT_OK(built);
+    search_ = std::move(built).value();
+  }
+
+  std::vector<SearchHit> Find(std::string_view text, RevisionNumber as_of,
+                              SearchMode mode = SearchMode::kHybrid, SearchFilters filters = {},
+                              std::size_t k = 5) {
+    auto hits = search_->Search(text, k, filters, as_of, mode);
+    EXPECT_OK(hits);
+    return hits.ok() ? *hits : std::vector<SearchHit>{};
+  }
+
+  testing::TempDir data_;
+  testing::TempDir work_;
+  std::string root_;
+  std::unique_ptr<store::Store> store_;
+  Project project_;
+  embed::HashEmbedder embedder_;
+  std::unique_ptr<CodeSearch> search_;
+};
+
+TEST_F(CodeSearchTest, FindsTheVersionValidAtTheRevisionAsked) {
+  EXPECT_EQ(search_->revision(), 2u);
+  const auto now = Find("coupon", 2);
+  ASSERT_FALSE(now.empty());
+  EXPECT_EQ(now[0].qualified_name, "shop.pricing.subtotal");
+  EXPECT_EQ(now[0].validity, (Validity{2, kOpenRevision}));
+  EXPECT_NE(now[0].snippet.find("coupon"), std::string::npos) << now[0].snippet;
+
+  // As of revision 1 the coupon version did not exist: subtotal's old version is
+  // found by its name, never the new one.
+  const auto then = Find("subtotal", 1, SearchMode::kLexical);
+  ASSERT_FALSE(then.empty());
+  EXPECT_EQ(then[0].qualified_name, "shop.pricing.subtotal");
+  EXPECT_EQ(then[0].validity, (Validity{1, 2}));
+  for (const SearchHit& h : Find("coupon", 1)) {
+    EXPECT_FALSE(h.qualified_name == "shop.pricing.subtotal" && h.validity.from == 2);
+  }
+}
+
+TEST_F(CodeSearchTest, ExactNamesLeadAndEveryHitSaysWhy) {
+  const auto hits = Find("Cart", 2);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].qualified_name, "shop.cart.Cart");
+  EXPECT_EQ(hits[0].parts.at("exact_name"), 1.0F);
+  for (const SearchHit& h : hits) {
+    EXPECT_TRUE(h.parts.count("vector_rank") != 0 || h.parts.count("lexical_rank") != 0);
+    EXPECT_GT(h.score, 0.0F);
+  }
+  const auto vector_only = Find("Cart", 2, SearchMode::kVector);
+  ASSERT_FALSE(vector_only.empty());
+  for (const SearchHit& h : vector_only) EXPECT_EQ(h.parts.count("lexical_rank"), 0u);
+}
+
+TEST_F(CodeSearchTest, FiltersByKindLanguageAndPath) {
+  SearchFilters tests_only;
+  tests_only.kind = NodeKind::kTest;
+  for (const SearchHit& h : Find("cart total", 2, SearchMode::kHybrid, tests_only, 20)) {
+    EXPECT_EQ(h.kind, NodeKind::kTest);
+  }
+  SearchFilters under_shop;
+  under_shop.path_prefix = "shop/";
+  const auto shop = Find("cart total", 2, SearchMode::kHybrid, under_shop, 20);
+  ASSERT_FALSE(shop.empty());
+  for (const SearchHit& h : shop) EXPECT_TRUE(h.path.starts_with("shop/")) << h.path;
+  SearchFilters markdown;
+  markdown.language = "markdown";
+  for (const SearchHit& h : Find("pricing", 2, SearchMode::kHybrid, markdown, 20)) {
+    EXPECT_EQ(h.kind, NodeKind::kDocSection);
+  }
+}
+
+TEST_F(CodeSearchTest, RejectsEmptyQueriesAndBadLimits) {
+  EXPECT_TRUE(search_->Search("  ", 5, {}, 2).status().IsInvalidArgument());
+  EXPECT_TRUE(search_->Search("cart", 0, {}, 2).status().IsInvalidArgument());
+  EXPECT_TRUE(search_->Search("cart", 1001, {}, 2).status().IsInvalidArgument());
+}
+
+}  // namespace
+}  // namespace onyx::index
