@@ -10,45 +10,8 @@
 namespace onyx::ingest {
 namespace {
 
-constexpr std::string_view kDefinitions = R"scm(
-(
-  (comment)* @doc
-  .
-  [
-    (function_declaration name: (identifier) @name) @definition.function
-    (generator_function_declaration name: (identifier) @name) @definition.function
-    (class_declaration name: (identifier) @name) @definition.class
-    (method_definition name: (property_identifier) @name) @definition.method
-    (lexical_declaration
-      (variable_declarator
-        name: (identifier) @name
-        value: [(arrow_function) (function_expression)]) @definition.function)
-    (variable_declaration
-      (variable_declarator
-        name: (identifier) @name
-        value: [(arrow_function) (function_expression)]) @definition.function)
-  ]
-  (#strip! @doc "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?")
-  (#select-adjacent! @doc @name)
-)
-; A comment before `export …` documents the exported declaration.
-(
-  (comment)* @doc
-  .
-  (export_statement
-    declaration: [
-      (function_declaration name: (identifier) @name) @definition.function
-      (generator_function_declaration name: (identifier) @name) @definition.function
-      (class_declaration name: (identifier) @name) @definition.class
-      (lexical_declaration
-        (variable_declarator
-          name: (identifier) @name
-          value: [(arrow_function) (function_expression)]) @definition.function)
-    ])
-  (#strip! @doc "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?")
-  (#select-adjacent! @doc @name)
-)
-)scm";
+constexpr std::string_view kDeclarations = R"scm(
+    (class_declaration name: (identifier) @name) @definition.class)scm";
 
 constexpr std::string_view kFacts = R"scm(
 (class_heritage (identifier) @inherit.name)
@@ -66,7 +29,8 @@ bool IsJsTestPath(std::string_view path) {
 }
 
 const LanguageSpec& JavaScriptSpec() {
-  static const std::string definitions = std::string(kDefinitions) + std::string(kJsTestBlocks);
+  static const std::string definitions =
+      JsDefinitionsQuery(kDeclarations) + std::string(kJsTestBlocks);
   static const std::string facts = std::string(kJsCommonFacts) + std::string(kFacts);
   static const LanguageSpec spec{"javascript", definitions, facts, IsJsTestPath};
   return spec;

@@ -1,9 +1,40 @@
 // Query text that JavaScript and TypeScript (and TSX) share.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace onyx::ingest {
+
+// Comments that document a declaration: JSDoc blocks and line comments.
+inline constexpr std::string_view kJsDocPredicates = R"scm(
+  (#strip! @doc "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?")
+  (#select-adjacent! @doc @name))scm";
+
+// Declarations both languages share, bare or under `export`.
+inline constexpr std::string_view kJsDeclarations = R"scm(
+    (function_declaration name: (identifier) @name) @definition.function
+    (generator_function_declaration name: (identifier) @name) @definition.function
+    (lexical_declaration
+      (variable_declarator
+        name: (identifier) @name
+        value: [(arrow_function) (function_expression)]) @definition.function)
+    (variable_declaration
+      (variable_declarator
+        name: (identifier) @name
+        value: [(arrow_function) (function_expression)]) @definition.function))scm";
+
+/// The definitions query of JavaScript or TypeScript: the shared declarations
+/// plus the language's own (`declarations`), each with the comments before it
+/// as doc — also when `export` wraps it — plus methods and test blocks.
+inline std::string JsDefinitionsQuery(std::string_view declarations) {
+  const std::string all = std::string(kJsDeclarations) + std::string(declarations);
+  return "(\n  (comment)* @doc\n  .\n  [" + all +
+         "\n    (method_definition name: (property_identifier) @name) @definition.method\n  ]" +
+         std::string(kJsDocPredicates) + "\n)\n" +
+         "(\n  (comment)* @doc\n  .\n  (export_statement declaration: [" + all + "\n  ])" +
+         std::string(kJsDocPredicates) + "\n)\n";
+}
 
 // describe("…", …), it("…", …), test.only("…", …) blocks, named by their title.
 inline constexpr std::string_view kJsTestBlocks = R"scm(

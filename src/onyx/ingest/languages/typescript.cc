@@ -9,47 +9,11 @@
 namespace onyx::ingest {
 namespace {
 
-constexpr std::string_view kDefinitions = R"scm(
-(
-  (comment)* @doc
-  .
-  [
-    (function_declaration name: (identifier) @name) @definition.function
-    (generator_function_declaration name: (identifier) @name) @definition.function
+constexpr std::string_view kDeclarations = R"scm(
     (class_declaration name: (type_identifier) @name) @definition.class
     (abstract_class_declaration name: (type_identifier) @name) @definition.class
     (interface_declaration name: (type_identifier) @name) @definition.interface
-    (enum_declaration name: (identifier) @name) @definition.enum
-    (method_definition name: (property_identifier) @name) @definition.method
-    (lexical_declaration
-      (variable_declarator
-        name: (identifier) @name
-        value: [(arrow_function) (function_expression)]) @definition.function)
-  ]
-  (#strip! @doc "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?")
-  (#select-adjacent! @doc @name)
-)
-; A comment before `export …` documents the exported declaration.
-(
-  (comment)* @doc
-  .
-  (export_statement
-    declaration: [
-      (function_declaration name: (identifier) @name) @definition.function
-      (generator_function_declaration name: (identifier) @name) @definition.function
-      (class_declaration name: (type_identifier) @name) @definition.class
-      (abstract_class_declaration name: (type_identifier) @name) @definition.class
-      (interface_declaration name: (type_identifier) @name) @definition.interface
-      (enum_declaration name: (identifier) @name) @definition.enum
-      (lexical_declaration
-        (variable_declarator
-          name: (identifier) @name
-          value: [(arrow_function) (function_expression)]) @definition.function)
-    ])
-  (#strip! @doc "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?")
-  (#select-adjacent! @doc @name)
-)
-)scm";
+    (enum_declaration name: (identifier) @name) @definition.enum)scm";
 
 constexpr std::string_view kFacts = R"scm(
 (extends_clause value: (identifier) @inherit.name)
@@ -64,7 +28,7 @@ constexpr std::string_view kFacts = R"scm(
 )scm";
 
 const std::string& Definitions() {
-  static const std::string text = std::string(kDefinitions) + std::string(kJsTestBlocks);
+  static const std::string text = JsDefinitionsQuery(kDeclarations) + std::string(kJsTestBlocks);
   return text;
 }
 
