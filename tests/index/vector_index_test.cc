@@ -11,12 +11,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "onyx/embed/hash_embedder.h"
+#include "testing/latent_clusters.h"
 #include "testing/temp_dir.h"
 
 namespace onyx::index {
@@ -62,38 +62,11 @@ std::vector<std::vector<float>> Embed(const std::vector<std::string>& texts) {
   return out;
 }
 
-// A latent-cluster set, shaped like real embeddings: 64 clusters in a
-// 16-dimensional latent space, projected to 384 dimensions by one fixed random
-// map, plus a little noise, normalised. The map and the clusters come from
-// `world_seed` (the same for data and queries); the points from `seed`.
-std::vector<std::vector<float>> Clustered(std::size_t n, std::uint32_t seed,
-                                          std::uint32_t world_seed = 1) {
-  constexpr std::size_t kLatent = 16;
-  std::mt19937 world(world_seed);
-  std::normal_distribution<float> gauss(0.0F, 1.0F);
-  std::vector<float> map(kDims * kLatent);
-  for (float& x : map) x = gauss(world) / std::sqrt(static_cast<float>(kLatent));
-  std::vector<std::vector<float>> centres(64, std::vector<float>(kLatent));
-  for (auto& c : centres) {
-    for (float& x : c) x = gauss(world);
-  }
-  std::mt19937 rng(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, centres.size() - 1);
-  std::vector<std::vector<float>> out;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::vector<float> z = centres[pick(rng)];
-    for (float& x : z) x += 0.4F * gauss(rng);
-    std::vector<float> v(kDims);
-    float norm = 0;
-    for (std::size_t d = 0; d < kDims; ++d) {
-      float x = 0.05F * gauss(rng);
-      for (std::size_t l = 0; l < kLatent; ++l) x += map[d * kLatent + l] * z[l];
-      v[d] = x;
-      norm += x * x;
-    }
-    for (float& x : v) x /= std::sqrt(norm);
-    out.push_back(std::move(v));
-  }
+std::vector<std::vector<float>> Clustered(std::size_t n, std::uint32_t seed) {
+  const std::vector<float> flat = testing::LatentClusters(n, kDims, seed);
+  std::vector<std::vector<float>> out(n);
+  for (std::size_t i = 0; i < n; ++i)
+    out[i].assign(flat.begin() + i * kDims, flat.begin() + (i + 1) * kDims);
   return out;
 }
 

@@ -2,14 +2,46 @@
 #include "onyx/index/vector_index.h"
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 #include <usearch/index_dense.hpp>
 
+#if defined(__SSE__)
+#include <immintrin.h>
+#endif
+
 namespace onyx::index {
 namespace {
+
+// Cosine distance of unit vectors is 1 − dot. USearch's portable cosine keeps
+// three scalar sums (its SIMD kernels come with NumKong, which Onyx does not
+// build), so Onyx brings its own: four SSE accumulators, 16 floats a step.
+float Dot(const float* a, const float* b, std::size_t n) {
+  std::size_t i = 0;
+  float sum = 0;
+#if defined(__SSE__)
+  __m128 s0 = _mm_setzero_ps(), s1 = _mm_setzero_ps(), s2 = _mm_setzero_ps(), s3 = _mm_setzero_ps();
+  for (; i + 16 <= n; i += 16) {
+    s0 = _mm_add_ps(s0, _mm_mul_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i)));
+    s1 = _mm_add_ps(s1, _mm_mul_ps(_mm_loadu_ps(a + i + 4), _mm_loadu_ps(b + i + 4)));
+    s2 = _mm_add_ps(s2, _mm_mul_ps(_mm_loadu_ps(a + i + 8), _mm_loadu_ps(b + i + 8)));
+    s3 = _mm_add_ps(s3, _mm_mul_ps(_mm_loadu_ps(a + i + 12), _mm_loadu_ps(b + i + 12)));
+  }
+  const __m128 s = _mm_add_ps(_mm_add_ps(s0, s1), _mm_add_ps(s2, s3));
+  alignas(16) float lanes[4];
+  _mm_store_ps(lanes, s);
+  sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+#endif
+  for (; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+float UnitCosineDistance(std::size_t a, std::size_t b, std::size_t n) {
+  return 1.0F - Dot(reinterpret_cast<const float*>(a), reinterpret_cast<const float*>(b), n);
+}
 
 using Dense = unum::usearch::index_dense_gt<std::uint64_t, std::uint32_t>;
 
@@ -24,8 +56,10 @@ Status UsearchError(const char* what, unum::usearch::error_t& error) {
 struct VectorIndex::Impl {
   Dense index;
   VectorIndexOptions options;
-  mutable std::shared_mutex mu;  // exclusive for Remove and growth
-  std::size_t capacity = 0;
+  mutable std::shared_mutex mu;          // exclusive for Remove and growth
+  std::size_t capacity = 0;              // under mu
+  std::atomic<std::size_t> reserved{0};  // capacity, read without the lock
+  std::atomic<std::size_t> adding{0};    // Add calls in flight
 };
 
 VectorIndex::VectorIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -39,8 +73,10 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Create(const VectorIndexOption
     return Status::InvalidArgument(
         "vector index: connectivity must be at least 2 and expansions positive");
   }
-  unum::usearch::metric_punned_t metric(options.dimensions, unum::usearch::metric_kind_t::cos_k,
-                                        unum::usearch::scalar_kind_t::f32_k);
+  const auto metric = unum::usearch::metric_punned_t::stateless(
+      options.dimensions, reinterpret_cast<std::uintptr_t>(&UnitCosineDistance),
+      unum::usearch::metric_punned_signature_t::array_array_size_k,
+      unum::usearch::metric_kind_t::cos_k, unum::usearch::scalar_kind_t::f32_k);
   unum::usearch::index_dense_config_t config(options.connectivity, options.expansion_add,
                                              options.expansion_search);
   auto made = Dense::make(metric, config);
@@ -52,22 +88,32 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Create(const VectorIndexOption
 }
 
 Status VectorIndex::Add(std::uint64_t key, const float* vector) {
-  {
+  // Adds share the index with searches and with each other (USearch locks per
+  // node); growing the reservation needs it exclusively. `adding` counts adds in
+  // flight, so a growth makes room for all of them.
+  const std::size_t in_flight = ++impl_->adding;
+  struct Done {
+    std::atomic<std::size_t>& adding;
+    ~Done() { --adding; }
+  } done{impl_->adding};
+  if (impl_->index.size() + in_flight > impl_->reserved.load()) {
     std::unique_lock lock(impl_->mu);
-    if (impl_->index.contains(key)) {
-      return Status::AlreadyExists("vector index: key " + std::to_string(key) + " exists");
-    }
-    if (impl_->index.size() + 1 > impl_->capacity) {
-      const std::size_t grown = std::max<std::size_t>(1024, impl_->capacity * 2);
+    const std::size_t needed = impl_->index.size() + impl_->adding.load();
+    if (needed > impl_->capacity) {
+      const std::size_t grown = std::max<std::size_t>({1024, impl_->capacity * 2, needed});
       const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
       if (!impl_->index.try_reserve(unum::usearch::index_limits_t(grown, threads))) {
         return Status::ResourceExhausted("vector index: cannot reserve " + std::to_string(grown) +
                                          " vectors");
       }
       impl_->capacity = grown;
+      impl_->reserved = grown;
     }
   }
   std::shared_lock lock(impl_->mu);
+  if (impl_->index.contains(key)) {
+    return Status::AlreadyExists("vector index: key " + std::to_string(key) + " exists");
+  }
   auto added = impl_->index.add(key, vector);
   if (!added) return UsearchError("add", added.error);
   return Status::Ok();
