@@ -135,9 +135,12 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     const std::size_t v = std::strtoull(argv[i + 1], nullptr, 10);
-    if (a == "--n") n = v;
-    else if (a == "--queries") nq = v;
-    else if (a == "--dims") dims = v;
+    if (a == "--n")
+      n = v;
+    else if (a == "--queries")
+      nq = v;
+    else if (a == "--dims")
+      dims = v;
     else {
       std::fprintf(stderr, "usage: vector_bench [--n N] [--queries Q] [--dims D]\n");
       return 2;
@@ -202,14 +205,15 @@ int main(int argc, char** argv) {
     }));
   }
 
-  std::printf("vector_bench: %zu x %zu latent-cluster vectors, %zu queries, M=%zu "
-              "ef_construction=%zu, %d threads to build, 1 to search\n",
-              n, dims, nq, options.connectivity, options.expansion_add, Threads());
+  std::printf(
+      "vector_bench: %zu x %zu latent-cluster vectors, %zu queries, M=%zu "
+      "ef_construction=%zu, %d threads to build, 1 to search\n",
+      n, dims, nq, options.connectivity, options.expansion_add, Threads());
   std::printf("%-30s %14s %14s %8s\n", "measure", "onyx(usearch)", "hnswlib", "ratio");
   std::printf("%-30s %14.2f %14.2f %8.2f\n", "build time (s)", ours_build, theirs_build,
               ours_build / theirs_build);
-  std::printf("%-30s %14.0f %14.0f %8.2f\n", "memory per vector (bytes)", ours_bytes,
-              theirs_bytes, ours_bytes / theirs_bytes);
+  std::printf("%-30s %14.0f %14.0f %8.2f\n", "memory per vector (bytes)", ours_bytes, theirs_bytes,
+              ours_bytes / theirs_bytes);
   for (const double target : {0.95, 0.99}) {
     const Point* a = FirstAtRecall(ours_points, target);
     const Point* b = FirstAtRecall(theirs_points, target);

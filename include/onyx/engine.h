@@ -20,7 +20,11 @@ namespace onyx {
 
 namespace store {
 class Store;
-}
+class ReadView;
+}  // namespace store
+namespace index {
+class CodeSearch;
+}  // namespace index
 
 struct EngineOptions {
   /// fsync every revision commit (see docs/config.md).
@@ -131,7 +135,10 @@ class Engine {
   /// Searches the project's definitions and doc sections by meaning (the hash
   /// embedder's vectors in an HNSW index) and by words (BM25), as of a revision
   /// (a version is a hit only at revisions it was valid at). The indexes are
-  /// built from the store on first use and rebuilt when a new revision lands.
+  /// derived data kept as a snapshot file under the data folder
+  /// (search/<project id>-<model>.snapshot): loaded, brought up to the latest
+  /// revision from the store, and saved again when it moved; a missing or
+  /// damaged snapshot is rebuilt from the store (with a warning on stderr).
   /// InvalidArgument for an empty query, k outside 1..1000, or an as_of after
   /// the latest revision.
   Result<SearchResults> Search(std::string_view project, std::string_view text,
@@ -152,7 +159,10 @@ class Engine {
 
  private:
   struct SearchCache;
-  explicit Engine(std::unique_ptr<store::Store> store);
+  Result<std::shared_ptr<const index::CodeSearch>> LoadSearchIndex(const Project& project,
+                                                                   const store::ReadView& view);
+  Engine(std::string data_dir, std::unique_ptr<store::Store> store);
+  std::string data_dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<SearchCache> search_;
 };

@@ -3,6 +3,7 @@
 
 #include <mutex>
 
+#include "onyx/core/log.h"
 #include "onyx/embed/hash_embedder.h"
 #include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
@@ -24,11 +25,13 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
   store::StoreOptions store_options;
   store_options.sync = options.sync;
   ONYX_ASSIGN_OR_RETURN(auto store, store::Store::Open(data_dir, store_options));
-  return std::unique_ptr<Engine>(new Engine(std::move(store)));
+  return std::unique_ptr<Engine>(new Engine(data_dir, std::move(store)));
 }
 
-Engine::Engine(std::unique_ptr<store::Store> store)
-    : store_(std::move(store)), search_(std::make_unique<SearchCache>()) {}
+Engine::Engine(std::string data_dir, std::unique_ptr<store::Store> store)
+    : data_dir_(std::move(data_dir)),
+      store_(std::move(store)),
+      search_(std::make_unique<SearchCache>()) {}
 Engine::~Engine() = default;
 
 Result<Project> Engine::CreateProject(std::string_view name) { return store_->CreateProject(name); }
@@ -60,6 +63,46 @@ Result<HistorySummary> Engine::IngestHistory(std::string_view project, const std
   return ingest::IngestHistory(*store_, p, repo_path, options);
 }
 
+// The project's search index as of the view's latest revision: the snapshot
+// file caught up, or a fresh build; saved whenever it changed.
+Result<std::shared_ptr<const index::CodeSearch>> Engine::LoadSearchIndex(
+    const Project& project, const store::ReadView& view) {
+  index::VectorIndexOptions options;
+  options.dimensions = search_->embedder.dimensions();
+  const std::string path = data_dir_ + "/search/" + std::to_string(project.id) + "-" +
+                           std::string(search_->embedder.model_id()) + ".snapshot";
+  auto loaded = index::CodeSearch::Load(path, project.id, search_->embedder, options);
+  std::unique_ptr<index::CodeSearch> search;
+  bool changed = true;
+  if (loaded.ok()) {
+    search = std::move(loaded).value();
+    changed = search->revision() != view.latest();
+    const Status caught_up = search->CatchUp(view);
+    if (!caught_up.ok()) {
+      core::Log(core::LogLevel::kWarn, "search index of project '" + project.name +
+                                           "' could not catch up (" + caught_up.ToString() +
+                                           "); rebuilding it from the store");
+      search.reset();
+      changed = true;
+    }
+  } else if (!loaded.status().IsNotFound()) {
+    core::Log(core::LogLevel::kWarn, "search index of project '" + project.name +
+                                         "': " + loaded.status().ToString() +
+                                         "; rebuilding it from the store");
+  }
+  if (!search) {
+    ONYX_ASSIGN_OR_RETURN(search, index::CodeSearch::Build(view, search_->embedder, options));
+  }
+  if (changed) {
+    // Derived data: failing to save costs the next process a rebuild, no more.
+    const Status saved = search->Save(path);
+    if (!saved.ok()) {
+      core::Log(core::LogLevel::kWarn, "search index not saved: " + saved.ToString());
+    }
+  }
+  return std::shared_ptr<const index::CodeSearch>(std::move(search));
+}
+
 Result<SearchResults> Engine::Search(std::string_view project, std::string_view text,
                                      const SearchOptions& options) {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
@@ -74,11 +117,7 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
     std::lock_guard lock(search_->mu);
     auto& cached = search_->by_project[p.id];
     if (!cached || cached->revision() != view.latest()) {
-      index::VectorIndexOptions vector_options;
-      vector_options.dimensions = search_->embedder.dimensions();
-      ONYX_ASSIGN_OR_RETURN(auto built,
-                            index::CodeSearch::Build(view, search_->embedder, vector_options));
-      cached = std::move(built);
+      ONYX_ASSIGN_OR_RETURN(cached, LoadSearchIndex(p, view));
     }
     search = cached;
   }

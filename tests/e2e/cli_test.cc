@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "testing/temp_dir.h"
@@ -120,6 +121,38 @@ TEST_F(CliTest, IngestHistoryOfAGitRepository) {
   EXPECT_EQ(Onyx(dir_.path(), "-p repo ingest --max-commits 3 '" + repo + "'").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p repo ingest --history '" + dir_.Sub("nowhere") + "'").exit_code,
             3);
+}
+
+TEST_F(CliTest, SearchKeepsASnapshotAndRebuildsADamagedOne) {
+  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest " + fixture).exit_code, 0);
+  const CliRun first = Onyx(dir_.path(), "-p shop search Cart -k 3");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("3 hits as of revision 1 (hybrid, hash-384-v1)"), std::string::npos)
+      << first.output;
+  EXPECT_NE(first.output.find("  1. "), std::string::npos);
+  EXPECT_NE(first.output.find("shop.cart.Cart  shop/cart.py:11"), std::string::npos)
+      << first.output;
+  const std::string snapshot = dir_.path() + "/search/1-hash-384-v1.snapshot";
+  ASSERT_TRUE(std::ifstream(snapshot).good());
+
+  const CliRun again = Onyx(dir_.path(), "-p shop search Cart -k 3");
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_EQ(again.output, first.output);  // loaded, not rebuilt: same answer, no warning
+
+  std::ofstream(snapshot, std::ios::trunc) << "not a snapshot";
+  const CliRun rebuilt = Onyx(dir_.path(), "-p shop search Cart -k 3");
+  ASSERT_EQ(rebuilt.exit_code, 0);
+  EXPECT_NE(rebuilt.output.find("warning: search index of project 'shop'"), std::string::npos)
+      << rebuilt.output;
+  EXPECT_NE(rebuilt.output.find("rebuilding it from the store"), std::string::npos);
+  EXPECT_NE(rebuilt.output.find("shop.cart.Cart  shop/cart.py:11"), std::string::npos);
+
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop search zzzqqq --mode lexical").exit_code, 3);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart --mode fuzzy").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart --kind gizmo").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart --as-of 9").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart -k 0").exit_code, 2);
 }
 
 }  // namespace

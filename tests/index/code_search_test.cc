@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -115,6 +116,90 @@ TEST_F(CodeSearchTest, RejectsEmptyQueriesAndBadLimits) {
   EXPECT_TRUE(search_->Search("  ", 5, {}, 2).status().IsInvalidArgument());
   EXPECT_TRUE(search_->Search("cart", 0, {}, 2).status().IsInvalidArgument());
   EXPECT_TRUE(search_->Search("cart", 1001, {}, 2).status().IsInvalidArgument());
+}
+
+// The qualified names and validities of a search's hits, for comparing indexes.
+std::vector<std::string> Describe(const CodeSearch& search, std::string_view text,
+                                  RevisionNumber as_of, SearchMode mode = SearchMode::kHybrid) {
+  std::vector<std::string> out;
+  auto hits = search.Search(text, 10, {}, as_of, mode);
+  EXPECT_OK(hits);
+  if (!hits.ok()) return out;
+  for (const SearchHit& h : *hits) {
+    out.push_back(h.qualified_name + " [" + std::to_string(h.validity.from) + "," +
+                  (h.validity.IsOpen() ? std::string("open") : std::to_string(h.validity.to)) +
+                  ") " + h.snippet.substr(0, h.snippet.find('\n')));
+  }
+  return out;
+}
+
+TEST_F(CodeSearchTest, SnapshotsRoundTripAndCatchUp) {
+  const std::string path = work_.Sub("index/shop.snapshot");
+  ASSERT_OK(search_->Save(path));
+  auto loaded = CodeSearch::Load(path, project_.id, embedder_);
+  ASSERT_OK(loaded);
+  EXPECT_EQ((*loaded)->revision(), 2u);
+  EXPECT_EQ((*loaded)->documents(), search_->documents());
+  for (const char* query : {"coupon", "Cart", "price with tax", "test total"}) {
+    for (const RevisionNumber rev : {1u, 2u}) {
+      EXPECT_EQ(Describe(**loaded, query, rev), Describe(*search_, query, rev)) << query;
+    }
+  }
+
+  // Revision 3 drops the coupon again; the loaded index catches up and answers
+  // like a fresh build, at every revision. (Lexical ranking is deterministic;
+  // two HNSW graphs built in different orders may differ in their tails.)
+  std::ofstream(root_ + "/shop/pricing.py", std::ios::binary)
+      << "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(items)\n";
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  ASSERT_OK((*loaded)->CatchUp(*view));
+  EXPECT_EQ((*loaded)->revision(), 3u);
+  auto fresh = CodeSearch::Build(*view, embedder_);
+  ASSERT_OK(fresh);
+  EXPECT_EQ((*loaded)->documents(), (*fresh)->documents());
+  for (const char* query : {"coupon", "subtotal", "total", "Cart"}) {
+    for (const RevisionNumber rev : {1u, 2u, 3u}) {
+      EXPECT_EQ(Describe(**loaded, query, rev, SearchMode::kLexical),
+                Describe(**fresh, query, rev, SearchMode::kLexical))
+          << query << rev;
+    }
+  }
+  // pricing.total is gone at revision 3, there at 2.
+  for (const std::string& hit : Describe(**loaded, "total", 3, SearchMode::kLexical)) {
+    EXPECT_EQ(hit.find("shop.pricing.total "), std::string::npos) << hit;
+  }
+  const auto at_2 = Describe(**loaded, "total", 2, SearchMode::kLexical);
+  EXPECT_TRUE(std::any_of(at_2.begin(), at_2.end(), [](const std::string& hit) {
+    return hit.starts_with("shop.pricing.total [2,3)");
+  }));
+}
+
+TEST_F(CodeSearchTest, DamagedOrForeignSnapshotsAreRefused) {
+  const std::string path = work_.Sub("index/shop.snapshot");
+  EXPECT_TRUE(CodeSearch::Load(path, project_.id, embedder_).status().IsNotFound());
+  ASSERT_OK(search_->Save(path));
+  EXPECT_EQ(CodeSearch::Load(path, project_.id + 1, embedder_).status().code(),
+            StatusCode::kCorruption);
+  embed::HashEmbedder other(128);
+  VectorIndexOptions small;
+  small.dimensions = 128;
+  EXPECT_EQ(CodeSearch::Load(path, project_.id, other, small).status().code(),
+            StatusCode::kCorruption);
+  // Flip one byte in the middle: the checksum catches it.
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  bytes[bytes.size() / 2] ^= 0x5A;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  auto damaged = CodeSearch::Load(path, project_.id, embedder_);
+  EXPECT_EQ(damaged.status().code(), StatusCode::kCorruption) << damaged.status().ToString();
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "onyx";
+  EXPECT_EQ(CodeSearch::Load(path, project_.id, embedder_).status().code(),
+            StatusCode::kCorruption);
 }
 
 }  // namespace

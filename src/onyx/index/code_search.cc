@@ -1,17 +1,27 @@
 // Building the indexes from the store, and hybrid search.
 #include "onyx/index/code_search.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 #include <unordered_map>
+
+#include "onyx/core/coding.h"
 
 namespace onyx::index {
 namespace {
 
 constexpr std::size_t kMaxK = 1000;
 constexpr float kRrfK = 60.0F;
-constexpr std::size_t kMaxEmbedBytes = 4096;  // of source per document
+constexpr std::size_t kMaxEmbedBytes = 1024;  // of source per document
 constexpr std::size_t kSnippetLines = 6;
 
 bool Indexed(NodeKind kind) {
@@ -46,41 +56,72 @@ Result<std::unique_ptr<CodeSearch>> CodeSearch::Build(const store::ReadView& vie
         std::string(embedder.model_id()) + " gives " + std::to_string(embedder.dimensions()));
   }
   std::unique_ptr<CodeSearch> search(new CodeSearch(embedder));
+  search->project_ = view.project();
   search->model_id_ = std::string(embedder.model_id());
   search->revision_ = view.latest();
   ONYX_ASSIGN_OR_RETURN(search->vectors_, VectorIndex::Create(options));
+  search->lexical_ = std::make_unique<LexicalIndex>();
+  std::vector<Node> versions;
+  ONYX_RETURN_IF_ERROR(view.ForEachNodeVersion([&](Node& n) {
+    if (Indexed(n.kind)) versions.push_back(std::move(n));
+    return true;
+  }));
+  ONYX_RETURN_IF_ERROR(search->AddDocuments(view, std::move(versions), threads));
+  return search;
+}
 
-  // Documents, and the text each is embedded and indexed from.
-  std::vector<std::string> texts;
-  // Source of a file version by content hash (versions share files).
-  std::unordered_map<std::string, std::string> file_text;  // key: path + '\0' + from
+Status CodeSearch::CatchUp(const store::ReadView& view, int threads) {
+  if (view.project() != project_) {
+    return Status::InvalidArgument("code search: built for project " + std::to_string(project_) +
+                                   ", not " + std::to_string(view.project()));
+  }
+  if (view.latest() == revision_) return Status::Ok();
+  std::map<std::pair<NodeId, RevisionNumber>, std::size_t> known;
+  for (std::size_t i = 0; i < docs_.size(); ++i) {
+    known.emplace(std::make_pair(docs_[i].id, docs_[i].validity.from), i);
+  }
+  std::vector<Node> added;
   ONYX_RETURN_IF_ERROR(view.ForEachNodeVersion([&](Node& n) {
     if (!Indexed(n.kind)) return true;
+    auto it = known.find({n.id, n.validity.from});
+    if (it != known.end()) {
+      docs_[it->second].validity = n.validity;  // it may have ended since
+    } else {
+      added.push_back(std::move(n));
+    }
+    return true;
+  }));
+  ONYX_RETURN_IF_ERROR(AddDocuments(view, std::move(added), threads));
+  revision_ = view.latest();
+  return Status::Ok();
+}
+
+Status CodeSearch::AddDocuments(const store::ReadView& view, std::vector<Node> versions,
+                                int threads) {
+  const std::size_t first = docs_.size();
+  std::vector<std::string> texts;
+  texts.reserve(versions.size());
+  for (Node& n : versions) {
     Doc doc;
     doc.id = n.id;
     doc.kind = n.kind;
-    doc.name = n.name;
-    doc.qualified_name = n.qualified_name;
-    doc.language = n.language;
-    doc.path = n.path;
+    doc.name = std::move(n.name);
+    doc.qualified_name = std::move(n.qualified_name);
+    doc.language = std::move(n.language);
+    doc.path = std::move(n.path);
     doc.span = n.span;
     doc.validity = n.validity;
-    std::string text = std::string(NodeKindName(n.kind)) + " " + n.qualified_name + "\n" +
-                       n.signature + "\n" + n.doc;
-    doc.snippet = n.signature;
-    search->docs_.push_back(std::move(doc));
-    texts.push_back(std::move(text));
-    return true;
-  }));
+    texts.push_back(std::string(NodeKindName(doc.kind)) + " " + doc.qualified_name + "\n" +
+                    n.signature + "\n" + n.doc);
+    doc.snippet = doc.kind == NodeKind::kDocSection ? n.doc : std::move(n.signature);
+    docs_.push_back(std::move(doc));
+  }
 
   // Source bodies: the file version valid when the definition's version began.
   std::unordered_map<std::string, std::shared_ptr<const std::string>> sources;
-  for (std::size_t i = 0; i < search->docs_.size(); ++i) {
-    Doc& doc = search->docs_[i];
-    if (doc.kind == NodeKind::kDocSection) {
-      texts[i] += "\n" + std::string(doc.snippet);
-      continue;
-    }
+  for (std::size_t i = first; i < docs_.size(); ++i) {
+    Doc& doc = docs_[i];
+    if (doc.kind == NodeKind::kDocSection) continue;
     const std::string key = doc.path + '\0' + std::to_string(doc.validity.from);
     auto it = sources.find(key);
     if (it == sources.end()) {
@@ -104,23 +145,23 @@ Result<std::unique_ptr<CodeSearch>> CodeSearch::Build(const store::ReadView& vie
           std::string_view(*it->second)
               .substr(doc.span.start_byte, doc.span.end_byte - doc.span.start_byte);
       doc.snippet = FirstLines(body, kSnippetLines);
-      texts[i] += "\n" + std::string(body.substr(0, kMaxEmbedBytes));
+      texts[i - first] += "\n" + std::string(body.substr(0, kMaxEmbedBytes));
     }
   }
 
   // Embed and insert, in parallel.
-  const std::size_t n = search->docs_.size();
+  const std::size_t n = texts.size();
   const int workers =
       threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::atomic<std::size_t> next{0};
   std::vector<Status> failures(static_cast<std::size_t>(workers));
   auto work = [&](int w) {
-    std::vector<float> v(embedder.dimensions());
+    std::vector<float> v(embedder_.dimensions());
     for (std::size_t i = next++; i < n; i = next++) {
       const std::string_view t[] = {texts[i]};
-      Status s = embedder.Embed(t, v.data());
-      if (s.ok()) s = search->vectors_->Add(i, v.data());
-      if (s.ok()) s = search->lexical_.Add(i, search->docs_[i].name, texts[i]);
+      Status s = embedder_.Embed(t, v.data());
+      if (s.ok()) s = vectors_->Add(first + i, v.data());
+      if (s.ok()) s = lexical_->Add(first + i, docs_[first + i].name, texts[i]);
       if (!s.ok()) {
         failures[static_cast<std::size_t>(w)] = std::move(s);
         return;
@@ -132,6 +173,165 @@ Result<std::unique_ptr<CodeSearch>> CodeSearch::Build(const store::ReadView& vie
   work(0);
   for (std::thread& t : pool) t.join();
   for (Status& s : failures) ONYX_RETURN_IF_ERROR(std::move(s));
+  return Status::Ok();
+}
+
+namespace {
+
+constexpr std::string_view kMagic = "onyx-search";  // then a NUL
+constexpr std::uint8_t kSnapshotFormat = 1;
+constexpr std::size_t kMaxSnapshotBytes = std::size_t{8} << 30;
+
+Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IOError("search snapshot: writing " + path + ": " + std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return Status::Ok();
+}
+
+Status SyncFolder(const std::string& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0)
+    return Status::IOError("search snapshot: opening " + folder + ": " + std::strerror(errno));
+  const int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0)
+    return Status::IOError("search snapshot: syncing " + folder + ": " + std::strerror(errno));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CodeSearch::Save(const std::string& path) const {
+  std::string out(kMagic);
+  out.push_back('\0');
+  out.push_back(static_cast<char>(kSnapshotFormat));
+  core::PutVarint64(&out, project_);
+  core::PutVarint64(&out, revision_);
+  core::PutLengthPrefixed(&out, model_id_);
+  core::PutVarint64(&out, vectors_->dimensions());
+  core::PutVarint64(&out, docs_.size());
+  for (const Doc& d : docs_) {
+    core::PutBigEndian64(&out, d.id);
+    out.push_back(static_cast<char>(d.kind));
+    core::PutLengthPrefixed(&out, d.name);
+    core::PutLengthPrefixed(&out, d.qualified_name);
+    core::PutLengthPrefixed(&out, d.language);
+    core::PutLengthPrefixed(&out, d.path);
+    core::PutSpan(&out, d.span);
+    core::PutVarint64(&out, d.validity.from);
+    core::PutVarint64(&out, d.validity.IsOpen() ? 0 : d.validity.to);
+    core::PutLengthPrefixed(&out, d.snippet);
+  }
+  core::PutLengthPrefixed(&out, lexical_->Serialize());
+  ONYX_ASSIGN_OR_RETURN(const std::string vectors, vectors_->Serialize());
+  core::PutVarint64(&out, vectors.size());
+  out.append(vectors);
+  core::PutBigEndian64(&out, XXH3_64bits(out.data(), out.size()));
+
+  const std::filesystem::path target(path);
+  std::error_code ec;
+  std::filesystem::create_directories(target.parent_path(), ec);
+  if (ec)
+    return Status::IOError("search snapshot: creating " + target.parent_path().string() + ": " +
+                           ec.message());
+  const std::string temp = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return Status::IOError("search snapshot: creating " + temp + ": " + std::strerror(errno));
+  Status written = WriteAll(fd, out, temp);
+  if (written.ok() && ::fsync(fd) != 0) {
+    written = Status::IOError("search snapshot: syncing " + temp + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  if (written.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
+    written = Status::IOError("search snapshot: renaming to " + path + ": " + std::strerror(errno));
+  }
+  if (!written.ok()) {
+    ::unlink(temp.c_str());
+    return written;
+  }
+  return SyncFolder(target.parent_path().string());
+}
+
+Result<std::unique_ptr<CodeSearch>> CodeSearch::Load(const std::string& path, ProjectId project,
+                                                     const embed::Embedder& embedder,
+                                                     const VectorIndexOptions& options) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Status::NotFound("search snapshot: no file " + path);
+  if (size > kMaxSnapshotBytes)
+    return Status::Corruption("search snapshot: " + path + " is too large");
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) {
+    return Status::IOError("search snapshot: reading " + path);
+  }
+  const auto corrupt = [&](const std::string& why) {
+    return Status::Corruption("search snapshot " + path + ": " + why);
+  };
+  if (bytes.size() < kMagic.size() + 10 ||
+      std::string_view(bytes).substr(0, kMagic.size()) != kMagic) {
+    return corrupt("not a snapshot");
+  }
+  const std::size_t body = bytes.size() - 8;
+  if (core::DecodeBigEndian64(bytes.data() + body) != XXH3_64bits(bytes.data(), body)) {
+    return corrupt("checksum mismatch");
+  }
+  core::ByteReader r(std::string_view(bytes).substr(kMagic.size() + 1, body - kMagic.size() - 1));
+  std::uint8_t format = 0;
+  std::uint64_t stored_project = 0;
+  std::uint64_t revision = 0;
+  std::string model;
+  std::uint64_t dimensions = 0;
+  std::uint64_t count = 0;
+  if (!(r.ReadByte(&format) && r.ReadVarint64(&stored_project) && r.ReadVarint64(&revision) &&
+        r.ReadLengthPrefixed(&model) && r.ReadVarint64(&dimensions) && r.ReadVarint64(&count))) {
+    return r.Error("search snapshot " + path);
+  }
+  if (format != kSnapshotFormat) return corrupt("format " + std::to_string(format));
+  if (stored_project != project)
+    return corrupt("written for project " + std::to_string(stored_project));
+  if (model != embedder.model_id()) return corrupt("written for model " + model);
+  if (dimensions != options.dimensions) return corrupt("written with other dimensions");
+  if (count > r.remaining()) return corrupt("document count");
+  std::unique_ptr<CodeSearch> search(new CodeSearch(embedder));
+  search->project_ = project;
+  search->model_id_ = model;
+  search->revision_ = revision;
+  search->docs_.resize(static_cast<std::size_t>(count));
+  for (Doc& d : search->docs_) {
+    std::string_view id;
+    std::uint8_t kind = 0;
+    std::uint64_t to = 0;
+    if (!(r.ReadBytes(8, &id) && r.ReadByte(&kind) && r.ReadLengthPrefixed(&d.name) &&
+          r.ReadLengthPrefixed(&d.qualified_name) && r.ReadLengthPrefixed(&d.language) &&
+          r.ReadLengthPrefixed(&d.path) && r.ReadSpan(&d.span) &&
+          r.ReadVarint64(&d.validity.from) && r.ReadVarint64(&to) &&
+          r.ReadLengthPrefixed(&d.snippet))) {
+      return r.Error("search snapshot " + path);
+    }
+    if (!IsValidNodeKind(kind)) return corrupt("node kind " + std::to_string(kind));
+    d.id = core::DecodeBigEndian64(id.data());
+    d.kind = static_cast<NodeKind>(kind);
+    d.validity.to = to == 0 ? kOpenRevision : to;
+  }
+  std::string_view lexical;
+  std::uint64_t vector_bytes = 0;
+  if (!(r.ReadLengthPrefixed(&lexical, kMaxSnapshotBytes) && r.ReadVarint64(&vector_bytes)) ||
+      vector_bytes != r.remaining()) {
+    return corrupt("index sections");
+  }
+  ONYX_ASSIGN_OR_RETURN(search->lexical_, LexicalIndex::Deserialize(lexical));
+  ONYX_ASSIGN_OR_RETURN(search->vectors_, VectorIndex::Deserialize(r.Rest(), options));
+  if (search->vectors_->size() != count || search->lexical_->size() != count) {
+    return corrupt("index sizes differ from the document count");
+  }
   return search;
 }
 
@@ -188,7 +388,7 @@ Result<std::vector<SearchHit>> CodeSearch::Search(std::string_view text, std::si
     }
   }
   if (mode != SearchMode::kVector) {
-    const std::vector<LexicalHit> hits = lexical_.Search(text, depth, passes);
+    const std::vector<LexicalHit> hits = lexical_->Search(text, depth, passes);
     for (std::size_t r = 0; r < hits.size(); ++r) {
       SearchHit& h = hit_for(hits[r].key);
       h.parts["lexical_rank"] = static_cast<float>(r + 1);
@@ -200,7 +400,7 @@ Result<std::vector<SearchHit>> CodeSearch::Search(std::string_view text, std::si
   if (mode == SearchMode::kHybrid) {
     // A query that is a symbol's name puts that symbol first.
     std::size_t rank = 0;
-    for (const std::uint64_t key : lexical_.ExactName(std::string(text))) {
+    for (const std::uint64_t key : lexical_->ExactName(std::string(text))) {
       if (!passes(key)) continue;
       SearchHit& h = hit_for(key);
       h.parts["exact_name"] = 1.0F;

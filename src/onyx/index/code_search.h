@@ -33,6 +33,21 @@ class CodeSearch {
                                                    const VectorIndexOptions& options = {},
                                                    int threads = 0);
 
+  /// Brings an index built or loaded at an earlier revision up to `view`'s
+  /// latest: versions that began since are added, versions that ended since get
+  /// their end. InvalidArgument for another project's view.
+  Status CatchUp(const store::ReadView& view, int threads = 0);
+
+  /// Writes the index to `path` atomically (temporary file, fsync, rename,
+  /// fsync of the folder), stamped with the revision it covers.
+  Status Save(const std::string& path) const;
+  /// Reads what Save wrote. NotFound when there is no file; Corruption when
+  /// the file is damaged (checksum), or was written for another project, model
+  /// or dimension count: the caller rebuilds.
+  static Result<std::unique_ptr<CodeSearch>> Load(const std::string& path, ProjectId project,
+                                                  const embed::Embedder& embedder,
+                                                  const VectorIndexOptions& options = {});
+
   /// The `k` best versions valid at `as_of` that pass `filters`. Hybrid fuses
   /// the vector, lexical and exact-name rankings by reciprocal rank (k = 60).
   /// InvalidArgument for an empty query or k over 1000.
@@ -41,6 +56,7 @@ class CodeSearch {
                                         SearchMode mode = SearchMode::kHybrid) const;
 
   std::size_t documents() const { return docs_.size(); }
+  ProjectId project() const { return project_; }
   RevisionNumber revision() const { return revision_; }
   std::string_view model_id() const { return model_id_; }
 
@@ -56,15 +72,18 @@ class CodeSearch {
     Validity validity;
     std::string snippet;
   };
-  CodeSearch(const embed::Embedder& embedder) : embedder_(embedder) {}
+  explicit CodeSearch(const embed::Embedder& embedder) : embedder_(embedder) {}
   bool Passes(std::uint64_t key, const SearchFilters& filters, RevisionNumber as_of) const;
+  // Adds one document per version: text from the version and its file's source.
+  Status AddDocuments(const store::ReadView& view, std::vector<Node> versions, int threads);
 
   const embed::Embedder& embedder_;
+  ProjectId project_ = 0;
   std::string model_id_;
   RevisionNumber revision_ = 0;
   std::vector<Doc> docs_;
   std::unique_ptr<VectorIndex> vectors_;
-  LexicalIndex lexical_;
+  std::unique_ptr<LexicalIndex> lexical_;
 };
 
 }  // namespace onyx::index

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "onyx/core/coding.h"
 #include "onyx/embed/code_tokens.h"
 
 namespace onyx::index {
@@ -116,6 +117,74 @@ std::vector<std::uint64_t> LexicalIndex::ExactName(std::string_view name) const 
   std::shared_lock lock(mu_);
   auto it = by_name_.find(LowerAscii(name));
   return it == by_name_.end() ? std::vector<std::uint64_t>{} : it->second;
+}
+
+std::string LexicalIndex::Serialize() const {
+  std::shared_lock lock(mu_);
+  // Term counts per document, from the postings.
+  std::unordered_map<std::uint64_t, std::vector<std::pair<const std::string*, const Posting*>>>
+      by_doc;
+  for (const auto& [term, list] : postings_) {
+    for (const Posting& p : list) by_doc[p.key].emplace_back(&term, &p);
+  }
+  std::string out;
+  out.push_back(1);  // format
+  core::PutVarint64(&out, docs_.size());
+  for (const auto& [key, doc] : docs_) {
+    core::PutVarint64(&out, key);
+    core::PutLengthPrefixed(&out, doc.name);
+    core::PutFloat32(&out, doc.text_length);
+    core::PutFloat32(&out, doc.name_length);
+    const auto& terms = by_doc[key];
+    core::PutVarint64(&out, terms.size());
+    for (const auto& [term, posting] : terms) {
+      core::PutLengthPrefixed(&out, *term);
+      core::PutFloat32(&out, posting->text_tf);
+      core::PutFloat32(&out, posting->name_tf);
+    }
+  }
+  return out;
+}
+
+Result<std::unique_ptr<LexicalIndex>> LexicalIndex::Deserialize(std::string_view bytes) {
+  auto index = std::make_unique<LexicalIndex>();
+  core::ByteReader r(bytes);
+  std::uint8_t format = 0;
+  if (r.ReadByte(&format) && format != 1) r.Fail("lexical index format " + std::to_string(format));
+  std::uint64_t docs = 0;
+  if (!r.failed() && r.ReadVarint64(&docs) && docs > r.remaining()) r.Fail("document count");
+  for (std::uint64_t d = 0; d < docs && !r.failed(); ++d) {
+    std::uint64_t key = 0;
+    Doc doc;
+    std::uint64_t terms = 0;
+    if (!(r.ReadVarint64(&key) && r.ReadLengthPrefixed(&doc.name) &&
+          r.ReadFloat32(&doc.text_length) && r.ReadFloat32(&doc.name_length) &&
+          r.ReadVarint64(&terms))) {
+      break;
+    }
+    if (terms > r.remaining() || index->docs_.count(key) != 0) {
+      r.Fail("document " + std::to_string(key));
+      break;
+    }
+    for (std::uint64_t t = 0; t < terms; ++t) {
+      std::string term;
+      Posting p{key, 0, 0};
+      if (!(r.ReadLengthPrefixed(&term) && r.ReadFloat32(&p.text_tf) &&
+            r.ReadFloat32(&p.name_tf))) {
+        break;
+      }
+      index->postings_[term].push_back(p);
+      doc.terms.push_back(std::move(term));
+    }
+    index->total_text_length_ += doc.text_length;
+    index->total_name_length_ += doc.name_length;
+    index->by_name_[doc.name].push_back(key);
+    index->docs_.emplace(key, std::move(doc));
+  }
+  if (!r.failed() && !r.AtEnd()) r.Fail("trailing bytes");
+  if (r.failed()) return r.Error("lexical index");
+  for (auto& [name, keys] : index->by_name_) std::sort(keys.begin(), keys.end());
+  return index;
 }
 
 std::size_t LexicalIndex::size() const {

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -43,6 +44,11 @@ class LexicalIndex {
   std::vector<std::uint64_t> ExactName(std::string_view name) const;
 
   std::size_t size() const;
+
+  /// The documents and their term counts (postings are rebuilt on load).
+  std::string Serialize() const;
+  /// Corruption on malformed bytes.
+  static Result<std::unique_ptr<LexicalIndex>> Deserialize(std::string_view bytes);
 
  private:
   struct Posting {

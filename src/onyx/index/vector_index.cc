@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
@@ -43,6 +44,13 @@ float UnitCosineDistance(std::size_t a, std::size_t b, std::size_t n) {
   return 1.0F - Dot(reinterpret_cast<const float*>(a), reinterpret_cast<const float*>(b), n);
 }
 
+unum::usearch::metric_punned_t UnitCosineMetric(std::size_t dimensions) {
+  return unum::usearch::metric_punned_t::stateless(
+      dimensions, reinterpret_cast<std::uintptr_t>(&UnitCosineDistance),
+      unum::usearch::metric_punned_signature_t::array_array_size_k,
+      unum::usearch::metric_kind_t::cos_k, unum::usearch::scalar_kind_t::f32_k);
+}
+
 using Dense = unum::usearch::index_dense_gt<std::uint64_t, std::uint32_t>;
 
 Status UsearchError(const char* what, unum::usearch::error_t& error) {
@@ -73,10 +81,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Create(const VectorIndexOption
     return Status::InvalidArgument(
         "vector index: connectivity must be at least 2 and expansions positive");
   }
-  const auto metric = unum::usearch::metric_punned_t::stateless(
-      options.dimensions, reinterpret_cast<std::uintptr_t>(&UnitCosineDistance),
-      unum::usearch::metric_punned_signature_t::array_array_size_k,
-      unum::usearch::metric_kind_t::cos_k, unum::usearch::scalar_kind_t::f32_k);
+  const auto metric = UnitCosineMetric(options.dimensions);
   unum::usearch::index_dense_config_t config(options.connectivity, options.expansion_add,
                                              options.expansion_search);
   auto made = Dense::make(metric, config);
@@ -161,6 +166,48 @@ Result<std::vector<VectorHit>> VectorIndex::ExactSearch(
     hits.push_back({match.member.key, match.distance});
   }
   return hits;
+}
+
+Result<std::string> VectorIndex::Serialize() const {
+  std::unique_lock lock(impl_->mu);
+  std::string out;
+  out.reserve(impl_->index.serialized_length());
+  auto saved = impl_->index.save_to_stream([&](const void* data, std::size_t length) {
+    out.append(static_cast<const char*>(data), length);
+    return true;
+  });
+  if (!saved) return UsearchError("save", saved.error);
+  return out;
+}
+
+Result<std::unique_ptr<VectorIndex>> VectorIndex::Deserialize(std::string_view bytes,
+                                                              const VectorIndexOptions& options) {
+  ONYX_ASSIGN_OR_RETURN(std::unique_ptr<VectorIndex> index, Create(options));
+  std::size_t offset = 0;
+  auto loaded = index->impl_->index.load_from_stream([&](void* data, std::size_t length) {
+    if (length > bytes.size() - offset) return false;
+    std::memcpy(data, bytes.data() + offset, length);
+    offset += length;
+    return true;
+  });
+  if (!loaded) {
+    const std::string message = loaded.error.what() != nullptr ? loaded.error.what() : "";
+    loaded.error.release();
+    return Status::Corruption("vector index: USearch refused the snapshot: " + message);
+  }
+  Impl& impl = *index->impl_;
+  if (impl.index.dimensions() != options.dimensions) {
+    return Status::Corruption("vector index: snapshot has " +
+                              std::to_string(impl.index.dimensions()) + " dimensions, expected " +
+                              std::to_string(options.dimensions));
+  }
+  // The file records the metric's kind, not Onyx's kernel: put it back.
+  impl.index.change_metric(UnitCosineMetric(options.dimensions));
+  impl.index.change_expansion_search(options.expansion_search);
+  impl.index.change_expansion_add(options.expansion_add);
+  impl.capacity = impl.index.capacity();
+  impl.reserved = impl.capacity;
+  return index;
 }
 
 std::size_t VectorIndex::size() const {

@@ -50,6 +50,14 @@ class VectorIndex {
       const float* query, std::size_t k,
       const std::function<bool(std::uint64_t)>& filter = {}) const;
 
+  /// USearch's serialized form of the index (graph and vectors).
+  Result<std::string> Serialize() const;
+  /// The inverse; Corruption when USearch refuses the bytes or their
+  /// dimensions differ from options.dimensions. Callers checksum the bytes
+  /// first: USearch trusts a well-formed header.
+  static Result<std::unique_ptr<VectorIndex>> Deserialize(std::string_view bytes,
+                                                          const VectorIndexOptions& options);
+
   std::size_t size() const;
   std::size_t dimensions() const;
   void set_expansion_search(std::size_t ef);
