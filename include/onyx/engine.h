@@ -29,6 +29,10 @@ class CodeSearch;
 struct EngineOptions {
   /// fsync every revision commit (see docs/config.md).
   bool sync = true;
+  /// The embedder search uses: "hash" (default, needs nothing) or
+  /// "bert:FOLDER" (a sentence-transformers BERT model downloaded to FOLDER).
+  /// Loaded on the first search; each model keeps its own index.
+  std::string embedder = "hash";
 };
 
 /// What one ingest of a tree did.
@@ -144,6 +148,11 @@ class Engine {
   Result<SearchResults> Search(std::string_view project, std::string_view text,
                                const SearchOptions& options = {});
 
+  /// Rebuilds the project's search index from the store with the configured
+  /// embedder (after changing models, or to start afresh); returns how many
+  /// documents it holds.
+  Result<std::size_t> Reembed(std::string_view project);
+
   /// Counts as of the latest revision.
   Result<GraphStats> Stats(std::string_view project) const;
   /// Nodes whose name matches (ASCII case-insensitively; prefix match when
@@ -161,8 +170,11 @@ class Engine {
   struct SearchCache;
   Result<std::shared_ptr<const index::CodeSearch>> LoadSearchIndex(const Project& project,
                                                                    const store::ReadView& view);
-  Engine(std::string data_dir, std::unique_ptr<store::Store> store);
+  Engine(std::string data_dir, const EngineOptions& options, std::unique_ptr<store::Store> store);
+  Status LoadEmbedder();
+  std::string SnapshotPath(const Project& project) const;
   std::string data_dir_;
+  EngineOptions options_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<SearchCache> search_;
 };

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "onyx/core/log.h"
+#include "onyx/embed/bert_embedder.h"
 #include "onyx/embed/hash_embedder.h"
 #include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
@@ -16,7 +17,7 @@ namespace onyx {
 // One built search index per project, for the revision it covers.
 struct Engine::SearchCache {
   std::mutex mu;
-  embed::HashEmbedder embedder;
+  std::unique_ptr<embed::Embedder> embedder;  // loaded on first use
   std::map<ProjectId, std::shared_ptr<const index::CodeSearch>> by_project;
 };
 
@@ -25,11 +26,17 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
   store::StoreOptions store_options;
   store_options.sync = options.sync;
   ONYX_ASSIGN_OR_RETURN(auto store, store::Store::Open(data_dir, store_options));
-  return std::unique_ptr<Engine>(new Engine(data_dir, std::move(store)));
+  if (options.embedder != "hash" && !options.embedder.starts_with("bert:")) {
+    return Status::InvalidArgument("engine: embedder '" + options.embedder +
+                                   "' is not hash or bert:FOLDER");
+  }
+  return std::unique_ptr<Engine>(new Engine(data_dir, options, std::move(store)));
 }
 
-Engine::Engine(std::string data_dir, std::unique_ptr<store::Store> store)
+Engine::Engine(std::string data_dir, const EngineOptions& options,
+               std::unique_ptr<store::Store> store)
     : data_dir_(std::move(data_dir)),
+      options_(options),
       store_(std::move(store)),
       search_(std::make_unique<SearchCache>()) {}
 Engine::~Engine() = default;
@@ -63,15 +70,48 @@ Result<HistorySummary> Engine::IngestHistory(std::string_view project, const std
   return ingest::IngestHistory(*store_, p, repo_path, options);
 }
 
+// The configured embedder, loaded once (a BERT model takes a moment).
+Status Engine::LoadEmbedder() {
+  if (search_->embedder) return Status::Ok();
+  if (options_.embedder == "hash") {
+    search_->embedder = std::make_unique<embed::HashEmbedder>();
+    return Status::Ok();
+  }
+  ONYX_ASSIGN_OR_RETURN(auto bert, embed::BertEmbedder::Load(options_.embedder.substr(5)));
+  search_->embedder = std::move(bert);
+  return Status::Ok();
+}
+
+std::string Engine::SnapshotPath(const Project& project) const {
+  return data_dir_ + "/search/" + std::to_string(project.id) + "-" +
+         std::string(search_->embedder->model_id()) + ".snapshot";
+}
+
+Result<std::size_t> Engine::Reembed(std::string_view project) {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  std::lock_guard lock(search_->mu);
+  ONYX_RETURN_IF_ERROR(LoadEmbedder());
+  index::VectorIndexOptions options;
+  options.dimensions = search_->embedder->dimensions();
+  ONYX_ASSIGN_OR_RETURN(std::unique_ptr<index::CodeSearch> search,
+                        index::CodeSearch::Build(view, *search_->embedder, options));
+  ONYX_RETURN_IF_ERROR(search->Save(SnapshotPath(p)));
+  const std::size_t documents = search->documents();
+  search_->by_project[p.id] = std::move(search);
+  return documents;
+}
+
 // The project's search index as of the view's latest revision: the snapshot
 // file caught up, or a fresh build; saved whenever it changed.
 Result<std::shared_ptr<const index::CodeSearch>> Engine::LoadSearchIndex(
     const Project& project, const store::ReadView& view) {
+  ONYX_RETURN_IF_ERROR(LoadEmbedder());
+  const embed::Embedder& embedder = *search_->embedder;
   index::VectorIndexOptions options;
-  options.dimensions = search_->embedder.dimensions();
-  const std::string path = data_dir_ + "/search/" + std::to_string(project.id) + "-" +
-                           std::string(search_->embedder.model_id()) + ".snapshot";
-  auto loaded = index::CodeSearch::Load(path, project.id, search_->embedder, options);
+  options.dimensions = embedder.dimensions();
+  const std::string path = SnapshotPath(project);
+  auto loaded = index::CodeSearch::Load(path, project.id, embedder, options);
   std::unique_ptr<index::CodeSearch> search;
   bool changed = true;
   if (loaded.ok()) {
@@ -91,7 +131,7 @@ Result<std::shared_ptr<const index::CodeSearch>> Engine::LoadSearchIndex(
                                          "; rebuilding it from the store");
   }
   if (!search) {
-    ONYX_ASSIGN_OR_RETURN(search, index::CodeSearch::Build(view, search_->embedder, options));
+    ONYX_ASSIGN_OR_RETURN(search, index::CodeSearch::Build(view, embedder, options));
   }
   if (changed) {
     // Derived data: failing to save costs the next process a rebuild, no more.

@@ -155,5 +155,26 @@ TEST_F(CliTest, SearchKeepsASnapshotAndRebuildsADamagedOne) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart -k 0").exit_code, 2);
 }
 
+TEST_F(CliTest, SearchWithALocalBertModelAndReembed) {
+  const std::string model = dir_.Sub("tiny-bert");
+  const std::string make = "/usr/bin/python3 '" + testing::SourceDir() +
+                           "/tests/embed/make_tiny_bert.py' '" + model + "' F16";
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest " + fixture).exit_code, 0);
+  const std::string bert = "--embedder 'bert:" + model + "' ";
+  const CliRun search = Onyx(dir_.path(), bert + "-p shop search 'cart total' -k 2");
+  ASSERT_EQ(search.exit_code, 0) << search.output;
+  EXPECT_NE(search.output.find("(hybrid, bert-tiny-bert-32)"), std::string::npos) << search.output;
+  const CliRun reembed = Onyx(dir_.path(), bert + "-p shop reembed");
+  ASSERT_EQ(reembed.exit_code, 0) << reembed.output;
+  EXPECT_NE(reembed.output.find("re-embedded 22 documents"), std::string::npos) << reembed.output;
+  // Each model keeps its own index.
+  EXPECT_TRUE(std::ifstream(dir_.path() + "/search/1-bert-tiny-bert-32.snapshot").good());
+  EXPECT_FALSE(std::ifstream(dir_.path() + "/search/1-hash-384-v1.snapshot").good());
+  EXPECT_EQ(Onyx(dir_.path(), "--embedder bert:/nonexistent -p shop search cart").exit_code, 3);
+  EXPECT_EQ(Onyx(dir_.path(), "--embedder word2vec -p shop stats").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace onyx

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -62,6 +63,14 @@ int main(int argc, char** argv) {
                  "Data folder (default: $ONYX_DATA_DIR, else "
                  "$XDG_DATA_HOME/onyx)");
   app.add_option("-p,--project", project, "Project name")->capture_default_str();
+  onyx::EngineOptions engine_options;
+  if (const char* env = std::getenv("ONYX_EMBEDDER"); env != nullptr && *env != 0) {
+    engine_options.embedder = env;
+  }
+  app.add_option("--embedder", engine_options.embedder,
+                 "hash, or bert:FOLDER for a local sentence-transformers model "
+                 "(default: $ONYX_EMBEDDER, else hash)")
+      ->capture_default_str();
 
   auto* init = app.add_subcommand("init", "Create the data folder and the project");
   auto* projects = app.add_subcommand("projects", "List projects");
@@ -92,6 +101,8 @@ int main(int argc, char** argv) {
   find->add_option("-n,--limit", limit, "Most results")->capture_default_str();
   find->add_option("--as-of", as_of, "Answer as of this revision");
   auto* log = app.add_subcommand("log", "List revisions");
+  auto* reembed =
+      app.add_subcommand("reembed", "Rebuild the search index with the configured embedder");
   std::string query;
   std::string mode = "hybrid";
   std::string kind_name;
@@ -113,7 +124,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   }
 
-  auto engine = onyx::Engine::Open(data_dir);
+  auto engine = onyx::Engine::Open(data_dir, engine_options);
   if (!engine.ok()) return Fail(engine.status());
   onyx::Engine& e = **engine;
 
@@ -231,6 +242,14 @@ int main(int argc, char** argv) {
       std::cerr << "onyx: no node named '" << name << "'\n";
       return 3;
     }
+    return 0;
+  }
+  if (reembed->parsed()) {
+    const auto started = std::chrono::steady_clock::now();
+    auto documents = e.Reembed(project);
+    if (!documents.ok()) return Fail(documents.status());
+    fmt::print("re-embedded {} documents with {} in {:.2f}s\n", *documents, engine_options.embedder,
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
     return 0;
   }
   if (search->parsed()) {
