@@ -29,8 +29,10 @@ class CodeSearch;
 struct EngineOptions {
   /// fsync every revision commit (see docs/config.md).
   bool sync = true;
-  /// The embedder search uses: "hash" (default, needs nothing) or
-  /// "bert:FOLDER" (a sentence-transformers BERT model downloaded to FOLDER).
+  /// The embedder search uses: "hash" (default, needs nothing), "bert:FOLDER"
+  /// (a sentence-transformers BERT model downloaded to FOLDER), or
+  /// "openai:MODEL@URL" (an OpenAI-compatible /v1/embeddings endpoint; the key,
+  /// if any, from $OPENAI_API_KEY).
   /// Loaded on the first search; each model keeps its own index.
   std::string embedder = "hash";
 };

@@ -6,6 +6,7 @@
 #include "onyx/core/log.h"
 #include "onyx/embed/bert_embedder.h"
 #include "onyx/embed/hash_embedder.h"
+#include "onyx/embed/openai_embedder.h"
 #include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/ingest/tree_ingest.h"
@@ -26,9 +27,11 @@ Result<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
   store::StoreOptions store_options;
   store_options.sync = options.sync;
   ONYX_ASSIGN_OR_RETURN(auto store, store::Store::Open(data_dir, store_options));
-  if (options.embedder != "hash" && !options.embedder.starts_with("bert:")) {
-    return Status::InvalidArgument("engine: embedder '" + options.embedder +
-                                   "' is not hash or bert:FOLDER");
+  const std::string& e = options.embedder;
+  if (e != "hash" && !e.starts_with("bert:") &&
+      !(e.starts_with("openai:") && e.find('@') != std::string::npos)) {
+    return Status::InvalidArgument("engine: embedder '" + e +
+                                   "' is not hash, bert:FOLDER or openai:MODEL@URL");
   }
   return std::unique_ptr<Engine>(new Engine(data_dir, options, std::move(store)));
 }
@@ -75,6 +78,15 @@ Status Engine::LoadEmbedder() {
   if (search_->embedder) return Status::Ok();
   if (options_.embedder == "hash") {
     search_->embedder = std::make_unique<embed::HashEmbedder>();
+    return Status::Ok();
+  }
+  if (options_.embedder.starts_with("openai:")) {
+    const std::string spec = options_.embedder.substr(7);
+    embed::OpenAiOptions openai;
+    openai.model = spec.substr(0, spec.find('@'));
+    openai.url = spec.substr(spec.find('@') + 1);
+    ONYX_ASSIGN_OR_RETURN(auto remote, embed::OpenAiEmbedder::Create(openai));
+    search_->embedder = std::move(remote);
     return Status::Ok();
   }
   ONYX_ASSIGN_OR_RETURN(auto bert, embed::BertEmbedder::Load(options_.embedder.substr(5)));

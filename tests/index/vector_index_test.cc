@@ -148,14 +148,20 @@ TEST(VectorIndex, SearchesWhileAnotherThreadInserts) {
       if (!(*index)->Add(i, vectors[i].data()).ok()) failed = true;
     }
   });
+  // Every search succeeds; an approximate search racing with insertions may now
+  // and then miss the exact vector, but rarely.
+  int misses = 0;
   for (int round = 0; round < 200; ++round) {
     auto hits = (*index)->Search(vectors[round].data(), 5);
-    if (!hits.ok() || hits->empty() || hits->front().key != static_cast<std::uint64_t>(round)) {
+    if (!hits.ok() || hits->empty()) {
       failed = true;
+    } else if (hits->front().key != static_cast<std::uint64_t>(round)) {
+      ++misses;
     }
   }
   writer.join();
   EXPECT_FALSE(failed);
+  EXPECT_LE(misses, 10);
   EXPECT_EQ((*index)->size(), vectors.size());
 }
 

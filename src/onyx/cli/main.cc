@@ -68,8 +68,9 @@ int main(int argc, char** argv) {
     engine_options.embedder = env;
   }
   app.add_option("--embedder", engine_options.embedder,
-                 "hash, or bert:FOLDER for a local sentence-transformers model "
-                 "(default: $ONYX_EMBEDDER, else hash)")
+                 "hash, bert:FOLDER (a local sentence-transformers model) or "
+                 "openai:MODEL@URL (an OpenAI-compatible endpoint); default: "
+                 "$ONYX_EMBEDDER, else hash")
       ->capture_default_str();
 
   auto* init = app.add_subcommand("init", "Create the data folder and the project");
