@@ -10,21 +10,18 @@
 
 #include "onyx/embed/hash_embedder.h"
 #include "onyx/ingest/tree_ingest.h"
+#include "testing/store_fixture.h"
 #include "testing/temp_dir.h"
 
 namespace onyx::index {
 namespace {
 namespace fs = std::filesystem;
 
-class CodeSearchTest : public ::testing::Test {
+class CodeSearchTest : public testing::StoreFixture {
  protected:
   void SetUp() override {
-    auto store = store::Store::Open(data_.path());
-    ASSERT_OK(store);
-    store_ = std::move(store).value();
-    auto project = store_->CreateProject("shop");
-    ASSERT_OK(project);
-    project_ = *project;
+    StoreFixture::SetUp();
+    if (HasFatalFailure()) return;
     root_ = work_.Sub("shop");
     fs::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", root_,
              fs::copy_options::recursive);
@@ -52,11 +49,8 @@ class CodeSearchTest : public ::testing::Test {
     return hits.ok() ? *hits : std::vector<SearchHit>{};
   }
 
-  testing::TempDir data_;
   testing::TempDir work_;
   std::string root_;
-  std::unique_ptr<store::Store> store_;
-  Project project_;
   embed::HashEmbedder embedder_;
   std::unique_ptr<CodeSearch> search_;
 };

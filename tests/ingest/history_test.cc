@@ -12,21 +12,18 @@
 
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/store/read_view.h"
+#include "testing/store_fixture.h"
 #include "testing/temp_dir.h"
 
 namespace onyx::ingest {
 namespace {
 namespace fs = std::filesystem;
 
-class HistoryTest : public ::testing::Test {
+class HistoryTest : public testing::StoreFixture {
  protected:
   void SetUp() override {
-    auto store = store::Store::Open(data_.path());
-    ASSERT_OK(store);
-    store_ = std::move(store).value();
-    auto project = store_->CreateProject("repo");
-    ASSERT_OK(project);
-    project_ = *project;
+    StoreFixture::SetUp();
+    if (HasFatalFailure()) return;
     repo_ = work_.Sub("shop");
     fs::create_directories(repo_);
     Git("init -q -b main");
@@ -80,11 +77,8 @@ class HistoryTest : public ::testing::Test {
     return 0;
   }
 
-  testing::TempDir data_;
   testing::TempDir work_;
   std::string repo_;
-  std::unique_ptr<store::Store> store_;
-  Project project_;
 };
 
 constexpr const char* kPricing =

@@ -14,6 +14,7 @@
 
 #include "onyx/ingest/tree_ingest.h"
 #include "onyx/store/read_view.h"
+#include "testing/store_fixture.h"
 #include "testing/temp_dir.h"
 
 namespace onyx::ingest {
@@ -23,17 +24,8 @@ std::string Fixture(const std::string& name) {
   return testing::SourceDir() + "/tests/fixtures/resolve/" + name;
 }
 
-class ResolutionTest : public ::testing::Test {
+class ResolutionTest : public testing::StoreFixture {
  protected:
-  void SetUp() override {
-    auto store = store::Store::Open(data_.path());
-    ASSERT_OK(store);
-    store_ = std::move(store).value();
-    auto project = store_->CreateProject("fixture");
-    ASSERT_OK(project);
-    project_ = *project;
-  }
-
   IngestSummary Ingest(const std::string& root) {
     auto summary = IngestTree(*store_, project_, root, {});
     EXPECT_OK(summary);
@@ -97,10 +89,7 @@ class ResolutionTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << text;
   }
 
-  testing::TempDir data_;
   testing::TempDir work_;
-  std::unique_ptr<store::Store> store_;
-  Project project_;
 };
 
 TEST_F(ResolutionTest, Python) {

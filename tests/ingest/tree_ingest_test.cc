@@ -11,6 +11,7 @@
 #include <set>
 
 #include "onyx/store/read_view.h"
+#include "testing/store_fixture.h"
 #include "testing/temp_dir.h"
 
 namespace onyx::ingest {
@@ -52,17 +53,8 @@ void WriteFile(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
 
-class TreeIngestTest : public ::testing::Test {
+class TreeIngestTest : public testing::StoreFixture {
  protected:
-  void SetUp() override {
-    auto store = store::Store::Open(data_.path());
-    ASSERT_OK(store);
-    store_ = std::move(store).value();
-    auto project = store_->CreateProject("fixture");
-    ASSERT_OK(project);
-    project_ = *project;
-  }
-
   // (kind, path) of every structural node (project, directory, file) at the
   // latest revision.
   std::set<std::pair<std::string, std::string>> Nodes() {
@@ -96,10 +88,6 @@ class TreeIngestTest : public ::testing::Test {
     std::sort(out.begin(), out.end());
     return out;
   }
-
-  testing::TempDir data_;
-  std::unique_ptr<store::Store> store_;
-  Project project_;
 };
 
 TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
