@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "onyx/query.h"
 #include "onyx/search.h"
 #include "onyx/status.h"
 #include "onyx/types.h"
@@ -149,6 +150,17 @@ class Engine {
   /// the latest revision.
   Result<SearchResults> Search(std::string_view project, std::string_view text,
                                const SearchOptions& options = {});
+
+  /// Nodes a user names (16-hex-digit id, qualified name, or name), as of
+  /// `as_of` or the latest revision. Several may match.
+  Result<std::vector<Node>> FindNodes(std::string_view project, std::string_view spec,
+                                      std::optional<RevisionNumber> as_of = std::nullopt) const;
+  /// What may break if the node changes (see query/impact.h), as of a revision.
+  Result<WalkResult> Impact(std::string_view project, NodeId node, const WalkLimits& limits = {},
+                            std::optional<RevisionNumber> as_of = std::nullopt) const;
+  /// The tests that exercise the node, as of a revision.
+  Result<WalkResult> TestsFor(std::string_view project, NodeId node, const WalkLimits& limits = {},
+                              std::optional<RevisionNumber> as_of = std::nullopt) const;
 
   /// Rebuilds the project's search index from the store with the configured
   /// embedder (after changing models, or to start afresh); returns how many

@@ -10,6 +10,7 @@
 #include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/ingest/tree_ingest.h"
+#include "onyx/query/impact.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/store.h"
 
@@ -179,6 +180,42 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
   ONYX_ASSIGN_OR_RETURN(results.hits,
                         search->Search(text, options.k, options.filters, as_of, options.mode));
   return results;
+}
+
+namespace {
+
+Result<store::ReadView> ViewAsOf(const store::Store& store, ProjectId project,
+                                 std::optional<RevisionNumber> as_of) {
+  ONYX_ASSIGN_OR_RETURN(store::ReadView view, store.View(project));
+  if (!as_of) return view;
+  if (*as_of == 0 || *as_of > view.latest()) {
+    return Status::InvalidArgument("revision " + std::to_string(*as_of) + " is not in 1.." +
+                                   std::to_string(view.latest()));
+  }
+  return view.AsOf(*as_of);
+}
+
+}  // namespace
+
+Result<std::vector<Node>> Engine::FindNodes(std::string_view project, std::string_view spec,
+                                            std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  return query::FindNodes(view, spec);
+}
+
+Result<WalkResult> Engine::Impact(std::string_view project, NodeId node, const WalkLimits& limits,
+                                  std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  return query::Impact(view, node, limits);
+}
+
+Result<WalkResult> Engine::TestsFor(std::string_view project, NodeId node, const WalkLimits& limits,
+                                    std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  return query::TestsFor(view, node, limits);
 }
 
 Result<GraphStats> Engine::Stats(std::string_view project) const {

@@ -176,5 +176,31 @@ TEST_F(CliTest, SearchWithALocalBertModelAndReembed) {
   EXPECT_EQ(Onyx(dir_.path(), "--embedder word2vec -p shop stats").exit_code, 2);
 }
 
+TEST_F(CliTest, ImpactAndTests) {
+  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest " + fixture).exit_code, 0);
+  const CliRun impact = Onyx(dir_.path(), "-p shop impact shop.pricing.subtotal --depth 2");
+  ASSERT_EQ(impact.exit_code, 0) << impact.output;
+  EXPECT_NE(impact.output.find("impact of function shop.pricing.subtotal as of revision 1: 9 nodes "
+                               "(partial: a limit was reached)"),
+            std::string::npos)
+      << impact.output;
+  EXPECT_NE(impact.output.find("depth 1\n  1.00  function   shop.pricing.total  shop/pricing.py:8  "
+                               "via calls\n        tests: tests.test_cart.test_total"),
+            std::string::npos)
+      << impact.output;
+  const CliRun tests = Onyx(dir_.path(), "-p shop tests Cart.add");
+  ASSERT_EQ(tests.exit_code, 0) << tests.output;
+  EXPECT_NE(tests.output.find("tests of method shop.cart.Cart.add as of revision 1: 0 tests"),
+            std::string::npos)
+      << tests.output;
+  const CliRun ambiguous = Onyx(dir_.path(), "-p shop impact total");
+  EXPECT_EQ(ambiguous.exit_code, 2);
+  EXPECT_NE(ambiguous.output.find("names 3 nodes"), std::string::npos) << ambiguous.output;
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop impact no_such_symbol").exit_code, 3);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop impact Cart --depth 0").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop tests Cart --as-of 5").exit_code, 2);
+}
+
 }  // namespace
 }  // namespace onyx

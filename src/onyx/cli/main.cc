@@ -102,6 +102,17 @@ int main(int argc, char** argv) {
   find->add_option("-n,--limit", limit, "Most results")->capture_default_str();
   find->add_option("--as-of", as_of, "Answer as of this revision");
   auto* log = app.add_subcommand("log", "List revisions");
+  std::string target;
+  onyx::WalkLimits walk;
+  std::optional<onyx::RevisionNumber> walk_as_of;
+  auto* impact = app.add_subcommand("impact", "What may break if a symbol or file changes");
+  auto* tests = app.add_subcommand("tests", "The tests that exercise a symbol or file");
+  for (CLI::App* cmd : {impact, tests}) {
+    cmd->add_option("node", target, "Name, qualified name or 16-hex-digit id")->required();
+    cmd->add_option("--depth", walk.max_depth, "Most edges walked")->capture_default_str();
+    cmd->add_option("-n,--limit", walk.max_results, "Most results")->capture_default_str();
+    cmd->add_option("--as-of", walk_as_of, "Answer as of this revision");
+  }
   auto* reembed =
       app.add_subcommand("reembed", "Rebuild the search index with the configured embedder");
   std::string query;
@@ -242,6 +253,55 @@ int main(int argc, char** argv) {
     if (nodes->empty()) {
       std::cerr << "onyx: no node named '" << name << "'\n";
       return 3;
+    }
+    return 0;
+  }
+  if (impact->parsed() || tests->parsed()) {
+    if (walk.max_depth < 1 || walk.max_depth > 10 || walk.max_results < 1 ||
+        walk.max_results > 10'000) {
+      return Fail(onyx::Status::InvalidArgument("--depth must be 1..10 and --limit 1..10000"));
+    }
+    auto found = e.FindNodes(project, target, walk_as_of);
+    if (!found.ok()) return Fail(found.status());
+    if (found->empty()) {
+      std::cerr << "onyx: no node named '" << target << "'\n";
+      return 3;
+    }
+    if (found->size() > 1) {
+      std::cerr << "onyx: '" << target << "' names " << found->size()
+                << " nodes; use a qualified name or an id:\n";
+      for (const auto& n : *found) {
+        std::cerr << fmt::format("  {:016x}  {:<10} {}  {}\n", n.id, onyx::NodeKindName(n.kind),
+                                 n.qualified_name, n.path);
+      }
+      return 2;
+    }
+    const onyx::Node& start = found->front();
+    auto result = impact->parsed() ? e.Impact(project, start.id, walk, walk_as_of)
+                                   : e.TestsFor(project, start.id, walk, walk_as_of);
+    if (!result.ok()) return Fail(result.status());
+    fmt::print("{} {} {} as of revision {}: {} {}{}\n", impact->parsed() ? "impact of" : "tests of",
+               onyx::NodeKindName(start.kind), start.qualified_name, result->revision,
+               result->nodes.size(), impact->parsed() ? "nodes" : "tests",
+               result->partial ? " (partial: a limit was reached)" : "");
+    int depth = 0;
+    for (const auto& r : result->nodes) {
+      if (impact->parsed() && r.depth != depth) {
+        depth = r.depth;
+        fmt::print("depth {}\n", depth);
+      }
+      std::string via;
+      for (const auto& edge : r.path) {
+        via += fmt::format("{}{}", via.empty() ? "" : " ", onyx::EdgeKindName(edge.kind));
+      }
+      fmt::print("  {:.2f}  {:<10} {}  {}:{}  via {}\n", r.confidence,
+                 onyx::NodeKindName(r.node.kind), r.node.qualified_name, r.node.path,
+                 r.node.span.start_line, via);
+      if (impact->parsed() && !r.tests.empty()) {
+        std::string names;
+        for (const auto& t : r.tests) names += (names.empty() ? "" : ", ") + t.qualified_name;
+        fmt::print("        tests: {}\n", names);
+      }
     }
     return 0;
   }

@@ -1,0 +1,213 @@
+// Reverse walks over the graph.
+#include "onyx/query/impact.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+namespace onyx::query {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool Breaks(EdgeKind kind) {
+  return kind == EdgeKind::kCalls || kind == EdgeKind::kReferences || kind == EdgeKind::kImports ||
+         kind == EdgeKind::kInherits || kind == EdgeKind::kImplements;
+}
+
+// The start node and everything it contains (depth-first, bounded).
+Result<std::vector<NodeId>> WithMembers(store::AdjacencyReader& adjacency, NodeId start,
+                                        std::size_t limit) {
+  std::vector<NodeId> out = {start};
+  for (std::size_t i = 0; i < out.size() && out.size() < limit; ++i) {
+    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> children, adjacency.Out(out[i], EdgeKind::kContains));
+    for (const Edge& e : children) out.push_back(e.dst);
+  }
+  return out;
+}
+
+struct Step {
+  int depth = 0;
+  float confidence = 1;
+  std::vector<Edge> path;
+};
+
+// Breadth-first over in-edges accepted by `follow`, from `starts`. Records the
+// first (shortest) arrival at each node, preferring the most confident path
+// among arrivals at the same depth.
+Result<std::unordered_map<NodeId, Step>> WalkBack(store::AdjacencyReader& adjacency,
+                                                  const std::vector<NodeId>& starts,
+                                                  bool (*follow)(EdgeKind),
+                                                  const WalkLimits& limits, bool* partial) {
+  const auto deadline = Clock::now() + limits.time_limit;
+  std::unordered_map<NodeId, Step> seen;
+  for (const NodeId s : starts) seen[s] = Step{};
+  std::vector<NodeId> frontier = starts;
+  for (int depth = 1; depth <= limits.max_depth && !frontier.empty(); ++depth) {
+    std::map<NodeId, Step> next;
+    for (const NodeId node : frontier) {
+      if (Clock::now() > deadline || seen.size() > limits.max_results * 4) {
+        *partial = true;
+        return seen;
+      }
+      ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(node));
+      const Step& here = seen.at(node);
+      for (const Edge& e : in) {
+        if (!follow(e.kind) || seen.count(e.src) != 0) continue;
+        Step step;
+        step.depth = depth;
+        step.confidence = here.confidence * e.confidence;
+        step.path = {e};
+        step.path.insert(step.path.end(), here.path.begin(), here.path.end());
+        auto [it, inserted] = next.try_emplace(e.src, step);
+        if (!inserted && step.confidence > it->second.confidence) it->second = std::move(step);
+      }
+    }
+    frontier.clear();
+    for (auto& [id, step] : next) {
+      frontier.push_back(id);
+      seen.emplace(id, std::move(step));
+    }
+    if (depth == limits.max_depth && !frontier.empty()) {
+      // Deeper dependents exist only if the frontier has any: check cheaply.
+      for (const NodeId node : frontier) {
+        ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(node, std::nullopt, 8));
+        if (std::any_of(in.begin(), in.end(), [&](const Edge& e) {
+              return follow(e.kind) && seen.count(e.src) == 0;
+            })) {
+          *partial = true;
+          break;
+        }
+      }
+    }
+  }
+  return seen;
+}
+
+void Rank(std::vector<Reached>& nodes) {
+  std::sort(nodes.begin(), nodes.end(), [](const Reached& a, const Reached& b) {
+    if (a.depth != b.depth) return a.depth < b.depth;
+    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+    return a.node.qualified_name < b.node.qualified_name;
+  });
+}
+
+}  // namespace
+
+Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits) {
+  WalkResult result;
+  result.revision = view.revision();
+  ONYX_RETURN_IF_ERROR(view.GetNode(start).status());
+  store::AdjacencyReader adjacency(view);
+  ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts,
+                        WithMembers(adjacency, start, limits.max_results));
+  const std::set<NodeId> start_set(starts.begin(), starts.end());
+  ONYX_ASSIGN_OR_RETURN(auto seen, WalkBack(adjacency, starts, Breaks, limits, &result.partial));
+  for (auto& [id, step] : seen) {
+    if (start_set.count(id) != 0) continue;
+    ONYX_ASSIGN_OR_RETURN(Node node, view.GetNode(id));
+    Reached r;
+    r.depth = step.depth;
+    r.confidence = step.confidence;
+    r.path = std::move(step.path);
+    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> tests, adjacency.In(id, EdgeKind::kTests));
+    for (const Edge& e : tests) {
+      ONYX_ASSIGN_OR_RETURN(Node test, view.GetNode(e.src));
+      r.tests.push_back(std::move(test));
+    }
+    if (node.kind == NodeKind::kTest) r.tests.push_back(node);
+    r.node = std::move(node);
+    result.nodes.push_back(std::move(r));
+  }
+  Rank(result.nodes);
+  if (result.nodes.size() > limits.max_results) {
+    result.nodes.resize(limits.max_results);
+    result.partial = true;
+  }
+  return result;
+}
+
+Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const WalkLimits& limits) {
+  WalkResult result;
+  result.revision = view.revision();
+  ONYX_RETURN_IF_ERROR(view.GetNode(start).status());
+  store::AdjacencyReader adjacency(view);
+  ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts,
+                        WithMembers(adjacency, start, limits.max_results));
+  std::unordered_map<NodeId, Reached> tests;
+  const auto consider = [&](NodeId id, int depth, float confidence, std::vector<Edge> path) -> Status {
+    auto it = tests.find(id);
+    if (it != tests.end() && (it->second.depth < depth ||
+                              (it->second.depth == depth && it->second.confidence >= confidence))) {
+      return Status::Ok();
+    }
+    ONYX_ASSIGN_OR_RETURN(Node node, view.GetNode(id));
+    if (node.kind != NodeKind::kTest) return Status::Ok();
+    Reached r;
+    r.node = std::move(node);
+    r.depth = depth;
+    r.confidence = confidence;
+    r.path = std::move(path);
+    tests[id] = std::move(r);
+    return Status::Ok();
+  };
+  // Tests edges: precomputed through helpers at ingest.
+  for (const NodeId s : starts) {
+    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(s, EdgeKind::kTests));
+    for (const Edge& e : in) ONYX_RETURN_IF_ERROR(consider(e.src, 1, e.confidence, {e}));
+  }
+  // Chains of calls up to a test.
+  ONYX_ASSIGN_OR_RETURN(
+      auto seen, WalkBack(adjacency, starts, [](EdgeKind k) { return k == EdgeKind::kCalls; },
+                          limits, &result.partial));
+  for (auto& [id, step] : seen) {
+    if (step.depth == 0) continue;
+    ONYX_RETURN_IF_ERROR(consider(id, step.depth, step.confidence, std::move(step.path)));
+  }
+  for (auto& [id, r] : tests) result.nodes.push_back(std::move(r));
+  std::sort(result.nodes.begin(), result.nodes.end(), [](const Reached& a, const Reached& b) {
+    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+    if (a.depth != b.depth) return a.depth < b.depth;
+    return a.node.qualified_name < b.node.qualified_name;
+  });
+  if (result.nodes.size() > limits.max_results) {
+    result.nodes.resize(limits.max_results);
+    result.partial = true;
+  }
+  return result;
+}
+
+Result<std::vector<Node>> FindNodes(const store::ReadView& view, std::string_view spec) {
+  std::vector<Node> out;
+  if (spec.empty() || spec.size() > 4096) return Status::InvalidArgument("node: empty or too long");
+  if (spec.size() == 16 && spec.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
+    auto node = view.GetNode(std::stoull(std::string(spec), nullptr, 16));
+    if (node.ok()) return std::vector<Node>{*node};
+  }
+  // A qualified name names its last segment.
+  const auto cut = spec.find_last_of(".:/>");
+  std::string_view last = cut == std::string_view::npos ? spec : spec.substr(cut + 1);
+  while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+  ONYX_ASSIGN_OR_RETURN(std::vector<Node> named, view.FindByName(last, false, 1000));
+  // Exact qualified names first. A Python stub (.pyi) shares its module's
+  // qualified names: the implementation wins.
+  for (const Node& n : named) {
+    if (n.qualified_name == spec) out.push_back(n);
+  }
+  const auto is_stub = [](const Node& n) { return n.path.ends_with(".pyi"); };
+  if (std::any_of(out.begin(), out.end(), [&](const Node& n) { return !is_stub(n); })) {
+    out.erase(std::remove_if(out.begin(), out.end(), is_stub), out.end());
+  }
+  if (!out.empty()) return out;
+  if (cut == std::string_view::npos) return named;
+  // A trailing part of a qualified name, at a segment boundary.
+  const std::string tail = "." + std::string(spec);
+  for (Node& n : named) {
+    if (n.qualified_name.ends_with(tail)) out.push_back(std::move(n));
+  }
+  return out;
+}
+
+}  // namespace onyx::query

@@ -1,0 +1,43 @@
+// The questions the graph answers beyond lookup: what may break if a node
+// changes (impact), and which tests exercise it (tests_for). Both walk edges
+// backwards from the node, as of one revision, within depth, result and time
+// limits, and say when they stopped early.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "onyx/query.h"
+#include "onyx/status.h"
+#include "onyx/store/read_view.h"
+#include "onyx/types.h"
+
+namespace onyx::query {
+
+using onyx::Reached;
+using onyx::WalkLimits;
+using onyx::WalkResult;
+
+/// Everything that may break if `start` changes: reverse reachability over
+/// calls, references, imports, inherits and implements edges, from the node
+/// and everything it contains (a file's or a class's members). Each node is
+/// reported once, at its shortest distance with its most confident path, with
+/// the tests that reach it (tests edges into it, or being a test itself).
+Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits = {});
+
+/// The tests that exercise `start`: tests edges into it (direct, or through
+/// test helpers), and tests that reach it through chains of calls; each with
+/// its path, most confident first. Its members count as it (a class's tests
+/// are its methods' tests).
+Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start,
+                            const WalkLimits& limits = {});
+
+/// Nodes a user names: a 16-hex-digit id, a qualified name (or its trailing
+/// segments), or a plain name (ASCII case-insensitive), as of the view's
+/// revision. Several may match; for a qualified name shared by a Python module
+/// and its .pyi stub, the module's node is the answer.
+Result<std::vector<Node>> FindNodes(const store::ReadView& view, std::string_view spec);
+
+}  // namespace onyx::query

@@ -1,0 +1,146 @@
+// impact and tests_for over the Python resolution fixture, with exact answers,
+// and an answer that changes between two revisions.
+#include "onyx/query/impact.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "onyx/ingest/tree_ingest.h"
+#include "testing/store_fixture.h"
+
+namespace onyx::query {
+namespace {
+
+class ImpactTest : public testing::StoreFixture {
+ protected:
+  void SetUp() override {
+    StoreFixture::SetUp();
+    if (HasFatalFailure()) return;
+    root_ = work_.Sub("shop");
+    std::filesystem::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", root_,
+                          std::filesystem::copy_options::recursive);
+    ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  }
+
+  store::ReadView View(RevisionNumber as_of = 0) {
+    auto view = store_->View(project_.id);
+    EXPECT_OK(view);
+    if (as_of == 0) return *view;
+    auto at = view->AsOf(as_of);
+    EXPECT_OK(at);
+    return *at;
+  }
+
+  NodeId Id(const std::string& qualified) {
+    auto nodes = FindNodes(View(), qualified);
+    EXPECT_OK(nodes);
+    EXPECT_EQ(nodes->size(), 1u) << qualified;
+    return nodes->empty() ? 0 : nodes->front().id;
+  }
+
+  // "depth confidence kind qualified_name [tests]" per reached node.
+  static std::vector<std::string> Lines(const WalkResult& result) {
+    std::vector<std::string> out;
+    for (const Reached& r : result.nodes) {
+      char confidence[16];
+      std::snprintf(confidence, sizeof confidence, "%.2f", r.confidence);
+      std::string line = std::to_string(r.depth) + " " + confidence + " " +
+                         std::string(NodeKindName(r.node.kind)) + " " + r.node.qualified_name;
+      for (const Node& t : r.tests) line += " [" + t.qualified_name + "]";
+      out.push_back(line);
+    }
+    return out;
+  }
+
+  testing::TempDir work_;
+  std::string root_;
+};
+
+TEST_F(ImpactTest, WhatBreaksWhenSubtotalChanges) {
+  auto result = Impact(View(), Id("shop.pricing.subtotal"));
+  ASSERT_OK(result);
+  EXPECT_FALSE(result->partial);
+  EXPECT_EQ(Lines(*result), (std::vector<std::string>{
+                                "1 1.00 function shop.pricing.total [tests.test_cart.test_total]",
+                                "1 1.00 file shop/cart.py",
+                                "1 0.95 method shop.cart.Cart.cheap_total",
+                                "2 1.00 file app.py",
+                                "2 1.00 file shop/__init__.py",
+                                "2 1.00 file tests/test_cart.py",
+                                "2 0.95 function app.checkout",
+                                "2 0.95 method shop.cart.Cart.total",
+                                "2 0.95 test tests.test_cart.test_total [tests.test_cart.test_total]",
+                                "3 0.95 function app.main",
+                            }));
+  // The path explains the answer: app.main calls checkout, which calls total
+  // (through the cart_total alias), which calls subtotal.
+  const Reached& main = result->nodes.back();
+  ASSERT_EQ(main.path.size(), 3u);
+  EXPECT_EQ(main.path[0].src, Id("app.main"));
+  EXPECT_EQ(main.path[2].dst, Id("shop.pricing.subtotal"));
+
+  WalkLimits shallow;
+  shallow.max_depth = 1;
+  auto limited = Impact(View(), Id("shop.pricing.subtotal"), shallow);
+  ASSERT_OK(limited);
+  EXPECT_EQ(limited->nodes.size(), 3u);
+  EXPECT_TRUE(limited->partial);
+}
+
+TEST_F(ImpactTest, TestsForFollowCallsAndHelpers) {
+  auto subtotal = TestsFor(View(), Id("shop.pricing.subtotal"));
+  ASSERT_OK(subtotal);
+  EXPECT_EQ(Lines(*subtotal), (std::vector<std::string>{"2 0.95 test tests.test_cart.test_total"}));
+  // Cart is tested through the make_cart helper and directly by TestCart.test_add.
+  auto cart = TestsFor(View(), Id("shop.cart.Cart"));
+  ASSERT_OK(cart);
+  EXPECT_EQ(Lines(*cart), (std::vector<std::string>{"1 0.95 test tests.test_cart.TestCart.test_add",
+                                                    "1 0.95 test tests.test_cart.test_total"}));
+}
+
+TEST_F(ImpactTest, AnswersChangeBetweenRevisions) {
+  // Revision 2: total no longer calls subtotal.
+  std::ofstream(root_ + "/shop/pricing.py", std::ios::binary | std::ios::trunc)
+      << "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(items)\n\n\n"
+         "def total(items):\n    return sum(items) * (1 + TAX_RATE)\n";
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  const NodeId subtotal = Id("shop.pricing.subtotal");
+  auto now = TestsFor(View(), subtotal);
+  ASSERT_OK(now);
+  EXPECT_TRUE(now->nodes.empty());
+  auto then = TestsFor(View(1), subtotal);
+  ASSERT_OK(then);
+  ASSERT_EQ(then->nodes.size(), 1u);
+  EXPECT_EQ(then->revision, 1u);
+  auto impact_now = Impact(View(), subtotal);
+  ASSERT_OK(impact_now);
+  EXPECT_EQ(Lines(*impact_now), (std::vector<std::string>{
+                                    "1 1.00 file shop/cart.py",
+                                    "1 0.95 method shop.cart.Cart.cheap_total",
+                                }));
+}
+
+TEST_F(ImpactTest, FindNodesByIdQualifiedNameAndName) {
+  const NodeId id = Id("shop.cart.Cart");
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(id));
+  auto by_id = FindNodes(View(), hex);
+  ASSERT_OK(by_id);
+  ASSERT_EQ(by_id->size(), 1u);
+  EXPECT_EQ(by_id->front().qualified_name, "shop.cart.Cart");
+  auto by_name = FindNodes(View(), "total");
+  ASSERT_OK(by_name);
+  EXPECT_EQ(by_name->size(), 3u);
+  auto by_suffix = FindNodes(View(), "Cart.total");
+  ASSERT_OK(by_suffix);
+  ASSERT_EQ(by_suffix->size(), 1u);
+  EXPECT_EQ(by_suffix->front().qualified_name, "shop.cart.Cart.total");
+  EXPECT_TRUE(FindNodes(View(), "nothing_by_this_name")->empty());
+  EXPECT_TRUE(FindNodes(View(), "").status().IsInvalidArgument());
+  EXPECT_TRUE(Impact(View(), 12345).status().IsNotFound());
+}
+
+}  // namespace
+}  // namespace onyx::query
