@@ -20,10 +20,10 @@ struct WalkLimits {
 /// A node reached by walking back from the start, with how.
 struct Reached {
   Node node;
-  int depth = 0;           ///< Edges from the start.
-  float confidence = 1;    ///< Product of the edges' confidences on the path.
-  std::vector<Edge> path;  ///< From this node to the start, edge by edge.
-  std::vector<Node> tests; ///< Tests that reach this node (impact only).
+  int depth = 0;            ///< Edges from the start.
+  float confidence = 1;     ///< Product of the edges' confidences on the path.
+  std::vector<Edge> path;   ///< From this node to the start, edge by edge.
+  std::vector<Node> tests;  ///< Tests that reach this node (impact only).
 };
 
 struct WalkResult {

@@ -145,7 +145,9 @@ TEST_F(HistoryTest, OneRevisionPerCommitWithVersionsMatchingTheCommits) {
   auto files = view.FindByPath("shop/basket.py");
   ASSERT_OK(files);
   for (const Node& n : *files) {
-    if (n.kind == NodeKind::kFile) EXPECT_EQ(n.attributes.at("previous_path"), "shop/cart.py");
+    if (n.kind == NodeKind::kFile) {
+      EXPECT_EQ(n.attributes.at("previous_path"), "shop/cart.py");
+    }
   }
 
   // app.main calls total from revision 3 on; the README's section ends at 5.

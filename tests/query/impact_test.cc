@@ -62,18 +62,19 @@ TEST_F(ImpactTest, WhatBreaksWhenSubtotalChanges) {
   auto result = Impact(View(), Id("shop.pricing.subtotal"));
   ASSERT_OK(result);
   EXPECT_FALSE(result->partial);
-  EXPECT_EQ(Lines(*result), (std::vector<std::string>{
-                                "1 1.00 function shop.pricing.total [tests.test_cart.test_total]",
-                                "1 1.00 file shop/cart.py",
-                                "1 0.95 method shop.cart.Cart.cheap_total",
-                                "2 1.00 file app.py",
-                                "2 1.00 file shop/__init__.py",
-                                "2 1.00 file tests/test_cart.py",
-                                "2 0.95 function app.checkout",
-                                "2 0.95 method shop.cart.Cart.total",
-                                "2 0.95 test tests.test_cart.test_total [tests.test_cart.test_total]",
-                                "3 0.95 function app.main",
-                            }));
+  EXPECT_EQ(Lines(*result),
+            (std::vector<std::string>{
+                "1 1.00 function shop.pricing.total [tests.test_cart.test_total]",
+                "1 1.00 file shop/cart.py",
+                "1 0.95 method shop.cart.Cart.cheap_total",
+                "2 1.00 file app.py",
+                "2 1.00 file shop/__init__.py",
+                "2 1.00 file tests/test_cart.py",
+                "2 0.95 function app.checkout",
+                "2 0.95 method shop.cart.Cart.total",
+                "2 0.95 test tests.test_cart.test_total [tests.test_cart.test_total]",
+                "3 0.95 function app.main",
+            }));
   // The path explains the answer: app.main calls checkout, which calls total
   // (through the cart_total alias), which calls subtotal.
   const Reached& main = result->nodes.back();

@@ -97,7 +97,7 @@ std::string ModuleName(std::string_view path) {
   return stem;
 }
 
-bool IsIdentByte(char c) {
+bool IsIdentByte(char byte) {
   static const auto table = [] {
     std::array<bool, 256> t{};
     for (int c = 0; c < 256; ++c) {
@@ -106,7 +106,7 @@ bool IsIdentByte(char c) {
     }
     return t;
   }();
-  return table[static_cast<unsigned char>(c)];
+  return table[static_cast<unsigned char>(byte)];
 }
 
 // True when `text` holds one of `names` as a whole identifier. A few names are

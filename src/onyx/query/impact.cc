@@ -74,9 +74,8 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(store::AdjacencyReader& adjace
       // Deeper dependents exist only if the frontier has any: check cheaply.
       for (const NodeId node : frontier) {
         ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(node, std::nullopt, 8));
-        if (std::any_of(in.begin(), in.end(), [&](const Edge& e) {
-              return follow(e.kind) && seen.count(e.src) == 0;
-            })) {
+        if (std::any_of(in.begin(), in.end(),
+                        [&](const Edge& e) { return follow(e.kind) && seen.count(e.src) == 0; })) {
           *partial = true;
           break;
         }
@@ -137,7 +136,8 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
   ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts,
                         WithMembers(adjacency, start, limits.max_results));
   std::unordered_map<NodeId, Reached> tests;
-  const auto consider = [&](NodeId id, int depth, float confidence, std::vector<Edge> path) -> Status {
+  const auto consider = [&](NodeId id, int depth, float confidence,
+                            std::vector<Edge> path) -> Status {
     auto it = tests.find(id);
     if (it != tests.end() && (it->second.depth < depth ||
                               (it->second.depth == depth && it->second.confidence >= confidence))) {
@@ -160,8 +160,9 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
   }
   // Chains of calls up to a test.
   ONYX_ASSIGN_OR_RETURN(
-      auto seen, WalkBack(adjacency, starts, [](EdgeKind k) { return k == EdgeKind::kCalls; },
-                          limits, &result.partial));
+      auto seen, WalkBack(
+                     adjacency, starts, [](EdgeKind k) { return k == EdgeKind::kCalls; }, limits,
+                     &result.partial));
   for (auto& [id, step] : seen) {
     if (step.depth == 0) continue;
     ONYX_RETURN_IF_ERROR(consider(id, step.depth, step.confidence, std::move(step.path)));
