@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "testing/temp_dir.h"
@@ -200,6 +201,62 @@ TEST_F(CliTest, ImpactAndTests) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact no_such_symbol").exit_code, 3);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact Cart --depth 0").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop tests Cart --as-of 5").exit_code, 2);
+}
+
+// stdout only (the JSON document), for --json.
+std::string OnyxStdout(const std::string& data_dir, const std::string& args, int* code) {
+  const std::string cmd =
+      std::string(ONYX_BINARY) + " --data-dir '" + data_dir + "' " + args + " 2>/dev/null";
+  std::string out;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return out;
+  char buf[4096];
+  while (std::fgets(buf, sizeof(buf), pipe) != nullptr) out += buf;
+  const int status = ::pclose(pipe);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+TEST_F(CliTest, JsonOutputOfTheQueryCommands) {
+  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest " + fixture).exit_code, 0);
+  int code = -1;
+  const auto search =
+      nlohmann::json::parse(OnyxStdout(dir_.path(), "-p shop search Cart -k 2 --json", &code));
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(search["revision"], 1);
+  EXPECT_EQ(search["mode"], "hybrid");
+  ASSERT_EQ(search["hits"].size(), 2u);
+  EXPECT_EQ(search["hits"][0]["qualified_name"], "shop.cart.Cart");
+  EXPECT_EQ(search["hits"][0]["id"].get<std::string>().size(), 16u);
+  EXPECT_TRUE(search["hits"][0]["valid_to"].is_null());
+  EXPECT_EQ(search["hits"][0]["parts"]["exact_name"], 1.0);
+
+  const auto impact = nlohmann::json::parse(
+      OnyxStdout(dir_.path(), "-p shop impact shop.pricing.subtotal --json", &code));
+  EXPECT_EQ(code, 0);
+  EXPECT_EQ(impact["start"]["qualified_name"], "shop.pricing.subtotal");
+  EXPECT_EQ(impact["partial"], false);
+  ASSERT_EQ(impact["results"].size(), 10u);
+  EXPECT_EQ(impact["results"][0]["node"]["qualified_name"], "shop.pricing.total");
+  EXPECT_EQ(impact["results"][0]["path"][0]["kind"], "calls");
+  EXPECT_EQ(impact["results"][0]["tests"][0]["qualified_name"], "tests.test_cart.test_total");
+
+  const auto tests = nlohmann::json::parse(
+      OnyxStdout(dir_.path(), "-p shop tests shop.pricing.subtotal --json", &code));
+  ASSERT_EQ(tests["results"].size(), 1u);
+  EXPECT_EQ(tests["results"][0]["node"]["kind"], "test");
+
+  const auto stats = nlohmann::json::parse(OnyxStdout(dir_.path(), "-p shop stats --json", &code));
+  EXPECT_EQ(stats["revision"], 1);
+  EXPECT_EQ(stats["edges"]["inherits"], 1);
+  const auto log = nlohmann::json::parse(OnyxStdout(dir_.path(), "-p shop log --json", &code));
+  ASSERT_EQ(log["revisions"].size(), 1u);
+  EXPECT_EQ(log["revisions"][0]["source"], "worktree");
+  const auto found =
+      nlohmann::json::parse(OnyxStdout(dir_.path(), "-p shop find zzz --json", &code));
+  EXPECT_EQ(code, 3);
+  EXPECT_TRUE(found["nodes"].empty());
 }
 
 }  // namespace

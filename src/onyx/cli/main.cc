@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "onyx/cli/json_output.h"
 #include "onyx/cli/progress.h"
 #include "onyx/core/clock.h"
 #include "onyx/engine.h"
@@ -129,6 +130,11 @@ int main(int argc, char** argv) {
   search->add_option("--lang", search_options.filters.language, "Only this language");
   search->add_option("--path", search_options.filters.path_prefix, "Only paths starting so");
 
+  bool json = false;
+  for (CLI::App* cmd : {stats, find, log, search, impact, tests}) {
+    cmd->add_flag("--json", json, "Print one JSON document (shape in docs/cli.md)");
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -239,12 +245,20 @@ int main(int argc, char** argv) {
   if (stats->parsed()) {
     auto s = e.Stats(project);
     if (!s.ok()) return Fail(s.status());
+    if (json) {
+      std::cout << onyx::cli::StatsJson(*s);
+      return 0;
+    }
     PrintStats(*s);
     return 0;
   }
   if (find->parsed()) {
     auto nodes = e.FindByName(project, name, prefix, limit, as_of);
     if (!nodes.ok()) return Fail(nodes.status());
+    if (json) {
+      std::cout << onyx::cli::NodesJson(*nodes);
+      return nodes->empty() ? 3 : 0;
+    }
     for (const auto& n : *nodes) {
       fmt::print("{:<10} {:<32} {}  [rev {}..{}]\n", onyx::NodeKindName(n.kind), n.name, n.path,
                  n.validity.from,
@@ -280,6 +294,10 @@ int main(int argc, char** argv) {
     auto result = impact->parsed() ? e.Impact(project, start.id, walk, walk_as_of)
                                    : e.TestsFor(project, start.id, walk, walk_as_of);
     if (!result.ok()) return Fail(result.status());
+    if (json) {
+      std::cout << onyx::cli::WalkJson(start, *result);
+      return 0;
+    }
     fmt::print("{} {} {} as of revision {}: {} {}{}\n", impact->parsed() ? "impact of" : "tests of",
                onyx::NodeKindName(start.kind), start.qualified_name, result->revision,
                result->nodes.size(), impact->parsed() ? "nodes" : "tests",
@@ -329,6 +347,10 @@ int main(int argc, char** argv) {
     }
     auto results = e.Search(project, query, search_options);
     if (!results.ok()) return Fail(results.status());
+    if (json) {
+      std::cout << onyx::cli::SearchJson(*results, search_options.mode);
+      return results->hits.empty() ? 3 : 0;
+    }
     fmt::print("{} hits as of revision {} ({}, {})\n", results->hits.size(), results->revision,
                onyx::SearchModeName(search_options.mode), results->model);
     int rank = 0;
@@ -352,6 +374,10 @@ int main(int argc, char** argv) {
   if (log->parsed()) {
     auto revs = e.Revisions(project);
     if (!revs.ok()) return Fail(revs.status());
+    if (json) {
+      std::cout << onyx::cli::RevisionsJson(*revs);
+      return 0;
+    }
     for (const auto& r : *revs) {
       // One line each: the commit's short id and subject for git revisions.
       const std::string subject = r.info.message.substr(0, r.info.message.find('\n'));

@@ -1,0 +1,131 @@
+// JSON rendering for --json (nlohmann/json stays in this file).
+#include "onyx/cli/json_output.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "onyx/core/clock.h"
+
+namespace onyx::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string Hex(NodeId id) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(id));
+  return buf;
+}
+
+json Until(const Validity& v) { return v.IsOpen() ? json(nullptr) : json(v.to); }
+
+json NodeJson(const Node& n) {
+  return {{"id", Hex(n.id)},
+          {"kind", NodeKindName(n.kind)},
+          {"name", n.name},
+          {"qualified_name", n.qualified_name},
+          {"language", n.language},
+          {"path", n.path},
+          {"start_line", n.span.start_line},
+          {"end_line", n.span.end_line},
+          {"signature", n.signature},
+          {"valid_from", n.validity.from},
+          {"valid_to", Until(n.validity)}};
+}
+
+// Text that came from ingested files may hold invalid UTF-8: replace it.
+std::string Dump(const json& j) {
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace
+
+std::string SearchJson(const SearchResults& results, SearchMode mode) {
+  json hits = json::array();
+  for (const SearchHit& h : results.hits) {
+    hits.push_back({{"id", Hex(h.id)},
+                    {"kind", NodeKindName(h.kind)},
+                    {"name", h.name},
+                    {"qualified_name", h.qualified_name},
+                    {"language", h.language},
+                    {"path", h.path},
+                    {"start_line", h.span.start_line},
+                    {"end_line", h.span.end_line},
+                    {"valid_from", h.validity.from},
+                    {"valid_to", Until(h.validity)},
+                    {"score", h.score},
+                    {"parts", h.parts},
+                    {"snippet", h.snippet}});
+  }
+  return Dump({{"revision", results.revision},
+               {"model", results.model},
+               {"mode", SearchModeName(mode)},
+               {"hits", hits}});
+}
+
+std::string WalkJson(const Node& start, const WalkResult& result) {
+  json nodes = json::array();
+  for (const Reached& r : result.nodes) {
+    json path = json::array();
+    for (const Edge& e : r.path) {
+      path.push_back({{"src", Hex(e.src)},
+                      {"kind", EdgeKindName(e.kind)},
+                      {"dst", Hex(e.dst)},
+                      {"resolution", ResolutionName(e.resolution)},
+                      {"confidence", e.confidence}});
+    }
+    json tests = json::array();
+    for (const Node& t : r.tests) tests.push_back(NodeJson(t));
+    nodes.push_back({{"node", NodeJson(r.node)},
+                     {"depth", r.depth},
+                     {"confidence", r.confidence},
+                     {"path", path},
+                     {"tests", tests}});
+  }
+  return Dump({{"revision", result.revision},
+               {"start", NodeJson(start)},
+               {"partial", result.partial},
+               {"results", nodes}});
+}
+
+std::string NodesJson(const std::vector<Node>& nodes) {
+  json out = json::array();
+  for (const Node& n : nodes) out.push_back(NodeJson(n));
+  return Dump({{"nodes", out}});
+}
+
+std::string StatsJson(const GraphStats& stats) {
+  json nodes = json::object();
+  for (const auto& [kind, n] : stats.nodes_by_kind) nodes[std::string(NodeKindName(kind))] = n;
+  json edges = json::object();
+  for (const auto& [kind, n] : stats.edges_by_kind) edges[std::string(EdgeKindName(kind))] = n;
+  return Dump({{"revision", stats.latest_revision},
+               {"revisions", stats.revisions},
+               {"nodes", nodes},
+               {"edges", edges},
+               {"node_versions", stats.node_versions},
+               {"edge_versions", stats.edge_versions}});
+}
+
+std::string RevisionsJson(const std::vector<Revision>& revisions) {
+  json out = json::array();
+  for (const Revision& r : revisions) {
+    const RevisionChanges& c = r.changes;
+    out.push_back({{"number", r.number},
+                   {"time", core::FormatTimeMicros(r.info.time_micros)},
+                   {"source", RevisionSourceName(r.info.source)},
+                   {"commit", r.info.commit},
+                   {"author", r.info.author},
+                   {"message", r.info.message},
+                   {"changes",
+                    {{"nodes_added", c.nodes_added},
+                     {"nodes_changed", c.nodes_changed},
+                     {"nodes_removed", c.nodes_removed},
+                     {"edges_added", c.edges_added},
+                     {"edges_changed", c.edges_changed},
+                     {"edges_removed", c.edges_removed}}}});
+  }
+  return Dump({{"revisions", out}});
+}
+
+}  // namespace onyx::cli

@@ -1,0 +1,21 @@
+// The --json shapes of the query commands (docs/cli.md documents them): one
+// JSON document per command on stdout, ids as 16 lower-case hex digits, open
+// validity ends as null.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "onyx/query.h"
+#include "onyx/search.h"
+#include "onyx/types.h"
+
+namespace onyx::cli {
+
+std::string SearchJson(const SearchResults& results, SearchMode mode);
+std::string WalkJson(const Node& start, const WalkResult& result);
+std::string NodesJson(const std::vector<Node>& nodes);
+std::string StatsJson(const GraphStats& stats);
+std::string RevisionsJson(const std::vector<Revision>& revisions);
+
+}  // namespace onyx::cli
