@@ -162,6 +162,11 @@ class Engine {
   Result<WalkResult> TestsFor(std::string_view project, NodeId node, const WalkLimits& limits = {},
                               std::optional<RevisionNumber> as_of = std::nullopt) const;
 
+  /// Every version of the node, oldest first, across renames, with the
+  /// revision (commit, author, time, message) that made it and what changed.
+  Result<NodeHistory> History(std::string_view project, NodeId node,
+                              std::optional<RevisionNumber> as_of = std::nullopt) const;
+
   /// Rebuilds the project's search index from the store with the configured
   /// embedder (after changing models, or to start afresh); returns how many
   /// documents it holds.

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "onyx/types.h"
@@ -30,6 +31,21 @@ struct WalkResult {
   RevisionNumber revision = 0;
   std::vector<Reached> nodes;  ///< By depth, then confidence (highest first).
   bool partial = false;        ///< A limit cut the walk short.
+};
+
+/// One version of a node in its history, and what it changed.
+struct NodeVersionChange {
+  Node node;          ///< The version (with its validity).
+  Revision revision;  ///< The revision it began at: commit, author, time, message.
+  /// What differs from the version before: "added", "renamed" (it continues a
+  /// node of another path), "signature", "body", "doc", "location"; a last
+  /// entry "removed" when the node no longer exists (its node is the last
+  /// version, its revision the one that removed it).
+  std::vector<std::string> changes;
+};
+
+struct NodeHistory {
+  std::vector<NodeVersionChange> versions;  ///< Oldest first, across renames.
 };
 
 }  // namespace onyx

@@ -10,6 +10,7 @@
 #include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/ingest/tree_ingest.h"
+#include "onyx/query/history.h"
 #include "onyx/query/impact.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/store.h"
@@ -216,6 +217,13 @@ Result<WalkResult> Engine::TestsFor(std::string_view project, NodeId node, const
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
   return query::TestsFor(view, node, limits);
+}
+
+Result<NodeHistory> Engine::History(std::string_view project, NodeId node,
+                                    std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  return query::History(view, node);
 }
 
 Result<GraphStats> Engine::Stats(std::string_view project) const {

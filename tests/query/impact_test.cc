@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "onyx/ingest/tree_ingest.h"
+#include "onyx/query/history.h"
 #include "testing/store_fixture.h"
 
 namespace onyx::query {
@@ -141,6 +142,66 @@ TEST_F(ImpactTest, FindNodesByIdQualifiedNameAndName) {
   EXPECT_TRUE(FindNodes(View(), "nothing_by_this_name")->empty());
   EXPECT_TRUE(FindNodes(View(), "").status().IsInvalidArgument());
   EXPECT_TRUE(Impact(View(), 12345).status().IsNotFound());
+}
+
+// "revision: changes @ path" per entry.
+std::vector<std::string> Entries(const NodeHistory& history) {
+  std::vector<std::string> out;
+  for (const NodeVersionChange& v : history.versions) {
+    std::string changes;
+    for (const std::string& c : v.changes) changes += (changes.empty() ? "" : ",") + c;
+    out.push_back(std::to_string(v.revision.number) + ": " + changes + " @ " + v.node.path);
+  }
+  return out;
+}
+
+TEST_F(ImpactTest, HistoryFollowsEditsRenamesAndRemoval) {
+  const std::string pricing = root_ + "/shop/pricing.py";
+  const auto write = [](const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+  };
+  // 2: total's docstring changes.
+  write(
+      pricing,
+      "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(item.price for item in items)\n\n\n"
+      "def total(items):\n    \"\"\"Subtotal plus VAT.\"\"\"\n    return subtotal(items) * (1 + "
+      "TAX_RATE)\n");
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  // 3: the file moves, unchanged.
+  std::filesystem::rename(pricing, root_ + "/shop/prices.py");
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  // 4: total takes a rate.
+  write(
+      root_ + "/shop/prices.py",
+      "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(item.price for item in items)\n\n\n"
+      "def total(items, rate=TAX_RATE):\n    \"\"\"Subtotal plus VAT.\"\"\"\n    return "
+      "subtotal(items) * (1 + rate)\n");
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  const NodeId total = Id("shop.prices.total");
+  auto history = History(View(), total);
+  ASSERT_OK(history);
+  EXPECT_EQ(Entries(*history), (std::vector<std::string>{
+                                   "1: added @ shop/pricing.py",
+                                   "2: body,doc @ shop/pricing.py",
+                                   "3: renamed,location @ shop/prices.py",
+                                   "4: signature,body @ shop/prices.py",
+                               }));
+  // 5: total is gone; its history ends with the removal.
+  write(root_ + "/shop/prices.py", "TAX_RATE = 0.2\n");
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  auto removed = History(View(), total);
+  ASSERT_OK(removed);
+  ASSERT_EQ(removed->versions.size(), 5u);
+  EXPECT_EQ(Entries(*removed).back(), "5: removed @ shop/prices.py");
+  // As of revision 2 the old node's story stops there; the new node did not
+  // exist yet.
+  const NodeId old_total = removed->versions.front().node.id;
+  auto then = History(View(2), old_total);
+  ASSERT_OK(then);
+  EXPECT_EQ(Entries(*then), (std::vector<std::string>{"1: added @ shop/pricing.py",
+                                                      "2: body,doc @ shop/pricing.py"}));
+  EXPECT_TRUE(History(View(2), total).status().IsNotFound());
+  EXPECT_TRUE(History(View(), 12345).status().IsNotFound());
 }
 
 }  // namespace

@@ -107,6 +107,20 @@ std::string StatsJson(const GraphStats& stats) {
                {"edge_versions", stats.edge_versions}});
 }
 
+std::string HistoryJson(const NodeHistory& history) {
+  json out = json::array();
+  for (const NodeVersionChange& v : history.versions) {
+    out.push_back({{"node", NodeJson(v.node)},
+                   {"revision", v.revision.number},
+                   {"commit", v.revision.info.commit},
+                   {"author", v.revision.info.author},
+                   {"time", core::FormatTimeMicros(v.revision.info.time_micros)},
+                   {"message", v.revision.info.message},
+                   {"changes", v.changes}});
+  }
+  return Dump({{"versions", out}});
+}
+
 std::string RevisionsJson(const std::vector<Revision>& revisions) {
   json out = json::array();
   for (const Revision& r : revisions) {

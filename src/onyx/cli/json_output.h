@@ -17,5 +17,6 @@ std::string WalkJson(const Node& start, const WalkResult& result);
 std::string NodesJson(const std::vector<Node>& nodes);
 std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);
+std::string HistoryJson(const NodeHistory& history);
 
 }  // namespace onyx::cli

@@ -108,11 +108,14 @@ int main(int argc, char** argv) {
   std::optional<onyx::RevisionNumber> walk_as_of;
   auto* impact = app.add_subcommand("impact", "What may break if a symbol or file changes");
   auto* tests = app.add_subcommand("tests", "The tests that exercise a symbol or file");
-  for (CLI::App* cmd : {impact, tests}) {
+  auto* history_cmd = app.add_subcommand("history", "Every version of a symbol, across renames");
+  for (CLI::App* cmd : {impact, tests, history_cmd}) {
     cmd->add_option("node", target, "Name, qualified name or 16-hex-digit id")->required();
+    cmd->add_option("--as-of", walk_as_of, "Answer as of this revision");
+  }
+  for (CLI::App* cmd : {impact, tests}) {
     cmd->add_option("--depth", walk.max_depth, "Most edges walked")->capture_default_str();
     cmd->add_option("-n,--limit", walk.max_results, "Most results")->capture_default_str();
-    cmd->add_option("--as-of", walk_as_of, "Answer as of this revision");
   }
   auto* reembed =
       app.add_subcommand("reembed", "Rebuild the search index with the configured embedder");
@@ -131,7 +134,7 @@ int main(int argc, char** argv) {
   search->add_option("--path", search_options.filters.path_prefix, "Only paths starting so");
 
   bool json = false;
-  for (CLI::App* cmd : {stats, find, log, search, impact, tests}) {
+  for (CLI::App* cmd : {stats, find, log, search, impact, tests, history_cmd}) {
     cmd->add_flag("--json", json, "Print one JSON document (shape in docs/cli.md)");
   }
 
@@ -270,7 +273,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (impact->parsed() || tests->parsed()) {
+  if (impact->parsed() || tests->parsed() || history_cmd->parsed()) {
     if (walk.max_depth < 1 || walk.max_depth > 10 || walk.max_results < 1 ||
         walk.max_results > 10'000) {
       return Fail(onyx::Status::InvalidArgument("--depth must be 1..10 and --limit 1..10000"));
@@ -291,6 +294,27 @@ int main(int argc, char** argv) {
       return 2;
     }
     const onyx::Node& start = found->front();
+    if (history_cmd->parsed()) {
+      auto versions = e.History(project, start.id, walk_as_of);
+      if (!versions.ok()) return Fail(versions.status());
+      if (json) {
+        std::cout << onyx::cli::HistoryJson(*versions);
+        return 0;
+      }
+      fmt::print("history of {} {}: {} entries\n", onyx::NodeKindName(start.kind),
+                 start.qualified_name, versions->versions.size());
+      for (const auto& v : versions->versions) {
+        std::string what;
+        for (const auto& c : v.changes) what += (what.empty() ? "" : ", ") + c;
+        const std::string subject =
+            v.revision.info.message.substr(0, v.revision.info.message.find('\n'));
+        fmt::print("  rev {:>4}  {}  {:<10} {:<28} {}:{}  {}\n", v.revision.number,
+                   onyx::core::FormatTimeMicros(v.revision.info.time_micros).substr(0, 19),
+                   v.revision.info.commit.substr(0, 10), what, v.node.path, v.node.span.start_line,
+                   subject);
+      }
+      return 0;
+    }
     auto result = impact->parsed() ? e.Impact(project, start.id, walk, walk_as_of)
                                    : e.TestsFor(project, start.id, walk, walk_as_of);
     if (!result.ok()) return Fail(result.status());

@@ -1,0 +1,76 @@
+// Node histories.
+#include "onyx/query/history.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+namespace onyx::query {
+namespace {
+
+constexpr int kMaxRenames = 16;
+
+}  // namespace
+
+Result<NodeHistory> History(const store::ReadView& view, NodeId id) {
+  // The lineage, newest node first: each node's oldest version may name the
+  // node it continues.
+  std::vector<std::vector<Node>> chain;
+  NodeId at = id;
+  for (int hop = 0; hop <= kMaxRenames; ++hop) {
+    ONYX_ASSIGN_OR_RETURN(std::vector<Node> versions, view.NodeHistory(at));
+    // Only what the view's revision had seen.
+    versions.erase(std::remove_if(versions.begin(), versions.end(),
+                                  [&](const Node& n) { return n.validity.from > view.revision(); }),
+                   versions.end());
+    if (versions.empty()) break;
+    std::reverse(versions.begin(), versions.end());  // oldest first
+    const auto previous = versions.front().attributes.find("previous_id");
+    chain.push_back(std::move(versions));
+    if (previous == chain.back().front().attributes.end()) break;
+    at = std::stoull(previous->second, nullptr, 16);
+  }
+  if (chain.empty()) {
+    return Status::NotFound("history: node " + std::to_string(id) + " never existed");
+  }
+  NodeHistory history;
+  std::optional<Node> before;  // the previous version (a copy: versions grows)
+  for (auto node = chain.rbegin(); node != chain.rend(); ++node) {
+    for (Node& version : *node) {
+      NodeVersionChange change;
+      if (!before) {
+        change.changes.push_back("added");
+      } else {
+        if (before->id != version.id) change.changes.push_back("renamed");
+        if (before->signature != version.signature) change.changes.push_back("signature");
+        if (before->content_hash != version.content_hash) change.changes.push_back("body");
+        if (before->doc != version.doc) change.changes.push_back("doc");
+        if (before->path != version.path || before->span.start_line != version.span.start_line ||
+            before->span.end_line != version.span.end_line) {
+          change.changes.push_back("location");
+        }
+        // A gap between versions means the node was gone for a while.
+        if (before->validity.to != version.validity.from) {
+          change.changes.insert(change.changes.begin(), "added");
+        }
+      }
+      ONYX_ASSIGN_OR_RETURN(change.revision, view.GetRevision(version.validity.from));
+      before = version;
+      change.node = std::move(version);
+      history.versions.push_back(std::move(change));
+    }
+  }
+  const Node& last = history.versions.back().node;
+  if (!last.validity.IsOpen() && last.validity.to <= view.revision()) {
+    // Removed (a rename ends the old node too, but then the chain goes on and
+    // the last version here is the newest node's).
+    NodeVersionChange removed;
+    removed.node = last;
+    removed.changes = {"removed"};
+    ONYX_ASSIGN_OR_RETURN(removed.revision, view.GetRevision(last.validity.to));
+    history.versions.push_back(std::move(removed));
+  }
+  return history;
+}
+
+}  // namespace onyx::query

@@ -1,0 +1,16 @@
+// history(node): every version of a node with the revision that made it and
+// what changed, following its lineage across renames.
+#pragma once
+
+#include "onyx/query.h"
+#include "onyx/status.h"
+#include "onyx/store/read_view.h"
+
+namespace onyx::query {
+
+/// The versions of `id` up to the view's revision, oldest first, preceded by
+/// those of the nodes it continues (attribute previous_id, up to 16 renames).
+/// NotFound when the node never existed.
+Result<NodeHistory> History(const store::ReadView& view, NodeId id);
+
+}  // namespace onyx::query
