@@ -155,6 +155,9 @@ class Engine {
   /// `as_of` or the latest revision. Several may match.
   Result<std::vector<Node>> FindNodes(std::string_view project, std::string_view spec,
                                       std::optional<RevisionNumber> as_of = std::nullopt) const;
+  /// The node's source text as of `as_of` (its span in its file), at most 64 KiB.
+  Result<std::string> SourceOf(std::string_view project, const Node& node,
+                               std::optional<RevisionNumber> as_of = std::nullopt) const;
   /// What may break if the node changes (see query/impact.h), as of a revision.
   Result<WalkResult> Impact(std::string_view project, NodeId node, const WalkLimits& limits = {},
                             std::optional<RevisionNumber> as_of = std::nullopt) const;

@@ -205,6 +205,13 @@ Result<std::vector<Node>> Engine::FindNodes(std::string_view project, std::strin
   return query::FindNodes(view, spec);
 }
 
+Result<std::string> Engine::SourceOf(std::string_view project, const Node& node,
+                                     std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  return query::SourceOf(view, node);
+}
+
 Result<WalkResult> Engine::Impact(std::string_view project, NodeId node, const WalkLimits& limits,
                                   std::optional<RevisionNumber> as_of) const {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));

@@ -204,5 +204,22 @@ TEST_F(ImpactTest, HistoryFollowsEditsRenamesAndRemoval) {
   EXPECT_TRUE(History(View(), 12345).status().IsNotFound());
 }
 
+TEST_F(ImpactTest, SourceOfANodeAsOfARevision) {
+  auto nodes = FindNodes(View(), "shop.pricing.total");
+  ASSERT_OK(nodes);
+  ASSERT_EQ(nodes->size(), 1u);
+  auto source = SourceOf(View(), nodes->front());
+  ASSERT_OK(source);
+  EXPECT_EQ(*source,
+            "def total(items):\n    \"\"\"Subtotal plus tax.\"\"\"\n"
+            "    return subtotal(items) * (1 + TAX_RATE)");
+  auto file = FindNodes(View(), "app.py");
+  ASSERT_OK(file);
+  ASSERT_FALSE(file->empty());
+  auto whole = SourceOf(View(), file->front(), 16);
+  ASSERT_OK(whole);
+  EXPECT_EQ(*whole, "import shop\nfrom");  // capped
+}
+
 }  // namespace
 }  // namespace onyx::query

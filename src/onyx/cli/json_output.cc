@@ -107,6 +107,14 @@ std::string StatsJson(const GraphStats& stats) {
                {"edge_versions", stats.edge_versions}});
 }
 
+std::string ShowJson(const Node& node, const std::string& source) {
+  json out = NodeJson(node);
+  out["doc"] = node.doc;
+  out["source"] = source;
+  out["attributes"] = node.attributes;
+  return Dump(out);
+}
+
 std::string HistoryJson(const NodeHistory& history) {
   json out = json::array();
   for (const NodeVersionChange& v : history.versions) {

@@ -18,5 +18,6 @@ std::string NodesJson(const std::vector<Node>& nodes);
 std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);
 std::string HistoryJson(const NodeHistory& history);
+std::string ShowJson(const Node& node, const std::string& source);
 
 }  // namespace onyx::cli

@@ -109,7 +109,8 @@ int main(int argc, char** argv) {
   auto* impact = app.add_subcommand("impact", "What may break if a symbol or file changes");
   auto* tests = app.add_subcommand("tests", "The tests that exercise a symbol or file");
   auto* history_cmd = app.add_subcommand("history", "Every version of a symbol, across renames");
-  for (CLI::App* cmd : {impact, tests, history_cmd}) {
+  auto* show = app.add_subcommand("show", "A symbol with its signature, doc and source");
+  for (CLI::App* cmd : {impact, tests, history_cmd, show}) {
     cmd->add_option("node", target, "Name, qualified name or 16-hex-digit id")->required();
     cmd->add_option("--as-of", walk_as_of, "Answer as of this revision");
   }
@@ -134,7 +135,7 @@ int main(int argc, char** argv) {
   search->add_option("--path", search_options.filters.path_prefix, "Only paths starting so");
 
   bool json = false;
-  for (CLI::App* cmd : {stats, find, log, search, impact, tests, history_cmd}) {
+  for (CLI::App* cmd : {stats, find, log, search, impact, tests, history_cmd, show}) {
     cmd->add_flag("--json", json, "Print one JSON document (shape in docs/cli.md)");
   }
 
@@ -273,7 +274,7 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (impact->parsed() || tests->parsed() || history_cmd->parsed()) {
+  if (impact->parsed() || tests->parsed() || history_cmd->parsed() || show->parsed()) {
     if (walk.max_depth < 1 || walk.max_depth > 10 || walk.max_results < 1 ||
         walk.max_results > 10'000) {
       return Fail(onyx::Status::InvalidArgument("--depth must be 1..10 and --limit 1..10000"));
@@ -294,6 +295,22 @@ int main(int argc, char** argv) {
       return 2;
     }
     const onyx::Node& start = found->front();
+    if (show->parsed()) {
+      auto source = e.SourceOf(project, start, walk_as_of);
+      if (!source.ok()) return Fail(source.status());
+      if (json) {
+        std::cout << onyx::cli::ShowJson(start, *source);
+        return 0;
+      }
+      fmt::print(
+          "{} {}\n  {}:{}-{}  id {:016x}  valid from revision {}{}\n",
+          onyx::NodeKindName(start.kind), start.qualified_name, start.path, start.span.start_line,
+          start.span.end_line, start.id, start.validity.from,
+          start.validity.IsOpen() ? std::string() : " to " + std::to_string(start.validity.to));
+      if (!start.doc.empty()) fmt::print("\n{}\n", start.doc);
+      if (!source->empty()) fmt::print("\n{}\n", *source);
+      return 0;
+    }
     if (history_cmd->parsed()) {
       auto versions = e.History(project, start.id, walk_as_of);
       if (!versions.ok()) return Fail(versions.status());

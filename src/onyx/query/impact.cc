@@ -180,12 +180,42 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
   return result;
 }
 
+Result<std::string> SourceOf(const store::ReadView& view, const Node& node, std::size_t max_bytes) {
+  if (node.kind == NodeKind::kProject || node.kind == NodeKind::kDirectory) return std::string();
+  ONYX_ASSIGN_OR_RETURN(std::vector<Node> in_file, view.FindByPath(node.path));
+  for (const Node& f : in_file) {
+    if (f.kind != NodeKind::kFile) continue;
+    ONYX_ASSIGN_OR_RETURN(std::string text, view.GetBlob(f.content_hash));
+    if (node.span.end_byte > text.size() || node.span.start_byte > node.span.end_byte) {
+      return Status::Corruption("source: the span of " + node.qualified_name +
+                                " lies outside its file");
+    }
+    std::string body =
+        text.substr(node.span.start_byte,
+                    std::min<std::size_t>(node.span.end_byte - node.span.start_byte, max_bytes));
+    return body;
+  }
+  return Status::NotFound("source: no file " + node.path + " at revision " +
+                          std::to_string(view.revision()));
+}
+
 Result<std::vector<Node>> FindNodes(const store::ReadView& view, std::string_view spec) {
   std::vector<Node> out;
   if (spec.empty() || spec.size() > 4096) return Status::InvalidArgument("node: empty or too long");
   if (spec.size() == 16 && spec.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
     auto node = view.GetNode(std::stoull(std::string(spec), nullptr, 16));
     if (node.ok()) return std::vector<Node>{*node};
+  }
+  // A file or folder is named by its path (its name may hold dots).
+  if (spec.find_first_of("./") != std::string_view::npos) {
+    const auto slash = spec.rfind('/');
+    const std::string_view base = slash == std::string_view::npos ? spec : spec.substr(slash + 1);
+    ONYX_ASSIGN_OR_RETURN(std::vector<Node> files, view.FindByName(base, false, 1000));
+    for (Node& n : files) {
+      if ((n.kind == NodeKind::kFile || n.kind == NodeKind::kDirectory) && n.path == spec) {
+        return std::vector<Node>{std::move(n)};
+      }
+    }
   }
   // A qualified name names its last segment.
   const auto cut = spec.find_last_of(".:/>");

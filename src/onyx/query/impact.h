@@ -34,10 +34,16 @@ Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkL
 Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start,
                             const WalkLimits& limits = {});
 
-/// Nodes a user names: a 16-hex-digit id, a qualified name (or its trailing
-/// segments), or a plain name (ASCII case-insensitive), as of the view's
-/// revision. Several may match; for a qualified name shared by a Python module
-/// and its .pyi stub, the module's node is the answer.
+/// The source text of `node` (its span in its file's version as of the view),
+/// at most `max_bytes`; empty for folders. NotFound when the file's text is
+/// not stored.
+Result<std::string> SourceOf(const store::ReadView& view, const Node& node,
+                             std::size_t max_bytes = 64 * 1024);
+
+/// Nodes a user names: a 16-hex-digit id, a file's or folder's path, a
+/// qualified name (or its trailing segments), or a plain name (ASCII case-insensitive), as of the
+/// view's revision. Several may match; for a qualified name shared by a Python module and its .pyi
+/// stub, the module's node is the answer.
 Result<std::vector<Node>> FindNodes(const store::ReadView& view, std::string_view spec);
 
 }  // namespace onyx::query
