@@ -18,9 +18,10 @@ struct CliRun {
   std::string output;  // stdout and stderr
 };
 
-CliRun Onyx(const std::string& data_dir, const std::string& args) {
-  const std::string cmd =
-      std::string(ONYX_BINARY) + " --data-dir '" + data_dir + "' " + args + " 2>&1";
+// Runs onyx; `output` is stdout and stderr, or stdout alone (for --json).
+CliRun Onyx(const std::string& data_dir, const std::string& args, bool with_stderr = true) {
+  const std::string cmd = std::string(ONYX_BINARY) + " --data-dir '" + data_dir + "' " + args +
+                          (with_stderr ? " 2>&1" : " 2>/dev/null");
   CliRun run;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -203,18 +204,10 @@ TEST_F(CliTest, ImpactAndTests) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop tests Cart --as-of 5").exit_code, 2);
 }
 
-// stdout only (the JSON document), for --json.
 std::string OnyxStdout(const std::string& data_dir, const std::string& args, int* code) {
-  const std::string cmd =
-      std::string(ONYX_BINARY) + " --data-dir '" + data_dir + "' " + args + " 2>/dev/null";
-  std::string out;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return out;
-  char buf[4096];
-  while (std::fgets(buf, sizeof(buf), pipe) != nullptr) out += buf;
-  const int status = ::pclose(pipe);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  CliRun run = Onyx(data_dir, args, /*with_stderr=*/false);
+  *code = run.exit_code;
+  return std::move(run.output);
 }
 
 TEST_F(CliTest, JsonOutputOfTheQueryCommands) {

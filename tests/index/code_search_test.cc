@@ -91,9 +91,9 @@ TEST_F(CodeSearchTest, ExactNamesLeadAndEveryHitSaysWhy) {
 TEST_F(CodeSearchTest, FiltersByKindLanguageAndPath) {
   SearchFilters tests_only;
   tests_only.kind = NodeKind::kTest;
-  for (const SearchHit& h : Find("cart total", 2, SearchMode::kHybrid, tests_only, 20)) {
-    EXPECT_EQ(h.kind, NodeKind::kTest);
-  }
+  const auto tests = Find("cart total", 2, SearchMode::kHybrid, tests_only, 20);
+  ASSERT_FALSE(tests.empty());
+  for (const SearchHit& h : tests) EXPECT_EQ(h.kind, NodeKind::kTest);
   SearchFilters under_shop;
   under_shop.path_prefix = "shop/";
   const auto shop = Find("cart total", 2, SearchMode::kHybrid, under_shop, 20);
@@ -101,9 +101,9 @@ TEST_F(CodeSearchTest, FiltersByKindLanguageAndPath) {
   for (const SearchHit& h : shop) EXPECT_TRUE(h.path.starts_with("shop/")) << h.path;
   SearchFilters markdown;
   markdown.language = "markdown";
-  for (const SearchHit& h : Find("pricing", 2, SearchMode::kHybrid, markdown, 20)) {
-    EXPECT_EQ(h.kind, NodeKind::kDocSection);
-  }
+  const auto docs = Find("pricing", 2, SearchMode::kHybrid, markdown, 20);
+  ASSERT_FALSE(docs.empty());
+  for (const SearchHit& h : docs) EXPECT_EQ(h.kind, NodeKind::kDocSection);
 }
 
 TEST_F(CodeSearchTest, RejectsEmptyQueriesAndBadLimits) {

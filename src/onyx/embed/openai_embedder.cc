@@ -155,7 +155,6 @@ Result<std::unique_ptr<OpenAiEmbedder>> OpenAiEmbedder::Create(const OpenAiOptio
   if (embedder->dimensions_ == 0) {
     std::size_t learnt = 0;
     const std::string_view probe[] = {"dimensions probe"};
-    std::vector<float> scratch;
     ONYX_RETURN_IF_ERROR(embedder->EmbedBatch(probe, nullptr, &learnt));
     embedder->dimensions_ = learnt;
   }

@@ -18,7 +18,7 @@ std::vector<char32_t> DecodeUtf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto b = static_cast<unsigned char>(s[i]);
     int extra = b < 0x80 ? 0 : (b >> 5) == 6 ? 1 : (b >> 4) == 14 ? 2 : (b >> 3) == 30 ? 3 : -1;
-    if (extra < 0 || i + static_cast<std::size_t>(extra) >= s.size() + (extra == 0 ? 1 : 0)) {
+    if (extra < 0 || i + static_cast<std::size_t>(extra) >= s.size()) {
       ++i;  // invalid lead byte or truncated sequence: dropped
       continue;
     }

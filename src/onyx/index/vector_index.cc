@@ -136,31 +136,26 @@ Status VectorIndex::Remove(std::uint64_t key) {
 
 Result<std::vector<VectorHit>> VectorIndex::Search(
     const float* query, std::size_t k, const std::function<bool(std::uint64_t)>& filter) const {
-  std::shared_lock lock(impl_->mu);
-  std::vector<VectorHit> hits;
-  if (k == 0 || impl_->index.size() == 0) return hits;
-  auto found = filter ? impl_->index.filtered_search(query, k,
-                                                     [&](std::uint64_t key) { return filter(key); })
-                      : impl_->index.search(query, k);
-  if (!found) return UsearchError("search", found.error);
-  hits.reserve(found.size());
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    const auto match = found[i];
-    hits.push_back({match.member.key, match.distance});
-  }
-  return hits;
+  return Find(query, k, filter, /*exact=*/false);
 }
 
 Result<std::vector<VectorHit>> VectorIndex::ExactSearch(
     const float* query, std::size_t k, const std::function<bool(std::uint64_t)>& filter) const {
+  return Find(query, k, filter, /*exact=*/true);
+}
+
+Result<std::vector<VectorHit>> VectorIndex::Find(const float* query, std::size_t k,
+                                                 const std::function<bool(std::uint64_t)>& filter,
+                                                 bool exact) const {
   std::shared_lock lock(impl_->mu);
   std::vector<VectorHit> hits;
   if (k == 0 || impl_->index.size() == 0) return hits;
   auto found = filter ? impl_->index.filtered_search(
                             query, k, [&](std::uint64_t key) { return filter(key); },
-                            Dense::any_thread(), /*exact=*/true)
-                      : impl_->index.search(query, k, Dense::any_thread(), /*exact=*/true);
-  if (!found) return UsearchError("exact search", found.error);
+                            Dense::any_thread(), exact)
+                      : impl_->index.search(query, k, Dense::any_thread(), exact);
+  if (!found) return UsearchError("search", found.error);
+  hits.reserve(found.size());
   for (std::size_t i = 0; i < found.size(); ++i) {
     const auto match = found[i];
     hits.push_back({match.member.key, match.distance});

@@ -65,6 +65,9 @@ class VectorIndex {
  private:
   struct Impl;
   explicit VectorIndex(std::unique_ptr<Impl> impl);
+  Result<std::vector<VectorHit>> Find(const float* query, std::size_t k,
+                                      const std::function<bool(std::uint64_t)>& filter,
+                                      bool exact) const;
   std::unique_ptr<Impl> impl_;
 };
 

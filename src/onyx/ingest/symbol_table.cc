@@ -23,14 +23,7 @@ std::string_view StemOf(std::string_view path) {
 }  // namespace
 
 void SymbolTable::Add(const Node& node) {
-  switch (node.kind) {
-    case NodeKind::kProject:
-    case NodeKind::kNote:
-    case NodeKind::kDocSection:
-      if (node.kind != NodeKind::kDocSection) return;
-      break;
-    default: break;
-  }
+  if (node.kind == NodeKind::kProject || node.kind == NodeKind::kNote) return;
   Symbol s;
   s.id = node.id;
   s.kind = node.kind;

@@ -85,6 +85,21 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(store::AdjacencyReader& adjace
   return seen;
 }
 
+// The start node (which must exist) with its members.
+Result<std::vector<NodeId>> Starts(const store::ReadView& view, store::AdjacencyReader& adjacency,
+                                   NodeId start, const WalkLimits& limits) {
+  ONYX_RETURN_IF_ERROR(view.GetNode(start).status());
+  return WithMembers(adjacency, start, limits.max_results);
+}
+
+// At most max_results nodes; fewer than were found means partial.
+void Truncate(WalkResult& result, const WalkLimits& limits) {
+  if (result.nodes.size() > limits.max_results) {
+    result.nodes.resize(limits.max_results);
+    result.partial = true;
+  }
+}
+
 void Rank(std::vector<Reached>& nodes) {
   std::sort(nodes.begin(), nodes.end(), [](const Reached& a, const Reached& b) {
     if (a.depth != b.depth) return a.depth < b.depth;
@@ -98,10 +113,8 @@ void Rank(std::vector<Reached>& nodes) {
 Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits) {
   WalkResult result;
   result.revision = view.revision();
-  ONYX_RETURN_IF_ERROR(view.GetNode(start).status());
   store::AdjacencyReader adjacency(view);
-  ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts,
-                        WithMembers(adjacency, start, limits.max_results));
+  ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
   const std::set<NodeId> start_set(starts.begin(), starts.end());
   ONYX_ASSIGN_OR_RETURN(auto seen, WalkBack(adjacency, starts, Breaks, limits, &result.partial));
   for (auto& [id, step] : seen) {
@@ -121,20 +134,15 @@ Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkL
     result.nodes.push_back(std::move(r));
   }
   Rank(result.nodes);
-  if (result.nodes.size() > limits.max_results) {
-    result.nodes.resize(limits.max_results);
-    result.partial = true;
-  }
+  Truncate(result, limits);
   return result;
 }
 
 Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const WalkLimits& limits) {
   WalkResult result;
   result.revision = view.revision();
-  ONYX_RETURN_IF_ERROR(view.GetNode(start).status());
   store::AdjacencyReader adjacency(view);
-  ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts,
-                        WithMembers(adjacency, start, limits.max_results));
+  ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
   std::unordered_map<NodeId, Reached> tests;
   const auto consider = [&](NodeId id, int depth, float confidence,
                             std::vector<Edge> path) -> Status {
@@ -173,10 +181,7 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
     if (a.depth != b.depth) return a.depth < b.depth;
     return a.node.qualified_name < b.node.qualified_name;
   });
-  if (result.nodes.size() > limits.max_results) {
-    result.nodes.resize(limits.max_results);
-    result.partial = true;
-  }
+  Truncate(result, limits);
   return result;
 }
 
