@@ -170,6 +170,23 @@ class Engine {
   Result<NodeHistory> History(std::string_view project, NodeId node,
                               std::optional<RevisionNumber> as_of = std::nullopt) const;
 
+  /// Nodes reachable from `spec.starts` over the chosen edges and direction
+  /// (neighbors are a traversal of depth 1), as of a revision.
+  Result<WalkResult> Traverse(std::string_view project, const TraverseSpec& spec,
+                              std::optional<RevisionNumber> as_of = std::nullopt) const;
+
+  /// What changed from revision `from` to `to` (default: the latest): nodes
+  /// added, removed, changed and moved, edges added and removed; at most
+  /// `limit` of each.
+  Result<GraphDiff> Diff(std::string_view project, RevisionNumber from,
+                         std::optional<RevisionNumber> to = std::nullopt,
+                         std::size_t limit = 1000) const;
+
+  /// The revision a user names: a number, "HEAD" or "HEAD~N", a git commit id
+  /// (prefix of at least 4 hex digits), or a date ("2026-11-24", the newest
+  /// revision at or before the end of that day, or "2026-11-24T12:00:00").
+  Result<RevisionNumber> ResolveRevision(std::string_view project, std::string_view spec) const;
+
   /// Rebuilds the project's search index from the store with the configured
   /// embedder (after changing models, or to start afresh); returns how many
   /// documents it holds.

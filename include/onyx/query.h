@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,11 @@ struct WalkLimits {
 /// A node reached by walking back from the start, with how.
 struct Reached {
   Node node;
-  int depth = 0;            ///< Edges from the start.
-  float confidence = 1;     ///< Product of the edges' confidences on the path.
-  std::vector<Edge> path;   ///< From this node to the start, edge by edge.
+  int depth = 0;         ///< Edges from the start.
+  float confidence = 1;  ///< Product of the edges' confidences on the path.
+  /// The edges that connect this node and the start, each in its own
+  /// direction (src → dst): for impact, from this node to the start.
+  std::vector<Edge> path;
   std::vector<Node> tests;  ///< Tests that reach this node (impact only).
 };
 
@@ -31,6 +34,22 @@ struct WalkResult {
   RevisionNumber revision = 0;
   std::vector<Reached> nodes;  ///< By depth, then confidence (highest first).
   bool partial = false;        ///< A limit cut the walk short.
+};
+
+/// Which way a traversal follows edges: from src to dst (out), dst to src
+/// (in), or both.
+enum class Direction : std::uint8_t { kOut, kIn, kBoth };
+
+/// A general walk: from `starts`, over edges of `edge_kinds` (all when empty)
+/// in `direction`, breadth-first up to `limits.max_depth`. The walk passes
+/// through every node; only nodes that pass the node filters are reported.
+struct TraverseSpec {
+  std::vector<NodeId> starts;
+  std::vector<EdgeKind> edge_kinds;
+  Direction direction = Direction::kOut;
+  std::vector<NodeKind> node_kinds;  ///< Report only these kinds (all when empty).
+  std::string path_prefix;           ///< Report only nodes whose path starts so.
+  WalkLimits limits{.max_depth = 1};
 };
 
 /// One version of a node in its history, and what it changed.
@@ -46,6 +65,43 @@ struct NodeVersionChange {
 
 struct NodeHistory {
   std::vector<NodeVersionChange> versions;  ///< Oldest first, across renames.
+};
+
+/// A node that exists at both ends of a diff (or continues one that did).
+struct NodeChange {
+  Node before;  ///< As of the older revision.
+  Node after;   ///< As of the newer revision.
+  /// What differs: "renamed" (another path or id, by lineage), "signature",
+  /// "body", "doc", "location".
+  std::vector<std::string> changes;
+};
+
+/// An edge with the qualified names of its ends, for display.
+struct NamedEdge {
+  Edge edge;
+  std::string src;
+  std::string dst;
+};
+
+/// diff(from, to): what the graph gained and lost between two revisions.
+/// Directories are left out. Each list holds at most `limit` entries; the
+/// counts are the full sizes.
+struct GraphDiff {
+  RevisionNumber from = 0;
+  RevisionNumber to = 0;
+  std::vector<Node> added;          ///< Valid at `to`, not at `from` (nor continuing one).
+  std::vector<Node> removed;        ///< Valid at `from`, not at `to` (nor continued).
+  std::vector<NodeChange> changed;  ///< Signature, body or doc changed.
+  std::vector<NodeChange> moved;    ///< Only where it is changed: renamed or location.
+  /// Edge identities valid at `to`, not at `from` (contains edges left out:
+  /// they follow from the nodes).
+  std::vector<NamedEdge> edges_added;
+  std::vector<NamedEdge> edges_removed;  ///< … and the other way round.
+  struct Counts {
+    std::size_t added = 0, removed = 0, changed = 0, moved = 0;
+    std::size_t edges_added = 0, edges_removed = 0;
+  } counts;
+  bool partial = false;  ///< A list was cut at the limit.
 };
 
 }  // namespace onyx

@@ -10,8 +10,11 @@
 #include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/ingest/tree_ingest.h"
+#include "onyx/query/diff.h"
 #include "onyx/query/history.h"
 #include "onyx/query/impact.h"
+#include "onyx/query/revisions.h"
+#include "onyx/query/traverse.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/store.h"
 
@@ -231,6 +234,27 @@ Result<NodeHistory> Engine::History(std::string_view project, NodeId node,
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
   return query::History(view, node);
+}
+
+Result<WalkResult> Engine::Traverse(std::string_view project, const TraverseSpec& spec,
+                                    std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  return query::Traverse(view, spec);
+}
+
+Result<GraphDiff> Engine::Diff(std::string_view project, RevisionNumber from,
+                               std::optional<RevisionNumber> to, std::size_t limit) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, to));
+  return query::Diff(view, from, limit);
+}
+
+Result<RevisionNumber> Engine::ResolveRevision(std::string_view project,
+                                               std::string_view spec) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  return query::ResolveRevision(view, spec);
 }
 
 Result<GraphStats> Engine::Stats(std::string_view project) const {

@@ -84,14 +84,16 @@ TEST_F(CliTest, UsageErrorsExitTwo) {
   const CliRun bad = Onyx(dir_.path(), "-p '../etc' init");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("project name '../etc' is invalid"), std::string::npos) << bad.output;
-  EXPECT_EQ(Onyx(dir_.path(), "find x --as-of notanumber").exit_code, 2);
+  ASSERT_EQ(Onyx(dir_.path(), "-p demo init").exit_code, 0);
+  EXPECT_EQ(Onyx(dir_.path(), "-p demo find x --as-of notanumber").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p demo neighbors x --direction sideways").exit_code, 2);
 }
 
 TEST_F(CliTest, AsOfAfterTheLatestRevisionIsAUsageError) {
   ASSERT_EQ(Onyx(dir_.path(), "-p demo ingest " + fixture_).exit_code, 0);
   const CliRun r = Onyx(dir_.path(), "-p demo find app.py --as-of 9");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.output.find("after the latest revision 1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("revision '9' is not in 1..1"), std::string::npos) << r.output;
 }
 
 TEST_F(CliTest, IngestHistoryOfAGitRepository) {
@@ -117,6 +119,35 @@ TEST_F(CliTest, IngestHistoryOfAGitRepository) {
   const CliRun again = Onyx(dir_.path(), "-p repo ingest --history '" + repo + "'");
   ASSERT_EQ(again.exit_code, 0);
   EXPECT_NE(again.output.find("no new commits"), std::string::npos) << again.output;
+
+  // Revisions named by commit id and HEAD~N.
+  std::string first_commit;
+  {
+    FILE* pipe = ::popen(("git -C '" + repo + "' rev-parse HEAD~1").c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buf[64] = {};
+    ASSERT_NE(std::fgets(buf, sizeof buf, pipe), nullptr);
+    ::pclose(pipe);
+    first_commit = std::string(buf).substr(0, 8);
+  }
+  const CliRun show = Onyx(dir_.path(), "-p repo show a --as-of " + first_commit);
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  EXPECT_NE(show.output.find("return 1"), std::string::npos) << show.output;
+  const CliRun diff = Onyx(dir_.path(), "-p repo diff HEAD~1", /*with_stderr=*/false);
+  ASSERT_EQ(diff.exit_code, 0) << diff.output;
+  EXPECT_NE(diff.output.find("diff 1..2: 0 added, 0 removed, 2 changed, 0 moved"),
+            std::string::npos)
+      << diff.output;
+  const CliRun json = Onyx(dir_.path(), "-p repo diff " + first_commit + " HEAD --json", false);
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  const auto doc = nlohmann::json::parse(json.output);
+  EXPECT_EQ(doc["from"], 1);
+  EXPECT_EQ(doc["to"], 2);
+  ASSERT_EQ(doc["changed"].size(), 2u);
+  EXPECT_EQ(doc["changed"][1]["after"]["qualified_name"], "a.a");
+  EXPECT_EQ(doc["changed"][1]["changes"], nlohmann::json::array({"body"}));
+  EXPECT_EQ(Onyx(dir_.path(), "-p repo diff HEAD").exit_code, 2);  // nothing after HEAD
+  EXPECT_EQ(Onyx(dir_.path(), "-p repo show a --as-of fedcba98").exit_code, 2);
 
   EXPECT_EQ(Onyx(dir_.path(), "-p repo ingest --history --since someday '" + repo + "'").exit_code,
             2);
@@ -202,6 +233,23 @@ TEST_F(CliTest, ImpactAndTests) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact no_such_symbol").exit_code, 3);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact Cart --depth 0").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop tests Cart --as-of 5").exit_code, 2);
+
+  const CliRun callers =
+      Onyx(dir_.path(), "-p shop neighbors shop.pricing.subtotal --direction in --edge calls");
+  ASSERT_EQ(callers.exit_code, 0) << callers.output;
+  EXPECT_NE(callers.output.find("neighbors of function shop.pricing.subtotal as of revision 1: 2 "
+                                "nodes\n  1.00  function   shop.pricing.total  shop/pricing.py:8  "
+                                "via calls\n  0.95  method     shop.cart.Cart.cheap_total  "
+                                "shop/cart.py:25  via calls\n"),
+            std::string::npos)
+      << callers.output;
+  const CliRun deep =
+      Onyx(dir_.path(), "-p shop neighbors app.main --edge calls --depth 3 --kind function");
+  ASSERT_EQ(deep.exit_code, 0) << deep.output;
+  EXPECT_NE(deep.output.find("depth 3\n  0.95  function   shop.pricing.subtotal"),
+            std::string::npos)
+      << deep.output;
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop neighbors app.main --edge gizmos").exit_code, 2);
 }
 
 std::string OnyxStdout(const std::string& data_dir, const std::string& args, int* code) {

@@ -7,11 +7,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/store/read_view.h"
+#include "testing/git_repo.h"
 #include "testing/store_fixture.h"
 #include "testing/temp_dir.h"
 
@@ -24,37 +26,13 @@ class HistoryTest : public testing::StoreFixture {
   void SetUp() override {
     StoreFixture::SetUp();
     if (HasFatalFailure()) return;
-    repo_ = work_.Sub("shop");
-    fs::create_directories(repo_);
-    Git("init -q -b main");
+    git_ = std::make_unique<testing::GitRepo>(work_.Sub("shop"));
+    repo_ = git_->path();
   }
 
-  void Git(const std::string& args) {
-    const std::string cmd = "git -C '" + repo_ +
-                            "' -c user.name=Ada -c user.email=ada@example.com "
-                            "-c commit.gpgsign=false " +
-                            args + " >/dev/null 2>&1";
-    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  }
-
-  void Write(const std::string& path, const std::string& text) {
-    const fs::path p = fs::path(repo_) / path;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-  }
-
-  // Commits everything with `message`; returns the commit id.
-  std::string Commit(const std::string& message) {
-    Git("add -A");
-    Git("commit -q --allow-empty -m '" + message + "'");
-    const std::string out = work_.Sub("head");
-    const std::string cmd = "git -C '" + repo_ + "' rev-parse HEAD > '" + out + "'";
-    EXPECT_EQ(std::system(cmd.c_str()), 0);
-    std::ifstream in(out);
-    std::string id;
-    in >> id;
-    return id;
-  }
+  void Git(const std::string& args) { git_->Git(args); }
+  void Write(const std::string& path, const std::string& text) { git_->Write(path, text); }
+  std::string Commit(const std::string& message) { return git_->Commit(message); }
 
   Result<HistorySummary> Ingest(const HistoryOptions& options = {}) {
     return IngestHistory(*store_, project_, repo_, options);
@@ -78,6 +56,7 @@ class HistoryTest : public testing::StoreFixture {
   }
 
   testing::TempDir work_;
+  std::unique_ptr<testing::GitRepo> git_;
   std::string repo_;
 };
 

@@ -9,55 +9,12 @@
 
 #include "onyx/ingest/tree_ingest.h"
 #include "onyx/query/history.h"
-#include "testing/store_fixture.h"
+#include "query/shop_fixture.h"
 
 namespace onyx::query {
 namespace {
 
-class ImpactTest : public testing::StoreFixture {
- protected:
-  void SetUp() override {
-    StoreFixture::SetUp();
-    if (HasFatalFailure()) return;
-    root_ = work_.Sub("shop");
-    std::filesystem::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", root_,
-                          std::filesystem::copy_options::recursive);
-    ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
-  }
-
-  store::ReadView View(RevisionNumber as_of = 0) {
-    auto view = store_->View(project_.id);
-    EXPECT_OK(view);
-    if (as_of == 0) return *view;
-    auto at = view->AsOf(as_of);
-    EXPECT_OK(at);
-    return *at;
-  }
-
-  NodeId Id(const std::string& qualified) {
-    auto nodes = FindNodes(View(), qualified);
-    EXPECT_OK(nodes);
-    EXPECT_EQ(nodes->size(), 1u) << qualified;
-    return nodes->empty() ? 0 : nodes->front().id;
-  }
-
-  // "depth confidence kind qualified_name [tests]" per reached node.
-  static std::vector<std::string> Lines(const WalkResult& result) {
-    std::vector<std::string> out;
-    for (const Reached& r : result.nodes) {
-      char confidence[16];
-      std::snprintf(confidence, sizeof confidence, "%.2f", r.confidence);
-      std::string line = std::to_string(r.depth) + " " + confidence + " " +
-                         std::string(NodeKindName(r.node.kind)) + " " + r.node.qualified_name;
-      for (const Node& t : r.tests) line += " [" + t.qualified_name + "]";
-      out.push_back(line);
-    }
-    return out;
-  }
-
-  testing::TempDir work_;
-  std::string root_;
-};
+using ImpactTest = testing::ShopFixture;
 
 TEST_F(ImpactTest, WhatBreaksWhenSubtotalChanges) {
   auto result = Impact(View(), Id("shop.pricing.subtotal"));

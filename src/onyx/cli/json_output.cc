@@ -33,6 +33,14 @@ json NodeJson(const Node& n) {
           {"valid_to", Until(n.validity)}};
 }
 
+json EdgeJson(const Edge& e) {
+  return {{"src", Hex(e.src)},
+          {"kind", EdgeKindName(e.kind)},
+          {"dst", Hex(e.dst)},
+          {"resolution", ResolutionName(e.resolution)},
+          {"confidence", e.confidence}};
+}
+
 // Text that came from ingested files may hold invalid UTF-8: replace it.
 std::string Dump(const json& j) {
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
@@ -67,13 +75,7 @@ std::string WalkJson(const Node& start, const WalkResult& result) {
   json nodes = json::array();
   for (const Reached& r : result.nodes) {
     json path = json::array();
-    for (const Edge& e : r.path) {
-      path.push_back({{"src", Hex(e.src)},
-                      {"kind", EdgeKindName(e.kind)},
-                      {"dst", Hex(e.dst)},
-                      {"resolution", ResolutionName(e.resolution)},
-                      {"confidence", e.confidence}});
-    }
+    for (const Edge& e : r.path) path.push_back(EdgeJson(e));
     json tests = json::array();
     for (const Node& t : r.tests) tests.push_back(NodeJson(t));
     nodes.push_back({{"node", NodeJson(r.node)},
@@ -148,6 +150,49 @@ std::string RevisionsJson(const std::vector<Revision>& revisions) {
                      {"edges_removed", c.edges_removed}}}});
   }
   return Dump({{"revisions", out}});
+}
+
+std::string DiffJson(const GraphDiff& diff) {
+  const auto nodes = [](const std::vector<Node>& list) {
+    json out = json::array();
+    for (const Node& n : list) out.push_back(NodeJson(n));
+    return out;
+  };
+  const auto changes = [](const std::vector<NodeChange>& list) {
+    json out = json::array();
+    for (const NodeChange& c : list) {
+      out.push_back(
+          {{"before", NodeJson(c.before)}, {"after", NodeJson(c.after)}, {"changes", c.changes}});
+    }
+    return out;
+  };
+  const auto edges = [](const std::vector<NamedEdge>& list) {
+    json out = json::array();
+    for (const NamedEdge& e : list) {
+      json j = EdgeJson(e.edge);
+      j["src_name"] = e.src;
+      j["dst_name"] = e.dst;
+      out.push_back(std::move(j));
+    }
+    return out;
+  };
+  const GraphDiff::Counts& c = diff.counts;
+  return Dump({{"from", diff.from},
+               {"to", diff.to},
+               {"partial", diff.partial},
+               {"counts",
+                {{"added", c.added},
+                 {"removed", c.removed},
+                 {"changed", c.changed},
+                 {"moved", c.moved},
+                 {"edges_added", c.edges_added},
+                 {"edges_removed", c.edges_removed}}},
+               {"added", nodes(diff.added)},
+               {"removed", nodes(diff.removed)},
+               {"changed", changes(diff.changed)},
+               {"moved", changes(diff.moved)},
+               {"edges_added", edges(diff.edges_added)},
+               {"edges_removed", edges(diff.edges_removed)}});
 }
 
 }  // namespace onyx::cli

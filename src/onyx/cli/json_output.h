@@ -19,5 +19,6 @@ std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);
 std::string HistoryJson(const NodeHistory& history);
 std::string ShowJson(const Node& node, const std::string& source);
+std::string DiffJson(const GraphDiff& diff);
 
 }  // namespace onyx::cli

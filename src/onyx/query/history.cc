@@ -12,6 +12,19 @@ constexpr int kMaxRenames = 16;
 
 }  // namespace
 
+std::vector<std::string> ChangesBetween(const Node& before, const Node& after) {
+  std::vector<std::string> changes;
+  if (before.id != after.id) changes.push_back("renamed");
+  if (before.signature != after.signature) changes.push_back("signature");
+  if (before.content_hash != after.content_hash) changes.push_back("body");
+  if (before.doc != after.doc) changes.push_back("doc");
+  if (before.path != after.path || before.span.start_line != after.span.start_line ||
+      before.span.end_line != after.span.end_line) {
+    changes.push_back("location");
+  }
+  return changes;
+}
+
 Result<NodeHistory> History(const store::ReadView& view, NodeId id) {
   // The lineage, newest node first: each node's oldest version may name the
   // node it continues.
@@ -41,14 +54,7 @@ Result<NodeHistory> History(const store::ReadView& view, NodeId id) {
       if (!before) {
         change.changes.push_back("added");
       } else {
-        if (before->id != version.id) change.changes.push_back("renamed");
-        if (before->signature != version.signature) change.changes.push_back("signature");
-        if (before->content_hash != version.content_hash) change.changes.push_back("body");
-        if (before->doc != version.doc) change.changes.push_back("doc");
-        if (before->path != version.path || before->span.start_line != version.span.start_line ||
-            before->span.end_line != version.span.end_line) {
-          change.changes.push_back("location");
-        }
+        change.changes = ChangesBetween(*before, version);
         // A gap between versions means the node was gone for a while.
         if (before->validity.to != version.validity.from) {
           change.changes.insert(change.changes.begin(), "added");

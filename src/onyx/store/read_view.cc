@@ -270,6 +270,11 @@ Status ReadView::ForEachEdge(const std::function<bool(const Edge&)>& fn) const {
                           });
 }
 
+Status ReadView::ForEachEdgeVersion(const std::function<bool(const Edge&)>& fn) const {
+  return ScanEdgeVersions(*rocks_, snapshot_->snapshot, /*out=*/true, ProjectPrefix(project_),
+                          revision_, [&](const Edge& edge, std::string_view) { return fn(edge); });
+}
+
 Result<Revision> ReadView::GetRevision(RevisionNumber rev) const {
   if (rev == 0 || rev > latest_) {
     return Status::NotFound("revision " + std::to_string(rev) + " does not exist (latest is " +

@@ -67,6 +67,9 @@ class ReadView {
   /// revision() (with its validity as of latest()), in key order.
   Status ForEachNodeVersion(const std::function<bool(Node&)>& fn) const;
   Status ForEachEdge(const std::function<bool(const Edge&)>& fn) const;
+  /// Calls `fn` for every version of every edge that began at or before
+  /// revision() (with its validity as of latest()), in key order.
+  Status ForEachEdgeVersion(const std::function<bool(const Edge&)>& fn) const;
 
   /// A revision record; NotFound when `rev` is not a committed revision.
   Result<Revision> GetRevision(RevisionNumber rev) const;

@@ -1,0 +1,461 @@
+// The commands that ask: stats, find, log, search, show, neighbors, impact,
+// tests, history, diff. Human-readable by default, one JSON document with
+// --json (shapes in docs/cli.md).
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <sstream>
+
+#include "onyx/cli/command.h"
+#include "onyx/cli/json_output.h"
+#include "onyx/core/clock.h"
+
+namespace onyx::cli {
+namespace {
+
+std::string Kind(NodeKind kind) { return Styled(fmt::format("{:<10}", NodeKindName(kind)), "36"); }
+std::string Name(const std::string& name) { return Styled(name, "1"); }
+std::string Where(const Node& n) {
+  return Styled(fmt::format("{}:{}", n.path, n.span.start_line), "2");
+}
+std::string Until(const Validity& v) { return v.IsOpen() ? std::string() : std::to_string(v.to); }
+
+// The one node `spec` names as of `as_of`; prints why not and sets `exit`
+// otherwise.
+std::optional<Node> PickNode(Engine& e, const std::string& project, const std::string& spec,
+                             std::optional<RevisionNumber> as_of, int* exit) {
+  auto found = e.FindNodes(project, spec, as_of);
+  if (!found.ok()) {
+    *exit = Fail(found.status());
+    return std::nullopt;
+  }
+  if (found->empty()) {
+    std::cerr << "onyx: no node named '" << spec << "'\n";
+    *exit = kExitNotFound;
+    return std::nullopt;
+  }
+  if (found->size() > 1) {
+    std::cerr << "onyx: '" << spec << "' names " << found->size()
+              << " nodes; use a qualified name or an id:\n";
+    for (const auto& n : *found) {
+      std::cerr << fmt::format("  {:016x}  {:<10} {}  {}\n", n.id, NodeKindName(n.kind),
+                               n.qualified_name, n.path);
+    }
+    *exit = kExitUsage;
+    return std::nullopt;
+  }
+  return found->front();
+}
+
+// Comma-separated kinds ("calls,imports") parsed by `parse`.
+template <typename Kind, typename Parse>
+Result<std::vector<Kind>> ParseKinds(const std::vector<std::string>& items, Parse parse,
+                                     std::string_view option) {
+  std::vector<Kind> kinds;
+  for (const std::string& item : items) {
+    std::stringstream parts(item);
+    std::string part;
+    while (std::getline(parts, part, ',')) {
+      const auto kind = parse(part);
+      if (!kind) {
+        return Status::InvalidArgument(std::string(option) + ": '" + part + "' is not a kind");
+      }
+      kinds.push_back(*kind);
+    }
+  }
+  return kinds;
+}
+
+void PrintStats(const GraphStats& stats) {
+  fmt::print("revision   {}\n", stats.latest_revision);
+  fmt::print("revisions  {}\n", stats.revisions);
+  fmt::print("nodes      {} ({} versions)\n", stats.nodes(), stats.node_versions);
+  for (const auto& [kind, n] : stats.nodes_by_kind) {
+    fmt::print("  {:<12} {}\n", NodeKindName(kind), n);
+  }
+  fmt::print("edges      {} ({} versions)\n", stats.edges(), stats.edge_versions);
+  for (const auto& [kind, n] : stats.edges_by_kind) {
+    fmt::print("  {:<12} {}\n", EdgeKindName(kind), n);
+  }
+}
+
+std::string Via(const std::vector<Edge>& path) {
+  std::string via;
+  for (const Edge& edge : path) {
+    via += fmt::format("{}{}", via.empty() ? "" : " ", EdgeKindName(edge.kind));
+  }
+  return via;
+}
+
+// impact, tests and neighbors print reached nodes alike.
+void PrintWalk(const WalkResult& result, bool by_depth, bool with_tests) {
+  int depth = 0;
+  for (const auto& r : result.nodes) {
+    if (by_depth && r.depth != depth) {
+      depth = r.depth;
+      fmt::print("depth {}\n", depth);
+    }
+    fmt::print("  {:.2f}  {} {}  {}  via {}\n", r.confidence, Kind(r.node.kind),
+               Name(r.node.qualified_name), Where(r.node), Via(r.path));
+    if (with_tests && !r.tests.empty()) {
+      std::string names;
+      for (const auto& t : r.tests) names += (names.empty() ? "" : ", ") + t.qualified_name;
+      fmt::print("        tests: {}\n", names);
+    }
+  }
+}
+
+// Options of the commands that take one node.
+struct NodeArgs {
+  std::string node;
+  std::string as_of;
+  WalkLimits limits;
+  std::vector<std::string> edge_kinds;
+  std::vector<std::string> node_kinds;
+  std::string direction = "both";
+  std::string path_prefix;
+  TraverseSpec spec;  ///< Made from the above by Check().
+
+  // Validates the options (before any node is looked up) into `spec`.
+  Status Check() {
+    if (limits.max_depth < 1 || limits.max_depth > 10 || limits.max_results < 1 ||
+        limits.max_results > 10'000) {
+      return Status::InvalidArgument("--depth must be 1..10 and --limit 1..10000");
+    }
+    spec.limits = limits;
+    spec.path_prefix = path_prefix;
+    if (direction == "out") {
+      spec.direction = Direction::kOut;
+    } else if (direction == "in") {
+      spec.direction = Direction::kIn;
+    } else if (direction == "both") {
+      spec.direction = Direction::kBoth;
+    } else {
+      return Status::InvalidArgument("--direction: '" + direction + "' is not out, in or both");
+    }
+    ONYX_ASSIGN_OR_RETURN(spec.edge_kinds,
+                          ParseKinds<EdgeKind>(edge_kinds, ParseEdgeKind, "--edge"));
+    ONYX_ASSIGN_OR_RETURN(spec.node_kinds,
+                          ParseKinds<NodeKind>(node_kinds, ParseNodeKind, "--kind"));
+    return Status::Ok();
+  }
+};
+
+CLI::App* AddNodeCommand(
+    CLI::App& app, Commands& commands, const std::string& name, const std::string& help,
+    std::shared_ptr<NodeArgs> args,
+    std::function<int(Session&, Engine&, const Node&, std::optional<RevisionNumber>)> run) {
+  CLI::App* cmd = commands.Add(app, name, help, [args, run](Session& session) {
+    if (Status s = args->Check(); !s.ok()) return Fail(s);
+    ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+    ONYX_ASSIGN_OR_RETURN_EXIT(const auto as_of, session.AsOf(args->as_of));
+    int exit = kExitOk;
+    const auto start = PickNode(*e, session.globals().project, args->node, as_of, &exit);
+    if (!start) return exit;
+    return run(session, *e, *start, as_of);
+  });
+  cmd->add_option("node", args->node, "Name, qualified name, path or 16-hex-digit id")->required();
+  cmd->add_option("--as-of", args->as_of, "Answer as of this revision, commit or date");
+  return cmd;
+}
+
+void AddWalkLimits(CLI::App* cmd, NodeArgs& args) {
+  cmd->add_option("--depth", args.limits.max_depth, "Most edges walked")->capture_default_str();
+  cmd->add_option("-n,--limit", args.limits.max_results, "Most results")->capture_default_str();
+}
+
+}  // namespace
+
+void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
+  const auto json_flag = [&globals](CLI::App* cmd) {
+    cmd->add_flag("--json", globals.json, "Print one JSON document (shape in docs/cli.md)");
+  };
+
+  json_flag(commands.Add(app, "stats", "Counts of nodes and edges by kind", [](Session& session) {
+    ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+    ONYX_ASSIGN_OR_RETURN_EXIT(const GraphStats s, e->Stats(session.globals().project));
+    if (session.globals().json) {
+      std::cout << StatsJson(s);
+    } else {
+      PrintStats(s);
+    }
+    return kExitOk;
+  }));
+
+  struct FindArgs {
+    std::string name;
+    bool prefix = false;
+    std::size_t limit = 20;
+    std::string as_of;
+  };
+  auto find_args = std::make_shared<FindArgs>();
+  CLI::App* find = commands.Add(app, "find", "Find nodes by name", [find_args](Session& session) {
+    ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+    ONYX_ASSIGN_OR_RETURN_EXIT(const auto as_of, session.AsOf(find_args->as_of));
+    ONYX_ASSIGN_OR_RETURN_EXIT(const std::vector<Node> nodes,
+                               e->FindByName(session.globals().project, find_args->name,
+                                             find_args->prefix, find_args->limit, as_of));
+    if (session.globals().json) {
+      std::cout << NodesJson(nodes);
+      return nodes.empty() ? kExitNotFound : kExitOk;
+    }
+    for (const auto& n : nodes) {
+      fmt::print("{} {:<32} {}  [rev {}..{}]\n", Kind(n.kind), n.name, n.path, n.validity.from,
+                 Until(n.validity));
+    }
+    if (nodes.empty()) {
+      std::cerr << "onyx: no node named '" << find_args->name << "'\n";
+      return kExitNotFound;
+    }
+    return kExitOk;
+  });
+  find->add_option("name", find_args->name, "Name (case-insensitive)")->required();
+  find->add_flag("--prefix", find_args->prefix, "Match names that start with NAME");
+  find->add_option("-n,--limit", find_args->limit, "Most results")->capture_default_str();
+  find->add_option("--as-of", find_args->as_of, "Answer as of this revision, commit or date");
+  json_flag(find);
+
+  json_flag(commands.Add(app, "log", "List revisions", [](Session& session) {
+    ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+    ONYX_ASSIGN_OR_RETURN_EXIT(const std::vector<Revision> revs,
+                               e->Revisions(session.globals().project));
+    if (session.globals().json) {
+      std::cout << RevisionsJson(revs);
+      return kExitOk;
+    }
+    for (const auto& r : revs) {
+      // One line each: the commit's short id and subject for git revisions.
+      const std::string subject = r.info.message.substr(0, r.info.message.find('\n'));
+      fmt::print("{:>5}  {}  {:<8} {:<10} nodes +{} ~{} -{}  {}\n", r.number,
+                 core::FormatTimeMicros(r.info.time_micros), RevisionSourceName(r.info.source),
+                 r.info.commit.substr(0, 10), r.changes.nodes_added, r.changes.nodes_changed,
+                 r.changes.nodes_removed, subject);
+    }
+    return kExitOk;
+  }));
+
+  struct SearchArgs {
+    std::string query;
+    std::string mode = "hybrid";
+    std::string kind;
+    std::string as_of;
+    SearchOptions options;
+  };
+  auto search_args = std::make_shared<SearchArgs>();
+  CLI::App* search = commands.Add(
+      app, "search", "Search definitions and docs by meaning and words",
+      [search_args](Session& session) {
+        SearchArgs& a = *search_args;
+        SearchOptions options = a.options;
+        const auto mode = ParseSearchMode(a.mode);
+        if (!mode) {
+          return Fail(
+              Status::InvalidArgument("--mode: '" + a.mode + "' is not hybrid, vector or lexical"));
+        }
+        options.mode = *mode;
+        if (!a.kind.empty()) {
+          options.filters.kind = ParseNodeKind(a.kind);
+          if (!options.filters.kind) {
+            return Fail(Status::InvalidArgument("--kind: '" + a.kind + "' is not a node kind"));
+          }
+        }
+        ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+        ONYX_ASSIGN_OR_RETURN_EXIT(options.as_of, session.AsOf(a.as_of));
+        ONYX_ASSIGN_OR_RETURN_EXIT(const SearchResults results,
+                                   e->Search(session.globals().project, a.query, options));
+        if (session.globals().json) {
+          std::cout << SearchJson(results, options.mode);
+          return results.hits.empty() ? kExitNotFound : kExitOk;
+        }
+        fmt::print("{} hits as of revision {} ({}, {})\n", results.hits.size(), results.revision,
+                   SearchModeName(options.mode), results.model);
+        int rank = 0;
+        for (const auto& h : results.hits) {
+          std::string why;
+          for (const auto& [part, value] : h.parts) {
+            why += fmt::format("{}{}={:.3g}", why.empty() ? "" : " ", part, value);
+          }
+          fmt::print("{:>3}. {:.4f}  {} {}  {}\n       {}\n", ++rank, h.score, Kind(h.kind),
+                     Name(h.qualified_name),
+                     Styled(fmt::format("{}:{}", h.path, h.span.start_line), "2"), why);
+          const std::string first = h.snippet.substr(0, h.snippet.find('\n'));
+          if (!first.empty()) fmt::print("       | {}\n", first);
+        }
+        if (results.hits.empty()) {
+          std::cerr << "onyx: nothing matches '" << a.query << "'\n";
+          return kExitNotFound;
+        }
+        return kExitOk;
+      });
+  search->add_option("query", search_args->query, "What to look for")->required();
+  search->add_option("-k,--limit", search_args->options.k, "Most results (1..1000)")
+      ->capture_default_str();
+  search->add_option("--as-of", search_args->as_of, "Answer as of this revision, commit or date");
+  search->add_option("--mode", search_args->mode, "hybrid, vector or lexical")
+      ->capture_default_str();
+  search->add_option("--kind", search_args->kind, "Only this node kind (function, class, test, …)");
+  search->add_option("--lang", search_args->options.filters.language, "Only this language");
+  search->add_option("--path", search_args->options.filters.path_prefix, "Only paths starting so");
+  json_flag(search);
+
+  auto show_args = std::make_shared<NodeArgs>();
+  json_flag(AddNodeCommand(
+      app, commands, "show", "A symbol with its signature, doc and source", show_args,
+      [](Session& session, Engine& e, const Node& start, std::optional<RevisionNumber> as_of) {
+        ONYX_ASSIGN_OR_RETURN_EXIT(const std::string source,
+                                   e.SourceOf(session.globals().project, start, as_of));
+        if (session.globals().json) {
+          std::cout << ShowJson(start, source);
+          return kExitOk;
+        }
+        fmt::print("{} {}\n  {}  id {:016x}  valid from revision {}{}\n", NodeKindName(start.kind),
+                   Name(start.qualified_name), Where(start), start.id, start.validity.from,
+                   start.validity.IsOpen() ? std::string() : " to " + Until(start.validity));
+        if (!start.doc.empty()) fmt::print("\n{}\n", start.doc);
+        if (!source.empty()) fmt::print("\n{}\n", source);
+        return kExitOk;
+      }));
+
+  auto neighbors_args = std::make_shared<NodeArgs>();
+  neighbors_args->limits.max_depth = 1;
+  CLI::App* neighbors = AddNodeCommand(
+      app, commands, "neighbors", "The nodes one (or more) edges away from a symbol",
+      neighbors_args,
+      [neighbors_args](Session& session, Engine& e, const Node& start,
+                       std::optional<RevisionNumber> as_of) {
+        const NodeArgs& a = *neighbors_args;
+        TraverseSpec spec = a.spec;
+        spec.starts = {start.id};
+        ONYX_ASSIGN_OR_RETURN_EXIT(const WalkResult result,
+                                   e.Traverse(session.globals().project, spec, as_of));
+        if (session.globals().json) {
+          std::cout << WalkJson(start, result);
+          return kExitOk;
+        }
+        fmt::print("neighbors of {} {} as of revision {}: {} nodes{}\n", NodeKindName(start.kind),
+                   Name(start.qualified_name), result.revision, result.nodes.size(),
+                   result.partial ? " (partial: a limit was reached)" : "");
+        PrintWalk(result, a.limits.max_depth > 1, false);
+        return kExitOk;
+      });
+  AddWalkLimits(neighbors, *neighbors_args);
+  neighbors->add_option("--edge", neighbors_args->edge_kinds,
+                        "Only these edge kinds (calls,imports,…; repeatable)");
+  neighbors
+      ->add_option("--direction", neighbors_args->direction,
+                   "out (what it uses), in (what uses it) or both")
+      ->capture_default_str();
+  neighbors->add_option("--kind", neighbors_args->node_kinds, "Only nodes of these kinds");
+  neighbors->add_option("--path", neighbors_args->path_prefix, "Only nodes whose path starts so");
+  json_flag(neighbors);
+
+  for (const bool is_impact : {true, false}) {
+    auto args = std::make_shared<NodeArgs>();
+    CLI::App* cmd = AddNodeCommand(
+        app, commands, is_impact ? "impact" : "tests",
+        is_impact ? "What may break if a symbol or file changes"
+                  : "The tests that exercise a symbol or file",
+        args,
+        [args, is_impact](Session& session, Engine& e, const Node& start,
+                          std::optional<RevisionNumber> as_of) {
+          const std::string& project = session.globals().project;
+          ONYX_ASSIGN_OR_RETURN_EXIT(const WalkResult result,
+                                     is_impact
+                                         ? e.Impact(project, start.id, args->limits, as_of)
+                                         : e.TestsFor(project, start.id, args->limits, as_of));
+          if (session.globals().json) {
+            std::cout << WalkJson(start, result);
+            return kExitOk;
+          }
+          fmt::print("{} {} {} as of revision {}: {} {}{}\n", is_impact ? "impact of" : "tests of",
+                     NodeKindName(start.kind), Name(start.qualified_name), result.revision,
+                     result.nodes.size(), is_impact ? "nodes" : "tests",
+                     result.partial ? " (partial: a limit was reached)" : "");
+          PrintWalk(result, is_impact, is_impact);
+          return kExitOk;
+        });
+    AddWalkLimits(cmd, *args);
+    json_flag(cmd);
+  }
+
+  auto history_args = std::make_shared<NodeArgs>();
+  json_flag(AddNodeCommand(
+      app, commands, "history", "Every version of a symbol, across renames", history_args,
+      [](Session& session, Engine& e, const Node& start, std::optional<RevisionNumber> as_of) {
+        ONYX_ASSIGN_OR_RETURN_EXIT(const NodeHistory versions,
+                                   e.History(session.globals().project, start.id, as_of));
+        if (session.globals().json) {
+          std::cout << HistoryJson(versions);
+          return kExitOk;
+        }
+        fmt::print("history of {} {}: {} entries\n", NodeKindName(start.kind),
+                   Name(start.qualified_name), versions.versions.size());
+        for (const auto& v : versions.versions) {
+          std::string what;
+          for (const auto& c : v.changes) what += (what.empty() ? "" : ", ") + c;
+          const std::string subject =
+              v.revision.info.message.substr(0, v.revision.info.message.find('\n'));
+          fmt::print("  rev {:>4}  {}  {:<10} {:<28} {}  {}\n", v.revision.number,
+                     core::FormatTimeMicros(v.revision.info.time_micros).substr(0, 19),
+                     v.revision.info.commit.substr(0, 10), what, Where(v.node), subject);
+        }
+        return kExitOk;
+      }));
+
+  struct DiffArgs {
+    std::string from;
+    std::string to;
+    std::size_t limit = 1000;
+  };
+  auto diff_args = std::make_shared<DiffArgs>();
+  CLI::App* diff = commands.Add(
+      app, "diff", "What changed between two revisions", [diff_args](Session& session) {
+        ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+        const std::string& project = session.globals().project;
+        ONYX_ASSIGN_OR_RETURN_EXIT(const RevisionNumber from,
+                                   e->ResolveRevision(project, diff_args->from));
+        std::optional<RevisionNumber> to;
+        if (!diff_args->to.empty()) {
+          ONYX_ASSIGN_OR_RETURN_EXIT(to, e->ResolveRevision(project, diff_args->to));
+        }
+        ONYX_ASSIGN_OR_RETURN_EXIT(const GraphDiff d, e->Diff(project, from, to, diff_args->limit));
+        if (session.globals().json) {
+          std::cout << DiffJson(d);
+          return kExitOk;
+        }
+        const GraphDiff::Counts& c = d.counts;
+        fmt::print("diff {}..{}: {} added, {} removed, {} changed, {} moved; edges +{} -{}{}\n",
+                   d.from, d.to, c.added, c.removed, c.changed, c.moved, c.edges_added,
+                   c.edges_removed, d.partial ? " (lists cut at --limit)" : "");
+        for (const Node& n : d.added) {
+          fmt::print("  {} {} {}  {}\n", Styled("+", "32"), Kind(n.kind), Name(n.qualified_name),
+                     Where(n));
+        }
+        for (const Node& n : d.removed) {
+          fmt::print("  {} {} {}  {}\n", Styled("-", "31"), Kind(n.kind), Name(n.qualified_name),
+                     Where(n));
+        }
+        for (const auto* list : {&d.changed, &d.moved}) {
+          for (const NodeChange& ch : *list) {
+            std::string what;
+            for (const auto& x : ch.changes) what += (what.empty() ? "" : ", ") + x;
+            fmt::print("  {} {} {}  {}  ({})\n", Styled("~", "33"), Kind(ch.after.kind),
+                       Name(ch.after.qualified_name), Where(ch.after), what);
+          }
+        }
+        for (const auto& [sign, list] :
+             {std::pair{"+", &d.edges_added}, std::pair{"-", &d.edges_removed}}) {
+          for (const NamedEdge& ne : *list) {
+            fmt::print("  {} {} {} -> {}\n", sign, EdgeKindName(ne.edge.kind), ne.src, ne.dst);
+          }
+        }
+        return kExitOk;
+      });
+  diff->add_option("from", diff_args->from, "The older revision (number, HEAD~N, commit, date)")
+      ->required();
+  diff->add_option("to", diff_args->to, "The newer revision (default: the latest)");
+  diff->add_option("-n,--limit", diff_args->limit, "Most entries in each list")
+      ->capture_default_str();
+  json_flag(diff);
+}
+
+}  // namespace onyx::cli

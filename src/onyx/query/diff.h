@@ -1,0 +1,19 @@
+// diff(from, to): the symbols and edges that changed between two revisions.
+#pragma once
+
+#include <cstddef>
+
+#include "onyx/query.h"
+#include "onyx/status.h"
+#include "onyx/store/read_view.h"
+
+namespace onyx::query {
+
+/// What changed from revision `from` to the view's revision (`from` <
+/// view.revision()). A node that moved to a new id by lineage (attribute
+/// previous_id, set when a file is renamed) is one change, not a removal and an
+/// addition. Lists are ordered by path, then line; each holds at most `limit`.
+/// Scans the project's versions once: O(versions), not O(changes).
+Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::size_t limit = 1000);
+
+}  // namespace onyx::query
