@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "onyx/query.h"
 #include "onyx/search.h"
 #include "onyx/status.h"
+#include "onyx/transfer.h"
 #include "onyx/types.h"
 
 namespace onyx {
@@ -191,6 +193,25 @@ class Engine {
   /// embedder (after changing models, or to start afresh); returns how many
   /// documents it holds.
   Result<std::size_t> Reembed(std::string_view project);
+
+  /// Writes the project as JSON Lines (docs/format/jsonl.md) as of a
+  /// revision: the revisions up to it, the files' text, and the nodes and edges
+  /// valid then (every version with `with_history`).
+  Result<TransferSummary> Export(std::string_view project, std::ostream& out,
+                                 const ExportOptions& options = {},
+                                 std::optional<RevisionNumber> as_of = std::nullopt) const;
+  /// Reads an export into a new project `project` (AlreadyExists when it has
+  /// revisions), replaying its revisions so that exporting it again gives the
+  /// same bytes. On error the project is left as it was (a project this call
+  /// created is deleted).
+  Result<TransferSummary> Import(std::string_view project, std::istream& in);
+
+  /// Writes a consistent checkpoint of the whole store (every project) to
+  /// `backup_dir`, which must not exist, while ingests and queries go on.
+  Status Backup(const std::string& backup_dir) const;
+  /// Replaces the store in `data_dir` (not open anywhere) with the backup in
+  /// `backup_dir`, after checking the backup; the old store is kept beside it.
+  static Result<RestoreSummary> Restore(const std::string& backup_dir, const std::string& data_dir);
 
   /// Counts as of the latest revision.
   Result<GraphStats> Stats(std::string_view project) const;

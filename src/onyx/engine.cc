@@ -15,6 +15,8 @@
 #include "onyx/query/impact.h"
 #include "onyx/query/revisions.h"
 #include "onyx/query/traverse.h"
+#include "onyx/store/backup.h"
+#include "onyx/store/graph_jsonl.h"
 #include "onyx/store/read_view.h"
 #include "onyx/store/store.h"
 
@@ -255,6 +257,36 @@ Result<RevisionNumber> Engine::ResolveRevision(std::string_view project,
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
   return query::ResolveRevision(view, spec);
+}
+
+Result<TransferSummary> Engine::Export(std::string_view project, std::ostream& out,
+                                       const ExportOptions& options,
+                                       std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  return store::ExportJsonl(view, options, out);
+}
+
+Result<TransferSummary> Engine::Import(std::string_view project, std::istream& in) {
+  const bool existed = store_->GetProject(project).ok();
+  ONYX_ASSIGN_OR_RETURN(const Project p, OpenOrCreateProject(project));
+  auto imported = store::ImportJsonl(*store_, p, in);
+  if (!imported.ok() && !existed) {
+    const Status dropped = store_->DeleteProject(project);
+    if (!dropped.ok()) {
+      core::Log(core::LogLevel::kWarn, "import: could not delete project '" + std::string(project) +
+                                           "': " + dropped.ToString());
+    }
+  }
+  return imported;
+}
+
+Status Engine::Backup(const std::string& backup_dir) const {
+  return store::Backup(*store_, backup_dir);
+}
+
+Result<RestoreSummary> Engine::Restore(const std::string& backup_dir, const std::string& data_dir) {
+  return store::Restore(backup_dir, data_dir);
 }
 
 Result<GraphStats> Engine::Stats(std::string_view project) const {

@@ -302,3 +302,52 @@ TEST_F(CliTest, JsonOutputOfTheQueryCommands) {
 
 }  // namespace
 }  // namespace onyx
+
+namespace onyx {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST_F(CliTest, ExportImportBackupRestore) {
+  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest " + fixture).exit_code, 0);
+  const std::string first = dir_.Sub("first.jsonl");
+  const CliRun exported = Onyx(dir_.path(), "-p shop export --with-history -o '" + first + "'");
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  EXPECT_NE(exported.output.find("exported 1 revisions"), std::string::npos) << exported.output;
+
+  const std::string other = dir_.Sub("other");
+  const CliRun imported = Onyx(other, "-p copy import '" + first + "'");
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  const std::string second = dir_.Sub("second.jsonl");
+  ASSERT_EQ(Onyx(other, "-p copy export --with-history -o '" + second + "'").exit_code, 0);
+  EXPECT_EQ(ReadAll(first), ReadAll(second));
+  const CliRun show = Onyx(other, "-p copy show shop.pricing.total");
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  EXPECT_NE(show.output.find("return subtotal(items)"), std::string::npos) << show.output;
+  // Importing again into the same project, or a broken file, fails clearly.
+  EXPECT_EQ(Onyx(other, "-p copy import '" + first + "'").exit_code, 2);
+  std::ofstream(dir_.Sub("broken.jsonl")) << "{\"format\":\"onyx-graph\",\"version\":1}\n{oops\n";
+  const CliRun broken = Onyx(other, "-p broken import '" + dir_.Sub("broken.jsonl") + "'");
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.output.find("line 2 is not JSON"), std::string::npos) << broken.output;
+  EXPECT_EQ(Onyx(other, "projects").output.find("broken"), std::string::npos);
+  EXPECT_EQ(Onyx(other, "-p x import '" + dir_.Sub("missing.jsonl") + "'").exit_code, 3);
+
+  const std::string backup = dir_.Sub("backup");
+  const CliRun backed_up = Onyx(dir_.path(), "backup '" + backup + "'");
+  ASSERT_EQ(backed_up.exit_code, 0) << backed_up.output;
+  const CliRun restored = Onyx(other, "restore '" + backup + "'");
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
+  EXPECT_NE(restored.output.find("restored 1 projects"), std::string::npos) << restored.output;
+  const CliRun projects = Onyx(other, "projects");
+  EXPECT_NE(projects.output.find("shop"), std::string::npos) << projects.output;
+  EXPECT_EQ(projects.output.find("copy"), std::string::npos) << projects.output;
+  EXPECT_EQ(Onyx(other, "restore '" + dir_.Sub("nowhere") + "'").exit_code, 3);
+}
+
+}  // namespace
+}  // namespace onyx

@@ -72,6 +72,7 @@ class Commands {
 /// live as long as `app`.
 void AddIngestCommands(CLI::App& app, Globals& globals, Commands& commands);
 void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands);
+void AddAdminCommands(CLI::App& app, Globals& globals, Commands& commands);
 
 /// Prints "onyx: <status>" on stderr and returns its exit code.
 int Fail(const Status& status);

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   Commands commands;
   AddIngestCommands(app, globals, commands);
   AddQueryCommands(app, globals, commands);
+  AddAdminCommands(app, globals, commands);
 
   try {
     app.parse(argc, argv);

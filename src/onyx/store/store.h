@@ -113,6 +113,7 @@ class Store {
 
  private:
   friend class RevisionWriter;
+  friend Status Backup(const Store& store, const std::string& backup_dir);
   Store(std::string path, StoreOptions options, std::unique_ptr<RocksHandles> rocks);
   Status InitSchema();
   void ReleaseWriter(ProjectId project);
