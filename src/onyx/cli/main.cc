@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "onyx/cli/command.h"
+#include "onyx/cli/repl.h"
 
 namespace {
 
@@ -38,10 +39,18 @@ int main(int argc, char** argv) {
                  "$ONYX_EMBEDDER, else hash")
       ->capture_default_str();
 
+  const Registrar registrar = [](CLI::App& a, Globals& g, Commands& c) {
+    AddIngestCommands(a, g, c);
+    AddQueryCommands(a, g, c);
+    AddAdminCommands(a, g, c);
+  };
   Commands commands;
-  AddIngestCommands(app, globals, commands);
-  AddQueryCommands(app, globals, commands);
-  AddAdminCommands(app, globals, commands);
+  registrar(app, globals, commands);
+  CLI::App* repl =
+      commands.Add(app, "repl", "Run commands interactively on one open store",
+                   [&registrar](Session& session) { return RunRepl(session, registrar); });
+  repl->add_option("--as-of", globals.as_of, "Start answering as of this revision");
+  repl->add_flag("--json", globals.json, "Start in JSON mode");
 
   try {
     app.parse(argc, argv);

@@ -36,14 +36,26 @@ struct Step {
 
 // Breadth-first over in-edges accepted by `follow`, from `starts`. Records the
 // first (shortest) arrival at each node, preferring the most confident path
-// among arrivals at the same depth.
-Result<std::unordered_map<NodeId, Step>> WalkBack(store::AdjacencyReader& adjacency,
-                                                  const std::vector<NodeId>& starts,
-                                                  bool (*follow)(EdgeKind),
-                                                  const WalkLimits& limits, bool* partial) {
+// among arrivals at the same depth. With `tests_into`, every node whose in-edges
+// were read (all but those cut off by a limit) gets its tests edges there, so
+// that impact needs no second read per node.
+Result<std::unordered_map<NodeId, Step>> WalkBack(
+    store::AdjacencyReader& adjacency, const std::vector<NodeId>& starts, bool (*follow)(EdgeKind),
+    const WalkLimits& limits, bool* partial,
+    std::unordered_map<NodeId, std::vector<Edge>>* tests_into = nullptr) {
   const auto deadline = Clock::now() + limits.time_limit;
   std::unordered_map<NodeId, Step> seen;
   for (const NodeId s : starts) seen[s] = Step{};
+  const auto read_in = [&](NodeId node) -> Result<std::vector<Edge>> {
+    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(node));
+    if (tests_into != nullptr) {
+      auto& tests = (*tests_into)[node];
+      for (const Edge& e : in) {
+        if (e.kind == EdgeKind::kTests) tests.push_back(e);
+      }
+    }
+    return in;
+  };
   std::vector<NodeId> frontier = starts;
   for (int depth = 1; depth <= limits.max_depth && !frontier.empty(); ++depth) {
     std::map<NodeId, Step> next;
@@ -52,7 +64,7 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(store::AdjacencyReader& adjace
         *partial = true;
         return seen;
       }
-      ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(node));
+      ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, read_in(node));
       const Step& here = seen.at(node);
       for (const Edge& e : in) {
         if (!follow(e.kind) || seen.count(e.src) != 0) continue;
@@ -70,19 +82,45 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(store::AdjacencyReader& adjace
       frontier.push_back(id);
       seen.emplace(id, std::move(step));
     }
-    if (depth == limits.max_depth && !frontier.empty()) {
-      // Deeper dependents exist only if the frontier has any: check cheaply.
-      for (const NodeId node : frontier) {
-        ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(node, std::nullopt, 8));
-        if (std::any_of(in.begin(), in.end(),
-                        [&](const Edge& e) { return follow(e.kind) && seen.count(e.src) == 0; })) {
-          *partial = true;
-          break;
-        }
-      }
+  }
+  // The last depth's nodes: deeper dependents exist if any follow-edge leads
+  // on. Impact reads them whole (it wants their tests anyway); otherwise a
+  // few edges each suffice.
+  for (const NodeId node : frontier) {
+    if (Clock::now() > deadline) {
+      *partial = true;
+      break;
+    }
+    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, tests_into != nullptr
+                                                    ? read_in(node)
+                                                    : adjacency.In(node, std::nullopt, 8));
+    if (std::any_of(in.begin(), in.end(),
+                    [&](const Edge& e) { return follow(e.kind) && seen.count(e.src) == 0; })) {
+      *partial = true;
+      if (tests_into == nullptr) break;
     }
   }
   return seen;
+}
+
+// The nodes of `ids` as of the view, in one batched read; NotFound naming the
+// first missing one (the graph changed under a pinned view: corruption).
+Result<std::unordered_map<NodeId, Node>> LoadNodes(const store::ReadView& view,
+                                                   std::vector<NodeId> ids) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  ONYX_ASSIGN_OR_RETURN(std::vector<std::optional<Node>> nodes, view.GetNodes(ids));
+  std::unordered_map<NodeId, Node> out;
+  out.reserve(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!nodes[i]) {
+      return Status::Corruption("impact: node " + std::to_string(ids[i]) +
+                                " is an edge's end but does not exist at revision " +
+                                std::to_string(view.revision()));
+    }
+    out.emplace(ids[i], std::move(*nodes[i]));
+  }
+  return out;
 }
 
 // The start node (which must exist) with its members.
@@ -116,21 +154,31 @@ Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkL
   store::AdjacencyReader adjacency(view);
   ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
   const std::set<NodeId> start_set(starts.begin(), starts.end());
-  ONYX_ASSIGN_OR_RETURN(auto seen, WalkBack(adjacency, starts, Breaks, limits, &result.partial));
+  std::unordered_map<NodeId, std::vector<Edge>> tests_into;
+  ONYX_ASSIGN_OR_RETURN(auto seen,
+                        WalkBack(adjacency, starts, Breaks, limits, &result.partial, &tests_into));
+  // Tests of nodes a limit kept the walk from reading.
+  for (const auto& [id, step] : seen) {
+    if (start_set.count(id) != 0 || tests_into.count(id) != 0) continue;
+    ONYX_ASSIGN_OR_RETURN(tests_into[id], adjacency.In(id, EdgeKind::kTests));
+  }
+  std::vector<NodeId> wanted;
+  wanted.reserve(seen.size());
+  for (const auto& [id, step] : seen) {
+    if (start_set.count(id) != 0) continue;
+    wanted.push_back(id);
+    for (const Edge& e : tests_into[id]) wanted.push_back(e.src);
+  }
+  ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, std::move(wanted)));
   for (auto& [id, step] : seen) {
     if (start_set.count(id) != 0) continue;
-    ONYX_ASSIGN_OR_RETURN(Node node, view.GetNode(id));
     Reached r;
+    r.node = nodes.at(id);
     r.depth = step.depth;
     r.confidence = step.confidence;
     r.path = std::move(step.path);
-    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> tests, adjacency.In(id, EdgeKind::kTests));
-    for (const Edge& e : tests) {
-      ONYX_ASSIGN_OR_RETURN(Node test, view.GetNode(e.src));
-      r.tests.push_back(std::move(test));
-    }
-    if (node.kind == NodeKind::kTest) r.tests.push_back(node);
-    r.node = std::move(node);
+    for (const Edge& e : tests_into[id]) r.tests.push_back(nodes.at(e.src));
+    if (r.node.kind == NodeKind::kTest) r.tests.push_back(r.node);
     result.nodes.push_back(std::move(r));
   }
   Rank(result.nodes);

@@ -85,6 +85,36 @@ Result<Node> ReadView::GetNode(NodeId id) const {
   return std::move(*node);
 }
 
+Result<std::vector<std::optional<Node>>> ReadView::GetNodes(const std::vector<NodeId>& ids) const {
+  std::vector<std::optional<Node>> out(ids.size());
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot_->snapshot;
+  if (IsCurrent()) {
+    std::vector<std::string> keys;
+    keys.reserve(ids.size());
+    for (const NodeId id : ids) keys.push_back(NodeKey(project_, id));
+    std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+    std::vector<rocksdb::PinnableSlice> values(keys.size());
+    std::vector<rocksdb::Status> statuses(keys.size());
+    rocks_->db->MultiGet(ro, rocks_->cf(Family::kNodes), keys.size(), key_slices.data(),
+                         values.data(), statuses.data());
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (statuses[i].IsNotFound()) continue;
+      ONYX_RETURN_IF_ERROR(FromRocks(statuses[i], "nodes: multiget"));
+      ONYX_ASSIGN_OR_RETURN(out[i], DecodeCurrentNode(ToView(values[i]), ids[i]));
+    }
+    return out;
+  }
+  // One iterator for all: seeks across nodes need total order.
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(
+      rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    ONYX_ASSIGN_OR_RETURN(out[i], NodeVersionAt(it.get(), project_, ids[i], revision_));
+  }
+  return out;
+}
+
 Result<std::vector<Node>> ReadView::NodeHistory(NodeId id) const {
   std::vector<Node> out;
   std::string upper;

@@ -41,6 +41,9 @@ class ReadView {
 
   /// The version of `id` valid at revision(); NotFound when none is.
   Result<Node> GetNode(NodeId id) const;
+  /// The versions of many nodes valid at revision(), in the order of `ids`
+  /// (nullopt where none is): one batched read, much cheaper than GetNode each.
+  Result<std::vector<std::optional<Node>>> GetNodes(const std::vector<NodeId>& ids) const;
   /// Every version of `id` up to latest(), newest first; empty when it never existed.
   Result<std::vector<Node>> NodeHistory(NodeId id) const;
 

@@ -1,0 +1,536 @@
+// query_bench: query latencies on a generated graph of about 1M nodes and 10M
+// edges with the shape of a large code base (files of ~50 definitions, calls
+// mostly local with a heavy tail of widely used helpers, imports, references),
+// with a few revisions of history on top; and the same 3-hop reverse
+// reachability as an SQLite recursive CTE over an indexed edge table (with
+// validity columns, for as-of), side by side as a ratio. With --repo it also
+// ingests a real repository and times node lookup, impact and hybrid search.
+//
+//   query_bench [--files N] [--per-file N] [--calls N] [--queries N] [--dir DIR]
+//               [--repo PATH] [--no-peer]
+//
+// The generated store and SQLite file are kept in DIR (default
+// /tmp/onyx-query-bench) and reused by later runs with the same shape.
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "onyx/engine.h"
+#include "onyx/query/impact.h"
+#include "onyx/query/traverse.h"
+#include "onyx/store/read_view.h"
+#include "onyx/store/revision_writer.h"
+#include "onyx/store/store.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using onyx::Edge;
+using onyx::EdgeKind;
+using onyx::Node;
+using onyx::NodeId;
+using onyx::RevisionNumber;
+
+struct Shape {
+  std::uint64_t files = 20'000;
+  std::uint64_t per_file = 50;  // definitions per file
+  std::uint64_t calls = 8;      // calls per definition
+  std::string Key() const {
+    return std::to_string(files) + "x" + std::to_string(per_file) + "x" + std::to_string(calls);
+  }
+};
+
+constexpr int kChangeRevisions = 5;
+
+void Check(const onyx::Status& s, const char* what) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "query_bench: %s: %s\n", what, s.ToString().c_str());
+    std::exit(1);
+  }
+}
+template <typename T>
+T Check(onyx::Result<T> r, const char* what) {
+  Check(r.status(), what);
+  return std::move(r).value();
+}
+
+double Millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Latency {
+  double p50 = 0, p99 = 0;
+};
+Latency Percentiles(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  if (v.empty()) return {};
+  return {v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 99 / 100)]};
+}
+
+// Definition d of file f: a class every 10th, its next members methods, the
+// rest functions.
+Node Definition(std::uint64_t f, std::uint64_t d, std::uint64_t version = 0) {
+  Node n;
+  n.language = "python";
+  n.path = "pkg/d" + std::to_string(f / 100) + "/mod_" + std::to_string(f) + ".py";
+  const std::string module = "pkg.d" + std::to_string(f / 100) + ".mod_" + std::to_string(f);
+  if (d % 10 == 0) {
+    n.kind = onyx::NodeKind::kClass;
+    n.name = "Service" + std::to_string(f) + "_" + std::to_string(d);
+    n.qualified_name = module + "." + n.name;
+  } else if (d % 10 < 4) {
+    n.kind = onyx::NodeKind::kMethod;
+    n.name = "handle_" + std::to_string(d);
+    n.qualified_name =
+        module + ".Service" + std::to_string(f) + "_" + std::to_string(d - d % 10) + "." + n.name;
+  } else {
+    n.kind = onyx::NodeKind::kFunction;
+    n.name = "helper_" + std::to_string(f) + "_" + std::to_string(d);
+    n.qualified_name = module + "." + n.name;
+  }
+  n.signature = "def " + n.name + "(request, timeout=" + std::to_string(30 + version) + "):";
+  const auto line = static_cast<std::uint32_t>(d * 12 + 1);
+  n.span = {static_cast<std::uint32_t>(d * 400), static_cast<std::uint32_t>(d * 400 + 380), line,
+            line + 10};
+  n.content_hash = onyx::HashContent(n.signature);
+  n.id = onyx::MakeNodeId(n.language, n.path, n.qualified_name, n.kind);
+  return n;
+}
+
+Node File(std::uint64_t f) {
+  Node n;
+  n.kind = onyx::NodeKind::kFile;
+  n.language = "python";
+  n.path = "pkg/d" + std::to_string(f / 100) + "/mod_" + std::to_string(f) + ".py";
+  n.name = "mod_" + std::to_string(f) + ".py";
+  n.qualified_name = n.path;
+  n.content_hash = onyx::HashContent(n.path);
+  n.id = onyx::MakeNodeId(n.language, n.path, n.qualified_name, n.kind);
+  return n;
+}
+
+Edge MakeEdge(NodeId src, EdgeKind kind, NodeId dst, float confidence) {
+  Edge e;
+  e.src = src;
+  e.kind = kind;
+  e.dst = dst;
+  e.confidence = confidence;
+  e.resolution = confidence == 1.0F ? onyx::Resolution::kExact : onyx::Resolution::kImport;
+  return e;
+}
+
+// The callee of call c of definition (f, d): mostly the same file or a nearby
+// one, sometimes a widely used helper (a power law over files).
+std::pair<std::uint64_t, std::uint64_t> Callee(const Shape& s, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> u(0, 1);
+  const double pick = u(rng);
+  std::uint64_t f = 0;
+  if (pick < 0.5) {
+    f = static_cast<std::uint64_t>(u(rng) * 3);  // same file or the next two
+  } else if (pick < 0.8) {
+    f = static_cast<std::uint64_t>(u(rng) * 200);  // the same package area
+  } else {
+    f = static_cast<std::uint64_t>(std::pow(u(rng), 4) * static_cast<double>(s.files));
+  }
+  return {f, 4 + static_cast<std::uint64_t>(u(rng) * static_cast<double>(s.per_file - 4))};
+}
+
+struct EdgeRow {
+  NodeId src, dst;
+  int kind;
+  RevisionNumber from, to;
+};
+
+// Generates the graph into `store` (and the rows for SQLite).
+void Generate(const Shape& s, onyx::store::Store& store, onyx::ProjectId project,
+              std::vector<EdgeRow>* rows) {
+  const auto started = Clock::now();
+  const auto commit = [&](const char* what, const auto& stage) {
+    auto writer = Check(store.BeginRevision(project, {}), what);
+    stage(*writer);
+    Check(writer->Commit().status(), what);
+  };
+  // Nodes, 1000 files per revision.
+  for (std::uint64_t f0 = 0; f0 < s.files; f0 += 1000) {
+    commit("nodes", [&](onyx::store::RevisionWriter& w) {
+      for (std::uint64_t f = f0; f < std::min(s.files, f0 + 1000); ++f) {
+        Check(w.UpsertNode(File(f)), "file");
+        for (std::uint64_t d = 0; d < s.per_file; ++d) Check(w.UpsertNode(Definition(f, d)), "def");
+      }
+    });
+  }
+  std::fprintf(stderr, "  nodes written in %.1fs\n",
+               std::chrono::duration<double>(Clock::now() - started).count());
+  // Edges, 500 files' worth per revision.
+  std::mt19937_64 rng(20261125);
+  for (std::uint64_t f0 = 0; f0 < s.files; f0 += 500) {
+    std::vector<Edge> edges;
+    for (std::uint64_t f = f0; f < std::min(s.files, f0 + 500); ++f) {
+      const NodeId file = File(f).id;
+      for (int i = 0; i < 5; ++i) {
+        const auto [df, dd] = Callee(s, rng);
+        const std::uint64_t target = (f + df + 1) % s.files;
+        edges.push_back(MakeEdge(file, EdgeKind::kImports, File(target).id, 1.0F));
+      }
+      for (std::uint64_t d = 0; d < s.per_file; ++d) {
+        const NodeId def = Definition(f, d).id;
+        edges.push_back(MakeEdge(file, EdgeKind::kContains, def, 1.0F));
+        for (std::uint64_t c = 0; c < s.calls; ++c) {
+          const auto [df, dd] = Callee(s, rng);
+          const NodeId callee = Definition((f + df) % s.files, dd).id;
+          if (callee != def) edges.push_back(MakeEdge(def, EdgeKind::kCalls, callee, 0.95F));
+        }
+        const auto [rf, rd] = Callee(s, rng);
+        edges.push_back(MakeEdge(def, EdgeKind::kReferences,
+                                 Definition((f + rf) % s.files, (rd / 10) * 10).id, 0.9F));
+      }
+    }
+    commit("edges", [&](onyx::store::RevisionWriter& w) {
+      for (Edge& e : edges) Check(w.UpsertEdge(std::move(e)), "edge");
+    });
+  }
+  std::fprintf(stderr, "  edges written in %.1fs\n",
+               std::chrono::duration<double>(Clock::now() - started).count());
+  // History: each change revision edits 2000 definitions' signatures and
+  // re-targets one call of each.
+  for (int r = 1; r <= kChangeRevisions; ++r) {
+    commit("change", [&](onyx::store::RevisionWriter& w) {
+      for (int i = 0; i < 2000; ++i) {
+        const std::uint64_t f = rng() % s.files;
+        const std::uint64_t d = 4 + rng() % (s.per_file - 4);
+        const Node def = Definition(f, d, r);
+        Check(w.UpsertNode(def), "change");
+        const auto [df, dd] = Callee(s, rng);
+        Check(w.UpsertEdge(
+                  MakeEdge(def.id, EdgeKind::kCalls, Definition((f + df) % s.files, dd).id, 0.95F)),
+              "change edge");
+      }
+    });
+  }
+  // The rows for SQLite: every edge version, as the store holds them.
+  auto view = Check(store.View(project), "view");
+  Check(view.ForEachEdgeVersion([&](const Edge& e) {
+    rows->push_back({e.src, e.dst, static_cast<int>(e.kind), e.validity.from,
+                     e.validity.IsOpen() ? INT64_MAX : e.validity.to});
+    return true;
+  }),
+        "scan");
+  std::fprintf(stderr, "  graph generated in %.1fs\n",
+               std::chrono::duration<double>(Clock::now() - started).count());
+}
+
+void Sql(sqlite3* db, const char* sql) {
+  char* error = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &error) != SQLITE_OK) {
+    std::fprintf(stderr, "query_bench: sqlite: %s: %s\n", sql, error);
+    std::exit(1);
+  }
+}
+
+sqlite3* OpenSqlite(const std::string& path, const std::vector<EdgeRow>& rows) {
+  const bool fresh = !rows.empty();
+  if (fresh) fs::remove(path);
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+    std::fprintf(stderr, "query_bench: cannot open %s\n", path.c_str());
+    std::exit(1);
+  }
+  Sql(db, "PRAGMA cache_size=-2000000");  // 2 GB: everything stays in memory
+  if (!fresh) return db;
+  Sql(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;");
+  Sql(db,
+      "CREATE TABLE edges(src INTEGER NOT NULL, kind INTEGER NOT NULL, dst INTEGER NOT NULL, "
+      "from_rev INTEGER NOT NULL, to_rev INTEGER NOT NULL)");
+  Sql(db, "BEGIN");
+  sqlite3_stmt* insert = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO edges VALUES(?,?,?,?,?)", -1, &insert, nullptr);
+  for (const EdgeRow& r : rows) {
+    sqlite3_bind_int64(insert, 1, static_cast<sqlite3_int64>(r.src));
+    sqlite3_bind_int(insert, 2, r.kind);
+    sqlite3_bind_int64(insert, 3, static_cast<sqlite3_int64>(r.dst));
+    sqlite3_bind_int64(insert, 4, static_cast<sqlite3_int64>(r.from));
+    sqlite3_bind_int64(insert, 5, static_cast<sqlite3_int64>(r.to));
+    sqlite3_step(insert);
+    sqlite3_reset(insert);
+  }
+  sqlite3_finalize(insert);
+  Sql(db, "COMMIT");
+  // The indexes an engineer would add for walks in both directions.
+  Sql(db, "CREATE INDEX edges_by_dst ON edges(dst, kind, from_rev, to_rev, src)");
+  Sql(db, "CREATE INDEX edges_by_src ON edges(src, kind, from_rev, to_rev, dst)");
+  Sql(db, "ANALYZE");
+  return db;
+}
+
+// What may break: nodes reaching `start` over the impact edge kinds within 3
+// edges, valid at `rev`.
+constexpr const char* kSqlImpact3 =
+    "WITH RECURSIVE r(id, depth) AS ("
+    "  SELECT ?1, 0"
+    "  UNION"
+    "  SELECT e.src, r.depth + 1 FROM r JOIN edges e ON e.dst = r.id"
+    "  WHERE r.depth < 3 AND e.kind IN (2, 3, 4, 5, 6) AND e.from_rev <= ?2 AND ?2 < e.to_rev)"
+    "SELECT COUNT(DISTINCT id) - 1 FROM r";
+
+std::int64_t SqlImpact(sqlite3_stmt* stmt, NodeId start, RevisionNumber rev) {
+  sqlite3_reset(stmt);
+  sqlite3_bind_int64(stmt, 1, static_cast<sqlite3_int64>(start));
+  sqlite3_bind_int64(stmt, 2, static_cast<sqlite3_int64>(rev));
+  std::int64_t count = -1;
+  if (sqlite3_step(stmt) == SQLITE_ROW) count = sqlite3_column_int64(stmt, 0);
+  return count;
+}
+
+void Row(const char* what, const Latency& onyx, const Latency* peer = nullptr) {
+  if (peer == nullptr) {
+    std::printf("  %-34s p50 %8.3f ms  p99 %8.3f ms\n", what, onyx.p50, onyx.p99);
+  } else {
+    std::printf(
+        "  %-34s p50 %8.3f ms  p99 %8.3f ms   sqlite p50 %8.3f ms  p99 %8.3f ms   "
+        "%.1fx faster (p50)\n",
+        what, onyx.p50, onyx.p99, peer->p50, peer->p99, peer->p50 / onyx.p50);
+  }
+}
+
+template <typename Fn>
+Latency Time(std::size_t n, Fn fn) {
+  std::vector<double> ms;
+  ms.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto t = Clock::now();
+    fn(i);
+    ms.push_back(Millis(Clock::now() - t));
+  }
+  return Percentiles(std::move(ms));
+}
+
+void RunGenerated(const Shape& shape, const std::string& dir, std::size_t queries, bool peer) {
+  const std::string store_dir = dir + "/store-" + shape.Key();
+  const std::string sqlite_path = dir + "/edges-" + shape.Key() + ".sqlite";
+  const bool fresh = !fs::exists(store_dir + "/.complete");
+  std::vector<EdgeRow> rows;
+  onyx::store::StoreOptions options;
+  options.sync = false;  // generation only; queries do not write
+  options.block_cache_bytes = std::size_t{4} << 30;
+  if (fresh) {
+    fs::remove_all(store_dir);
+    std::fprintf(stderr, "query_bench: generating %s (once; kept in %s)\n", shape.Key().c_str(),
+                 dir.c_str());
+  }
+  auto store = Check(onyx::store::Store::Open(store_dir, options), "open");
+  onyx::Project project;
+  if (fresh) {
+    project = Check(store->CreateProject("bench"), "project");
+    Generate(shape, *store, project.id, &rows);
+  } else {
+    project = Check(store->GetProject("bench"), "project");
+  }
+  sqlite3* db = nullptr;
+  sqlite3_stmt* impact_sql = nullptr;
+  if (peer) {
+    if (fresh || !fs::exists(sqlite_path)) {
+      if (rows.empty()) {
+        auto view = Check(store->View(project.id), "view");
+        Check(view.ForEachEdgeVersion([&](const Edge& e) {
+          rows.push_back({e.src, e.dst, static_cast<int>(e.kind), e.validity.from,
+                          e.validity.IsOpen() ? INT64_MAX : e.validity.to});
+          return true;
+        }),
+              "scan");
+      }
+      const auto t = Clock::now();
+      db = OpenSqlite(sqlite_path, rows);
+      std::fprintf(stderr, "  sqlite table and indexes built in %.1fs\n",
+                   std::chrono::duration<double>(Clock::now() - t).count());
+    } else {
+      db = OpenSqlite(sqlite_path, {});
+    }
+    sqlite3_prepare_v2(db, kSqlImpact3, -1, &impact_sql, nullptr);
+  }
+  if (fresh) std::ofstream(store_dir + "/.complete") << "ok\n";
+  rows.clear();
+  rows.shrink_to_fit();
+
+  const auto view = Check(store->View(project.id), "view");
+  const RevisionNumber head = view.latest();
+  const RevisionNumber before = head - kChangeRevisions;
+  const auto past = Check(view.AsOf(before), "as of");
+  const onyx::GraphStats stats = Check(view.Stats(), "stats");
+  std::printf(
+      "query_bench: generated graph %s: %llu nodes, %llu edges (%llu node versions, "
+      "%llu edge versions), %llu revisions\n",
+      shape.Key().c_str(), static_cast<unsigned long long>(stats.nodes()),
+      static_cast<unsigned long long>(stats.edges()),
+      static_cast<unsigned long long>(stats.node_versions),
+      static_cast<unsigned long long>(stats.edge_versions), static_cast<unsigned long long>(head));
+
+  // Random functions (their impact starts from them alone: no members).
+  std::mt19937_64 rng(7);
+  std::vector<Node> starts;
+  for (std::size_t i = 0; i < queries; ++i) {
+    starts.push_back(Definition(rng() % shape.files, 4 + rng() % (shape.per_file - 4)));
+  }
+  // Warm the caches once.
+  for (std::size_t i = 0; i < std::min<std::size_t>(queries, 200); ++i) {
+    Check(onyx::query::Impact(view, starts[i].id, {3, 1'000'000, std::chrono::seconds(10)}),
+          "warm");
+  }
+
+  const Latency by_id =
+      Time(queries, [&](std::size_t i) { Check(view.GetNode(starts[i].id), "get"); });
+  Row("node by id", by_id);
+  const Latency by_name = Time(queries, [&](std::size_t i) {
+    auto found = Check(view.FindByName(starts[i].name), "name");
+    if (found.empty()) std::exit(2);
+  });
+  Row("node by name", by_name);
+  const auto hops = [&](const onyx::store::ReadView& v, int depth, onyx::Direction direction) {
+    return [&v, depth, direction, &starts](std::size_t i) {
+      onyx::TraverseSpec spec;
+      spec.starts = {starts[i].id};
+      spec.direction = direction;
+      spec.edge_kinds = {EdgeKind::kCalls};
+      spec.limits = {depth, 1'000'000, std::chrono::seconds(10)};
+      Check(onyx::query::Traverse(v, spec), "traverse");
+    };
+  };
+  Row("neighbors 1 hop (calls, both ways)", Time(queries, hops(view, 1, onyx::Direction::kBoth)));
+  Row("neighbors 3 hops (callees)", Time(queries, hops(view, 3, onyx::Direction::kOut)));
+  Row("neighbors 3 hops, as of HEAD~5", Time(queries, hops(past, 3, onyx::Direction::kOut)));
+
+  std::size_t mismatches = 0;
+  double reached = 0;
+  const onyx::WalkLimits limits{3, 1'000'000, std::chrono::seconds(10)};
+  const auto impact = [&](const onyx::store::ReadView& v) {
+    return [&, v](std::size_t i) {
+      const auto r = Check(onyx::query::Impact(v, starts[i].id, limits), "impact");
+      reached += static_cast<double>(r.nodes.size());
+    };
+  };
+  const Latency impact_head = Time(queries, impact(view));
+  const double mean_reached = reached / static_cast<double>(queries);
+  reached = 0;
+  const Latency impact_past = Time(queries, impact(past));
+  if (peer) {
+    const Latency sql_head =
+        Time(queries, [&](std::size_t i) { SqlImpact(impact_sql, starts[i].id, head); });
+    const Latency sql_past =
+        Time(queries, [&](std::size_t i) { SqlImpact(impact_sql, starts[i].id, before); });
+    Row("impact depth 3", impact_head, &sql_head);
+    Row("impact depth 3, as of HEAD~5", impact_past, &sql_past);
+    // The two agree on what is reached.
+    for (std::size_t i = 0; i < std::min<std::size_t>(queries, 100); ++i) {
+      const auto r = Check(onyx::query::Impact(view, starts[i].id, limits), "impact");
+      if (static_cast<std::int64_t>(r.nodes.size()) != SqlImpact(impact_sql, starts[i].id, head)) {
+        ++mismatches;
+      }
+    }
+    std::printf(
+        "  impact reaches %.0f nodes on average; answers differing from SQLite: %zu of "
+        "%zu\n",
+        mean_reached, mismatches, std::min<std::size_t>(queries, 100));
+  } else {
+    Row("impact depth 3", impact_head);
+    Row("impact depth 3, as of HEAD~5", impact_past);
+  }
+  std::printf("  as-of cost: impact %.2fx, 3-hop neighbors measured above (target <= 1.5x)\n",
+              impact_past.p50 / impact_head.p50);
+  if (db != nullptr) {
+    sqlite3_finalize(impact_sql);
+    sqlite3_close(db);
+  }
+}
+
+void RunRepo(const std::string& repo, const std::string& dir, std::size_t queries) {
+  const std::string data = dir + "/repo-data";
+  fs::remove_all(data);
+  auto engine = Check(onyx::Engine::Open(data), "engine");
+  Check(engine->OpenOrCreateProject("repo"), "project");
+  const auto t = Clock::now();
+  const auto summary = Check(engine->IngestTree("repo", repo), "ingest");
+  std::printf("query_bench: %s: %llu files ingested in %.1fs\n", repo.c_str(),
+              static_cast<unsigned long long>(summary.files),
+              std::chrono::duration<double>(Clock::now() - t).count());
+  // Functions and methods of the repository, in a fixed random order.
+  std::vector<Node> defs;
+  auto view = Check(engine->store().View(Check(engine->store().GetProject("repo"), "p").id), "v");
+  Check(view.ForEachNode([&](Node& n) {
+    if (n.kind == onyx::NodeKind::kFunction || n.kind == onyx::NodeKind::kMethod) {
+      defs.push_back(std::move(n));
+    }
+    return true;
+  }),
+        "scan");
+  if (defs.empty()) return;
+  std::shuffle(defs.begin(), defs.end(), std::mt19937_64(11));
+  const std::size_t n = std::min(queries, defs.size());
+  Row("find node by qualified name", Time(n, [&](std::size_t i) {
+        Check(engine->FindNodes("repo", defs[i].qualified_name), "find");
+      }));
+  Row("impact depth 3", Time(n, [&](std::size_t i) {
+        Check(engine->Impact("repo", defs[i].id, {3, 10'000, std::chrono::seconds(5)}), "impact");
+      }));
+  Row("tests_for", Time(n, [&](std::size_t i) {
+        Check(engine->TestsFor("repo", defs[i].id, {3, 10'000, std::chrono::seconds(5)}), "tests");
+      }));
+  const auto first = Clock::now();
+  Check(engine->Search("repo", "warm up the index"), "search");
+  std::printf("  search index built in %.1fs\n",
+              std::chrono::duration<double>(Clock::now() - first).count());
+  const std::size_t searches = std::min<std::size_t>(n, 200);
+  Row("hybrid search (k=10)", Time(searches, [&](std::size_t i) {
+        Check(engine->Search("repo", defs[i].name + " " + defs[(i + 1) % n].name), "search");
+      }));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Shape shape;
+  std::size_t queries = 2000;
+  std::string dir = "/tmp/onyx-query-bench";
+  std::string repo;
+  bool peer = true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "query_bench: %s needs a value\n", arg.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (arg == "--files") {
+      shape.files = std::stoull(next());
+    } else if (arg == "--per-file") {
+      shape.per_file = std::max<std::uint64_t>(10, std::stoull(next()));
+    } else if (arg == "--calls") {
+      shape.calls = std::stoull(next());
+    } else if (arg == "--queries") {
+      queries = std::stoull(next());
+    } else if (arg == "--dir") {
+      dir = next();
+    } else if (arg == "--repo") {
+      repo = next();
+    } else if (arg == "--no-peer") {
+      peer = false;
+    } else {
+      std::fprintf(stderr,
+                   "usage: query_bench [--files N] [--per-file N] [--calls N] [--queries N] "
+                   "[--dir DIR] [--repo PATH] [--no-peer]\n");
+      return 2;
+    }
+  }
+  fs::create_directories(dir);
+  RunGenerated(shape, dir, queries, peer);
+  if (!repo.empty()) RunRepo(repo, dir, queries);
+  return 0;
+}
