@@ -28,6 +28,9 @@ class ReadView;
 namespace index {
 class CodeSearch;
 }  // namespace index
+namespace query {
+class Topology;
+}  // namespace query
 
 struct EngineOptions {
   /// fsync every revision commit (see docs/config.md).
@@ -38,6 +41,12 @@ struct EngineOptions {
   /// if any, from $OPENAI_API_KEY).
   /// Loaded on the first search; each model keeps its own index.
   std::string embedder = "hash";
+  /// Keep each project's edges in memory (built by one scan on the first
+  /// walk, rebuilt when the project moves on) so that neighbors, impact and
+  /// tests walk without RocksDB seeks. For long-lived processes (repl,
+  /// servers); one-shot commands are faster without it. Memory: about 40
+  /// bytes per edge version.
+  bool cache_topology = false;
 };
 
 /// What one ingest of a tree did.
@@ -232,6 +241,7 @@ class Engine {
                                                                    const store::ReadView& view);
   Engine(std::string data_dir, const EngineOptions& options, std::unique_ptr<store::Store> store);
   Status LoadEmbedder();
+  Result<std::shared_ptr<const query::Topology>> TopologyFor(const store::ReadView& view) const;
   std::string SnapshotPath(const Project& project) const;
   std::string data_dir_;
   EngineOptions options_;

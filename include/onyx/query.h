@@ -21,6 +21,9 @@ struct WalkLimits {
 
 /// A node reached by walking back from the start, with how.
 struct Reached {
+  /// The node as of the walk's revision. Walks answered from an in-memory
+  /// topology (EngineOptions::cache_topology) leave its doc and attributes
+  /// empty: `show` has them.
   Node node;
   int depth = 0;         ///< Edges from the start.
   float confidence = 1;  ///< Product of the edges' confidences on the path.

@@ -14,6 +14,7 @@
 #include "onyx/query/history.h"
 #include "onyx/query/impact.h"
 #include "onyx/query/revisions.h"
+#include "onyx/query/topology.h"
 #include "onyx/query/traverse.h"
 #include "onyx/store/backup.h"
 #include "onyx/store/graph_jsonl.h"
@@ -27,7 +28,21 @@ struct Engine::SearchCache {
   std::mutex mu;
   std::unique_ptr<embed::Embedder> embedder;  // loaded on first use
   std::map<ProjectId, std::shared_ptr<const index::CodeSearch>> by_project;
+  // With EngineOptions::cache_topology: each project's adjacency in memory.
+  std::mutex topology_mu;
+  std::map<ProjectId, std::shared_ptr<const query::Topology>> topologies;
 };
+
+Result<std::shared_ptr<const query::Topology>> Engine::TopologyFor(
+    const store::ReadView& view) const {
+  if (!options_.cache_topology) return std::shared_ptr<const query::Topology>();
+  std::lock_guard<std::mutex> lock(search_->topology_mu);
+  auto& cached = search_->topologies[view.project()];
+  if (!cached || cached->revision() < view.revision()) {
+    ONYX_ASSIGN_OR_RETURN(cached, query::Topology::Build(view));
+  }
+  return cached;
+}
 
 Result<std::unique_ptr<Engine>> Engine::Open(const std::string& data_dir,
                                              const EngineOptions& options) {
@@ -221,14 +236,16 @@ Result<WalkResult> Engine::Impact(std::string_view project, NodeId node, const W
                                   std::optional<RevisionNumber> as_of) const {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
-  return query::Impact(view, node, limits);
+  ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
+  return query::Impact(view, node, limits, topology.get());
 }
 
 Result<WalkResult> Engine::TestsFor(std::string_view project, NodeId node, const WalkLimits& limits,
                                     std::optional<RevisionNumber> as_of) const {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
-  return query::TestsFor(view, node, limits);
+  ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
+  return query::TestsFor(view, node, limits, topology.get());
 }
 
 Result<NodeHistory> Engine::History(std::string_view project, NodeId node,
@@ -242,7 +259,8 @@ Result<WalkResult> Engine::Traverse(std::string_view project, const TraverseSpec
                                     std::optional<RevisionNumber> as_of) const {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
-  return query::Traverse(view, spec);
+  ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
+  return query::Traverse(view, spec, topology.get());
 }
 
 Result<GraphDiff> Engine::Diff(std::string_view project, RevisionNumber from,

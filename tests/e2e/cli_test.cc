@@ -19,8 +19,10 @@ struct CliRun {
 };
 
 // Runs onyx; `output` is stdout and stderr, or stdout alone (for --json).
-CliRun Onyx(const std::string& data_dir, const std::string& args, bool with_stderr = true) {
-  const std::string cmd = std::string(ONYX_BINARY) + " --data-dir '" + data_dir + "' " + args +
+CliRun Onyx(const std::string& data_dir, const std::string& args, bool with_stderr = true,
+            const std::string& env = "") {
+  const std::string cmd = (env.empty() ? "" : "env " + env + " ") + std::string(ONYX_BINARY) +
+                          " --data-dir '" + data_dir + "' " + args +
                           (with_stderr ? " 2>&1" : " 2>/dev/null");
   CliRun run;
   FILE* pipe = ::popen(cmd.c_str(), "r");
@@ -347,6 +349,42 @@ TEST_F(CliTest, ExportImportBackupRestore) {
   EXPECT_NE(projects.output.find("shop"), std::string::npos) << projects.output;
   EXPECT_EQ(projects.output.find("copy"), std::string::npos) << projects.output;
   EXPECT_EQ(Onyx(other, "restore '" + dir_.Sub("nowhere") + "'").exit_code, 3);
+}
+
+}  // namespace
+}  // namespace onyx
+
+namespace onyx {
+namespace {
+
+TEST_F(CliTest, ConfigFileThenEnvironmentThenFlags) {
+  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
+  const std::string config = dir_.Sub("onyx.toml");
+  std::ofstream(config) << "project = \"shop\"\n[query]\ndepth = 1\n";
+  ASSERT_EQ(Onyx(dir_.path(), "--config '" + config + "' ingest " + fixture).exit_code, 0);
+  // The file: project shop, depth 1.
+  const CliRun file = Onyx(dir_.path(), "--config '" + config + "' impact shop.pricing.subtotal");
+  ASSERT_EQ(file.exit_code, 0) << file.output;
+  EXPECT_NE(file.output.find("as of revision 1: 3 nodes (partial"), std::string::npos)
+      << file.output;
+  // The environment over the file; a flag over both.
+  const CliRun env = Onyx(dir_.path(), "--config '" + config + "' impact shop.pricing.subtotal",
+                          true, "ONYX_QUERY_DEPTH=2");
+  EXPECT_NE(env.output.find("depth 2"), std::string::npos) << env.output;
+  EXPECT_EQ(env.output.find("depth 3"), std::string::npos) << env.output;
+  const CliRun flag =
+      Onyx(dir_.path(), "--config '" + config + "' impact shop.pricing.subtotal --depth 3", true,
+           "ONYX_QUERY_DEPTH=2");
+  EXPECT_NE(flag.output.find("depth 3"), std::string::npos) << flag.output;
+  // Errors name the key.
+  std::ofstream(config, std::ios::trunc) << "[query]\ndepht = 2\n";
+  const CliRun bad = Onyx(dir_.path(), "--config '" + config + "' stats");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("unknown key 'query.depht'"), std::string::npos) << bad.output;
+  EXPECT_EQ(Onyx(dir_.path(), "--config '" + dir_.Sub("none.toml") + "' stats").exit_code, 3);
+  const CliRun bad_env = Onyx(dir_.path(), "-p shop stats", true, "ONYX_SEARCH_K=lots");
+  EXPECT_EQ(bad_env.exit_code, 2);
+  EXPECT_NE(bad_env.output.find("ONYX_SEARCH_K"), std::string::npos) << bad_env.output;
 }
 
 }  // namespace

@@ -67,11 +67,17 @@ class Pty {
     return seen;
   }
 
-  int Wait() {
+  // The exit code, or -1 when the child has not exited within `seconds`.
+  int Wait(int seconds = 10) {
     int status = 0;
-    ::waitpid(pid_, &status, 0);
-    waited_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    for (int i = 0; i < seconds * 10; ++i) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        waited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      ::usleep(100'000);
+    }
+    return -1;
   }
 
  private:
@@ -124,13 +130,30 @@ TEST(ReplTest, CommandsCompletionMetaCommandsAndHistoryOnATerminal) {
   EXPECT_NE(repl.Expect("onyx:shop@1> ").find("unknown command 'frobnicate'"), std::string::npos);
   repl.Send("impact nosuch\r");
   EXPECT_NE(repl.Expect("onyx:shop@1> ").find("no node named 'nosuch'"), std::string::npos);
-  repl.Send("\x04");  // Ctrl-D
+  repl.Send(":quit\r");
   EXPECT_EQ(repl.Wait(), 0);
 
   std::ifstream history(dir.Sub("state") + "/onyx/history");
   const std::string saved((std::istreambuf_iterator<char>(history)), {});
   EXPECT_NE(saved.find("stats"), std::string::npos) << saved;
   EXPECT_NE(saved.find("find\\040subtotal"), std::string::npos) << saved;  // libedit's escape
+}
+
+TEST(ReplTest, CtrlDLeaves) {
+  testing::TempDir dir;
+  Pty repl({ONYX_BINARY, "--data-dir", dir.Sub("data"), "-p", "shop", "repl"},
+           {"TERM=xterm", "XDG_STATE_HOME=" + dir.Sub("state")});
+  ASSERT_TRUE(repl.started());
+  repl.Expect("onyx:shop> ");
+  // A key pressed while libedit is still setting the terminal up can be lost
+  // (seen under load): like a user, press again if nothing happened.
+  repl.Send("\x04");
+  int code = repl.Wait(3);
+  if (code == -1) {
+    repl.Send("\x04");
+    code = repl.Wait();
+  }
+  EXPECT_EQ(code, 0);
 }
 
 TEST(ReplTest, ReadsCommandsFromAPipe) {

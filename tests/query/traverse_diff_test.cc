@@ -6,6 +6,7 @@
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/query/diff.h"
 #include "onyx/query/revisions.h"
+#include "onyx/query/topology.h"
 #include "onyx/query/traverse.h"
 #include "query/shop_fixture.h"
 #include "testing/git_repo.h"
@@ -204,6 +205,92 @@ TEST_F(DiffTest, RevisionSpecsByNumberAndHead) {
   // Every revision was made today: today's date names the latest, an old one none.
   EXPECT_EQ(*ResolveRevision(view, "2999-01-01"), 3u);
   EXPECT_TRUE(ResolveRevision(view, "2001-01-01").status().IsNotFound());
+}
+
+using TopologyTest = testing::ShopFixture;
+
+// Edges as comparable text (the topology keeps no call sites or attributes).
+std::vector<std::string> EdgeText(const std::vector<Edge>& edges) {
+  std::vector<std::string> out;
+  for (const Edge& e : edges) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%016llx %s %016llx %.3f %s [%llu,%llu)",
+                  static_cast<unsigned long long>(e.src), std::string(EdgeKindName(e.kind)).c_str(),
+                  static_cast<unsigned long long>(e.dst), e.confidence,
+                  std::string(ResolutionName(e.resolution)).c_str(),
+                  static_cast<unsigned long long>(e.validity.from),
+                  static_cast<unsigned long long>(e.validity.to));
+    out.push_back(buf);
+  }
+  return out;
+}
+
+TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
+  // 2: total stops calling subtotal; 3: pricing moves; 4: app.py goes.
+  Commit("shop/pricing.py",
+         "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(item.price for item in items)\n"
+         "\n\ndef total(items):\n    return sum(items) * (1 + TAX_RATE)\n");
+  std::filesystem::rename(root_ + "/shop/pricing.py", root_ + "/shop/prices.py");
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  std::filesystem::remove(root_ + "/app.py");
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  auto topology = Topology::Build(View());
+  ASSERT_OK(topology);
+  EXPECT_EQ((*topology)->revision(), 4u);
+  EXPECT_EQ((*topology)->edge_versions(), View().Stats()->edge_versions);
+
+  std::vector<NodeId> ids;
+  ASSERT_OK(View().ForEachNodeVersion([&](Node& n) {
+    ids.push_back(n.id);
+    return true;
+  }));
+  std::size_t compared = 0;
+  for (RevisionNumber rev = 1; rev <= 4; ++rev) {
+    const store::ReadView view = View(rev);
+    store::AdjacencyReader reader(view);
+    for (const NodeId id : ids) {
+      for (const bool out : {true, false}) {
+        auto expected = out ? reader.Out(id) : reader.In(id);
+        ASSERT_OK(expected);
+        std::vector<Edge> got;
+        (*topology)->Edges(id, out, rev, std::nullopt, SIZE_MAX, &got);
+        EXPECT_EQ(EdgeText(got), EdgeText(*expected)) << rev << " " << id;
+        compared += got.size();
+      }
+      auto stored = view.GetNode(id);
+      const auto held = (*topology)->NodeAt(id, rev);
+      ASSERT_EQ(held.has_value(), stored.ok()) << rev << " " << id;
+      if (!stored.ok()) continue;
+      Node expected = *stored;
+      expected.doc.clear();  // the topology keeps identity and location only
+      expected.attributes.clear();
+      EXPECT_EQ(*held, expected);
+      auto impact = Impact(view, id, {}, nullptr);
+      auto fast = Impact(view, id, {}, topology->get());
+      ASSERT_OK(impact);
+      ASSERT_OK(fast);
+      EXPECT_EQ(Lines(*fast), Lines(*impact));
+      auto tests = TestsFor(view, id, {}, topology->get());
+      auto slow_tests = TestsFor(view, id, {}, nullptr);
+      ASSERT_OK(tests);
+      ASSERT_OK(slow_tests);
+      EXPECT_EQ(Lines(*tests), Lines(*slow_tests));
+      TraverseSpec spec;
+      spec.starts = {id};
+      spec.direction = Direction::kBoth;
+      spec.limits.max_depth = 2;
+      auto walk = Traverse(view, spec, topology->get());
+      auto slow_walk = Traverse(view, spec, nullptr);
+      ASSERT_OK(walk);
+      ASSERT_OK(slow_walk);
+      EXPECT_EQ(Reach(*walk), Reach(*slow_walk));
+    }
+  }
+  EXPECT_GT(compared, 100u);
+  // A node the topology never saw has no edges.
+  std::vector<Edge> none;
+  (*topology)->Edges(12345, true, 4, std::nullopt, SIZE_MAX, &none);
+  EXPECT_TRUE(none.empty());
 }
 
 class GitRevisionTest : public testing::StoreFixture {};

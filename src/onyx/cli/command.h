@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "onyx/cli/config.h"
 #include "onyx/engine.h"
 
 namespace CLI {
@@ -34,6 +35,7 @@ struct Globals {
   EngineOptions engine;
   bool json = false;  ///< --json, or `:json on` in the REPL.
   std::string as_of;  ///< --as-of, or `:as-of REV` in the REPL; empty for the latest.
+  Config defaults;    ///< onyx.toml and ONYX_*: the defaults of each command's flags.
 };
 
 /// The engine of one invocation, opened on first use.

@@ -124,6 +124,7 @@ void AddIngestCommands(CLI::App& app, Globals& globals, Commands& commands) {
   });
 
   auto args = std::make_shared<IngestArgs>();
+  args->options = globals.defaults.ingest;
   CLI::App* ingest = commands.Add(app, "ingest", "Record a directory tree as a new revision",
                                   [args](Session& session) { return RunIngest(session, *args); });
   ingest->add_option("path", args->path, "Folder to ingest")->capture_default_str();

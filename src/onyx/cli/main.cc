@@ -8,15 +8,14 @@
 
 namespace {
 
-std::string DefaultDataDir() {
-  if (const char* env = std::getenv("ONYX_DATA_DIR"); env && *env) return env;
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) {
-    return std::string(xdg) + "/onyx";
+// The value of --config (before CLI11 parses: the file sets the flags' defaults).
+std::string ConfigFlag(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--config" && i + 1 < argc) return argv[i + 1];
+    if (arg.starts_with("--config=")) return arg.substr(9);
   }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    return std::string(home) + "/.local/share/onyx";
-  }
-  return ".onyx";
+  return {};
 }
 
 }  // namespace
@@ -26,13 +25,23 @@ int main(int argc, char** argv) {
   CLI::App app{"onyx: a memory of your codebase for agents and developers"};
   app.require_subcommand(1);
   Globals globals;
-  globals.data_dir = DefaultDataDir();
+  std::string config_path = ConfigFlag(argc, argv);
+  {
+    auto file = FindConfigFile(config_path);
+    if (!file.ok()) return Fail(file.status());
+    auto config = LoadConfig(*file);
+    if (!config.ok()) return Fail(config.status());
+    globals.defaults = *config;
+  }
+  globals.data_dir = globals.defaults.data_dir;
+  globals.project = globals.defaults.project;
+  globals.engine.embedder = globals.defaults.embedder;
+  app.add_option("--config", config_path,
+                 "Configuration file (default: $ONYX_CONFIG, ./onyx.toml, "
+                 "$XDG_CONFIG_HOME/onyx/onyx.toml)");
   app.add_option("--data-dir", globals.data_dir,
                  "Data folder (default: $ONYX_DATA_DIR, else $XDG_DATA_HOME/onyx)");
   app.add_option("-p,--project", globals.project, "Project name")->capture_default_str();
-  if (const char* env = std::getenv("ONYX_EMBEDDER"); env != nullptr && *env != 0) {
-    globals.engine.embedder = env;
-  }
   app.add_option("--embedder", globals.engine.embedder,
                  "hash, bert:FOLDER (a local sentence-transformers model) or "
                  "openai:MODEL@URL (an OpenAI-compatible endpoint); default: "

@@ -241,6 +241,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
     SearchOptions options;
   };
   auto search_args = std::make_shared<SearchArgs>();
+  search_args->options.k = globals.defaults.search_k;
+  search_args->mode = globals.defaults.search_mode;
   CLI::App* search = commands.Add(
       app, "search", "Search definitions and docs by meaning and words",
       [search_args](Session& session) {
@@ -316,6 +318,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
       }));
 
   auto neighbors_args = std::make_shared<NodeArgs>();
+  neighbors_args->limits = globals.defaults.walk;
   neighbors_args->limits.max_depth = 1;
   CLI::App* neighbors = AddNodeCommand(
       app, commands, "neighbors", "The nodes one (or more) edges away from a symbol",
@@ -350,6 +353,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
 
   for (const bool is_impact : {true, false}) {
     auto args = std::make_shared<NodeArgs>();
+    args->limits = globals.defaults.walk;
     CLI::App* cmd = AddNodeCommand(
         app, commands, is_impact ? "impact" : "tests",
         is_impact ? "What may break if a symbol or file changes"

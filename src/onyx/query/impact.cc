@@ -18,8 +18,7 @@ bool Breaks(EdgeKind kind) {
 }
 
 // The start node and everything it contains (depth-first, bounded).
-Result<std::vector<NodeId>> WithMembers(store::AdjacencyReader& adjacency, NodeId start,
-                                        std::size_t limit) {
+Result<std::vector<NodeId>> WithMembers(Adjacency& adjacency, NodeId start, std::size_t limit) {
   std::vector<NodeId> out = {start};
   for (std::size_t i = 0; i < out.size() && out.size() < limit; ++i) {
     ONYX_ASSIGN_OR_RETURN(std::vector<Edge> children, adjacency.Out(out[i], EdgeKind::kContains));
@@ -28,11 +27,25 @@ Result<std::vector<NodeId>> WithMembers(store::AdjacencyReader& adjacency, NodeI
   return out;
 }
 
+// How a walk first reached a node: its distance, the product of the edges'
+// confidences, and the edge it came over from `toward` (the node one step
+// nearer the start). Paths are rebuilt from these at the end.
 struct Step {
   int depth = 0;
   float confidence = 1;
-  std::vector<Edge> path;
+  NodeId toward = 0;
+  Edge via;
 };
+
+// The edges from `id` back to a start, following the steps.
+std::vector<Edge> PathOf(const std::unordered_map<NodeId, Step>& seen, NodeId id) {
+  std::vector<Edge> path;
+  for (auto it = seen.find(id); it != seen.end() && it->second.depth > 0;
+       it = seen.find(it->second.toward)) {
+    path.push_back(it->second.via);
+  }
+  return path;
+}
 
 // Breadth-first over in-edges accepted by `follow`, from `starts`. Records the
 // first (shortest) arrival at each node, preferring the most confident path
@@ -40,7 +53,7 @@ struct Step {
 // were read (all but those cut off by a limit) gets its tests edges there, so
 // that impact needs no second read per node.
 Result<std::unordered_map<NodeId, Step>> WalkBack(
-    store::AdjacencyReader& adjacency, const std::vector<NodeId>& starts, bool (*follow)(EdgeKind),
+    Adjacency& adjacency, const std::vector<NodeId>& starts, bool (*follow)(EdgeKind),
     const WalkLimits& limits, bool* partial,
     std::unordered_map<NodeId, std::vector<Edge>>* tests_into = nullptr) {
   const auto deadline = Clock::now() + limits.time_limit;
@@ -57,24 +70,23 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
     return in;
   };
   std::vector<NodeId> frontier = starts;
+  std::sort(frontier.begin(), frontier.end());
   for (int depth = 1; depth <= limits.max_depth && !frontier.empty(); ++depth) {
-    std::map<NodeId, Step> next;
+    std::unordered_map<NodeId, Step> next;
     for (const NodeId node : frontier) {
       if (Clock::now() > deadline || seen.size() > limits.max_results * 4) {
         *partial = true;
         return seen;
       }
       ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, read_in(node));
-      const Step& here = seen.at(node);
-      for (const Edge& e : in) {
+      const float here = seen.at(node).confidence;
+      for (Edge& e : in) {
         if (!follow(e.kind) || seen.count(e.src) != 0) continue;
-        Step step;
-        step.depth = depth;
-        step.confidence = here.confidence * e.confidence;
-        step.path = {e};
-        step.path.insert(step.path.end(), here.path.begin(), here.path.end());
-        auto [it, inserted] = next.try_emplace(e.src, step);
-        if (!inserted && step.confidence > it->second.confidence) it->second = std::move(step);
+        const float confidence = here * e.confidence;
+        auto [it, inserted] = next.try_emplace(e.src);
+        if (inserted || confidence > it->second.confidence) {
+          it->second = Step{depth, confidence, node, std::move(e)};
+        }
       }
     }
     frontier.clear();
@@ -82,6 +94,7 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
       frontier.push_back(id);
       seen.emplace(id, std::move(step));
     }
+    std::sort(frontier.begin(), frontier.end());  // a deterministic order for ties
   }
   // The last depth's nodes: deeper dependents exist if any follow-edge leads
   // on. Impact reads them whole (it wants their tests anyway); otherwise a
@@ -106,10 +119,10 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
 // The nodes of `ids` as of the view, in one batched read; NotFound naming the
 // first missing one (the graph changed under a pinned view: corruption).
 Result<std::unordered_map<NodeId, Node>> LoadNodes(const store::ReadView& view,
-                                                   std::vector<NodeId> ids) {
+                                                   Adjacency& adjacency, std::vector<NodeId> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  ONYX_ASSIGN_OR_RETURN(std::vector<std::optional<Node>> nodes, view.GetNodes(ids));
+  ONYX_ASSIGN_OR_RETURN(std::vector<std::optional<Node>> nodes, adjacency.Nodes(ids));
   std::unordered_map<NodeId, Node> out;
   out.reserve(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
@@ -124,8 +137,8 @@ Result<std::unordered_map<NodeId, Node>> LoadNodes(const store::ReadView& view,
 }
 
 // The start node (which must exist) with its members.
-Result<std::vector<NodeId>> Starts(const store::ReadView& view, store::AdjacencyReader& adjacency,
-                                   NodeId start, const WalkLimits& limits) {
+Result<std::vector<NodeId>> Starts(const store::ReadView& view, Adjacency& adjacency, NodeId start,
+                                   const WalkLimits& limits) {
   ONYX_RETURN_IF_ERROR(view.GetNode(start).status());
   return WithMembers(adjacency, start, limits.max_results);
 }
@@ -148,10 +161,11 @@ void Rank(std::vector<Reached>& nodes) {
 
 }  // namespace
 
-Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits) {
+Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits,
+                          const Topology* topology) {
   WalkResult result;
   result.revision = view.revision();
-  store::AdjacencyReader adjacency(view);
+  Adjacency adjacency(view, topology);
   ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
   const std::set<NodeId> start_set(starts.begin(), starts.end());
   std::unordered_map<NodeId, std::vector<Edge>> tests_into;
@@ -169,14 +183,14 @@ Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkL
     wanted.push_back(id);
     for (const Edge& e : tests_into[id]) wanted.push_back(e.src);
   }
-  ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, std::move(wanted)));
-  for (auto& [id, step] : seen) {
+  ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, adjacency, std::move(wanted)));
+  for (const auto& [id, step] : seen) {
     if (start_set.count(id) != 0) continue;
     Reached r;
     r.node = nodes.at(id);
     r.depth = step.depth;
     r.confidence = step.confidence;
-    r.path = std::move(step.path);
+    r.path = PathOf(seen, id);
     for (const Edge& e : tests_into[id]) r.tests.push_back(nodes.at(e.src));
     if (r.node.kind == NodeKind::kTest) r.tests.push_back(r.node);
     result.nodes.push_back(std::move(r));
@@ -186,42 +200,51 @@ Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkL
   return result;
 }
 
-Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const WalkLimits& limits) {
+Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const WalkLimits& limits,
+                            const Topology* topology) {
   WalkResult result;
   result.revision = view.revision();
-  store::AdjacencyReader adjacency(view);
+  Adjacency adjacency(view, topology);
   ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
+  // Tests edges (precomputed through helpers at ingest), then chains of calls
+  // up to a test.
+  std::vector<Edge> direct;
+  for (const NodeId s : starts) {
+    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(s, EdgeKind::kTests));
+    direct.insert(direct.end(), in.begin(), in.end());
+  }
+  ONYX_ASSIGN_OR_RETURN(const auto seen,
+                        WalkBack(
+                            adjacency, starts, [](EdgeKind k) { return k == EdgeKind::kCalls; },
+                            limits, &result.partial));
+  std::vector<NodeId> wanted;
+  for (const Edge& e : direct) wanted.push_back(e.src);
+  for (const auto& [id, step] : seen) {
+    if (step.depth > 0) wanted.push_back(id);
+  }
+  ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, adjacency, std::move(wanted)));
   std::unordered_map<NodeId, Reached> tests;
-  const auto consider = [&](NodeId id, int depth, float confidence,
-                            std::vector<Edge> path) -> Status {
+  const auto consider = [&](NodeId id, int depth, float confidence, const auto& path) {
+    const Node& node = nodes.at(id);
+    if (node.kind != NodeKind::kTest) return;
     auto it = tests.find(id);
     if (it != tests.end() && (it->second.depth < depth ||
                               (it->second.depth == depth && it->second.confidence >= confidence))) {
-      return Status::Ok();
+      return;
     }
-    ONYX_ASSIGN_OR_RETURN(Node node, view.GetNode(id));
-    if (node.kind != NodeKind::kTest) return Status::Ok();
     Reached r;
-    r.node = std::move(node);
+    r.node = node;
     r.depth = depth;
     r.confidence = confidence;
-    r.path = std::move(path);
+    r.path = path();
     tests[id] = std::move(r);
-    return Status::Ok();
   };
-  // Tests edges: precomputed through helpers at ingest.
-  for (const NodeId s : starts) {
-    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(s, EdgeKind::kTests));
-    for (const Edge& e : in) ONYX_RETURN_IF_ERROR(consider(e.src, 1, e.confidence, {e}));
+  for (const Edge& e : direct) {
+    consider(e.src, 1, e.confidence, [&] { return std::vector<Edge>{e}; });
   }
-  // Chains of calls up to a test.
-  ONYX_ASSIGN_OR_RETURN(
-      auto seen, WalkBack(
-                     adjacency, starts, [](EdgeKind k) { return k == EdgeKind::kCalls; }, limits,
-                     &result.partial));
-  for (auto& [id, step] : seen) {
+  for (const auto& [id, step] : seen) {
     if (step.depth == 0) continue;
-    ONYX_RETURN_IF_ERROR(consider(id, step.depth, step.confidence, std::move(step.path)));
+    consider(id, step.depth, step.confidence, [&, id = id] { return PathOf(seen, id); });
   }
   for (auto& [id, r] : tests) result.nodes.push_back(std::move(r));
   std::sort(result.nodes.begin(), result.nodes.end(), [](const Reached& a, const Reached& b) {

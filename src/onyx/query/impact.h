@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "onyx/query.h"
+#include "onyx/query/topology.h"
 #include "onyx/status.h"
 #include "onyx/store/read_view.h"
 #include "onyx/types.h"
@@ -25,14 +26,16 @@ using onyx::WalkResult;
 /// and everything it contains (a file's or a class's members). Each node is
 /// reported once, at its shortest distance with its most confident path, with
 /// the tests that reach it (tests edges into it, or being a test itself).
-Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits = {});
+/// With a `topology` covering the view's revision, adjacency comes from it.
+Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits = {},
+                          const Topology* topology = nullptr);
 
 /// The tests that exercise `start`: tests edges into it (direct, or through
 /// test helpers), and tests that reach it through chains of calls; each with
 /// its path, most confident first. Its members count as it (a class's tests
 /// are its methods' tests).
 Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start,
-                            const WalkLimits& limits = {});
+                            const WalkLimits& limits = {}, const Topology* topology = nullptr);
 
 /// The source text of `node` (its span in its file's version as of the view),
 /// at most `max_bytes`; empty for folders. NotFound when the file's text is

@@ -2,7 +2,7 @@
 #include "onyx/query/traverse.h"
 
 #include <algorithm>
-#include <map>
+#include <deque>
 #include <unordered_map>
 
 namespace onyx::query {
@@ -10,11 +10,35 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How the walk first reached a node: distance, confidence, and the edge it
+// came over from `toward` (one step nearer the start), walked out or in.
 struct Arrival {
   int depth = 0;
   float confidence = 1;
-  std::vector<Edge> path;
+  NodeId toward = 0;
+  bool out = true;
+  Edge via;
 };
+
+// The path between a start and `id`: replayed from the start, an edge walked
+// out is appended and one walked in is prepended, so the path reads from one
+// end to the other in the edges' own direction.
+std::vector<Edge> PathOf(const std::unordered_map<NodeId, Arrival>& seen, NodeId id) {
+  std::vector<const Arrival*> chain;
+  for (auto it = seen.find(id); it != seen.end() && it->second.depth > 0;
+       it = seen.find(it->second.toward)) {
+    chain.push_back(&it->second);
+  }
+  std::deque<Edge> path;
+  for (auto step = chain.rbegin(); step != chain.rend(); ++step) {
+    if ((*step)->out) {
+      path.push_back((*step)->via);
+    } else {
+      path.push_front((*step)->via);
+    }
+  }
+  return {path.begin(), path.end()};
+}
 
 bool Reports(const TraverseSpec& spec, const Node& node) {
   if (!spec.node_kinds.empty() && std::find(spec.node_kinds.begin(), spec.node_kinds.end(),
@@ -26,7 +50,8 @@ bool Reports(const TraverseSpec& spec, const Node& node) {
 
 }  // namespace
 
-Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spec) {
+Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spec,
+                            const Topology* topology) {
   if (spec.limits.max_depth < 1 || spec.limits.max_results < 1) {
     return Status::InvalidArgument("traverse: depth and limit must be at least 1");
   }
@@ -37,24 +62,24 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
     return spec.edge_kinds.empty() ||
            std::find(spec.edge_kinds.begin(), spec.edge_kinds.end(), kind) != spec.edge_kinds.end();
   };
-  store::AdjacencyReader adjacency(view);
+  Adjacency adjacency(view, topology);
   std::unordered_map<NodeId, Arrival> seen;
   std::vector<NodeId> frontier;
   for (const NodeId s : spec.starts) {
     ONYX_RETURN_IF_ERROR(view.GetNode(s).status());
     if (seen.emplace(s, Arrival{}).second) frontier.push_back(s);
   }
+  std::sort(frontier.begin(), frontier.end());
   // Enough nodes to fill the answer after filtering, within reason.
   const std::size_t max_seen = std::max<std::size_t>(spec.limits.max_results * 16, 10'000);
   for (int depth = 1; depth <= spec.limits.max_depth && !frontier.empty(); ++depth) {
-    std::map<NodeId, Arrival> next;  // ordered: deterministic frontiers
+    std::unordered_map<NodeId, Arrival> next;
     for (const NodeId node : frontier) {
       if (Clock::now() > deadline || seen.size() + next.size() > max_seen) {
         result.partial = true;
-        frontier.clear();
         break;
       }
-      const Arrival& here = seen.at(node);
+      const float here = seen.at(node).confidence;
       for (const bool out : {true, false}) {
         if (out && spec.direction == Direction::kIn) continue;
         if (!out && spec.direction == Direction::kOut) continue;
@@ -64,20 +89,11 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
           if (!follows(e.kind)) continue;
           const NodeId other = out ? e.dst : e.src;
           if (seen.count(other) != 0) continue;
-          Arrival a;
-          a.depth = depth;
-          a.confidence = here.confidence * e.confidence;
-          // Walking out appends; walking in prepends, so that the path always
-          // reads from one end to the other in the edges' direction.
-          if (out) {
-            a.path = here.path;
-            a.path.push_back(std::move(e));
-          } else {
-            a.path.push_back(std::move(e));
-            a.path.insert(a.path.end(), here.path.begin(), here.path.end());
+          const float confidence = here * e.confidence;
+          auto [it, inserted] = next.try_emplace(other);
+          if (inserted || confidence > it->second.confidence) {
+            it->second = Arrival{depth, confidence, node, out, std::move(e)};
           }
-          auto [it, inserted] = next.try_emplace(other, a);
-          if (!inserted && a.confidence > it->second.confidence) it->second = std::move(a);
         }
       }
     }
@@ -87,16 +103,27 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
       frontier.push_back(id);
       seen.emplace(id, std::move(arrival));
     }
+    std::sort(frontier.begin(), frontier.end());  // a deterministic order for ties
   }
-  for (auto& [id, arrival] : seen) {
-    if (arrival.depth == 0) continue;
-    ONYX_ASSIGN_OR_RETURN(Node node, view.GetNode(id));
-    if (!Reports(spec, node)) continue;
+  // Every reached node in one batched read.
+  std::vector<NodeId> reached;
+  for (const auto& [id, arrival] : seen) {
+    if (arrival.depth > 0) reached.push_back(id);
+  }
+  ONYX_ASSIGN_OR_RETURN(std::vector<std::optional<Node>> nodes, adjacency.Nodes(reached));
+  for (std::size_t i = 0; i < reached.size(); ++i) {
+    if (!nodes[i]) {
+      return Status::Corruption("traverse: node " + std::to_string(reached[i]) +
+                                " is an edge's end but does not exist at revision " +
+                                std::to_string(view.revision()));
+    }
+    if (!Reports(spec, *nodes[i])) continue;
+    const Arrival& arrival = seen.at(reached[i]);
     Reached r;
-    r.node = std::move(node);
+    r.node = std::move(*nodes[i]);
     r.depth = arrival.depth;
     r.confidence = arrival.confidence;
-    r.path = std::move(arrival.path);
+    r.path = PathOf(seen, reached[i]);
     result.nodes.push_back(std::move(r));
   }
   std::sort(result.nodes.begin(), result.nodes.end(), [](const Reached& a, const Reached& b) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "onyx/query.h"
+#include "onyx/query/topology.h"
 #include "onyx/status.h"
 #include "onyx/store/read_view.h"
 
@@ -13,6 +14,8 @@ namespace onyx::query {
 /// confidence, then qualified name. The starts themselves are not reported.
 /// NotFound when a start does not exist at the view's revision; partial when a
 /// limit cut the walk short.
-Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spec);
+/// With a `topology` covering the view's revision, adjacency comes from it.
+Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spec,
+                            const Topology* topology = nullptr);
 
 }  // namespace onyx::query

@@ -1,0 +1,218 @@
+// Building and reading the in-memory topology.
+#include "onyx/query/topology.h"
+
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <unordered_map>
+
+namespace onyx::query {
+namespace {
+
+constexpr std::uint32_t kOpen = std::numeric_limits<std::uint32_t>::max();
+
+struct Raw {
+  NodeId src;
+  NodeId dst;
+  EdgeKind kind;
+  Resolution resolution;
+  float confidence;
+  std::uint32_t from;
+  std::uint32_t to;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& view) {
+  auto topology = std::shared_ptr<Topology>(new Topology());
+  Topology& t = *topology;
+  t.revision_ = view.latest();
+  if (t.revision_ >= kOpen) {
+    return Status::InvalidArgument("topology: revision numbers past 2^32 do not fit");
+  }
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView latest, view.AsOf(view.latest()));
+  std::vector<Raw> raw;
+  ONYX_ASSIGN_OR_RETURN(const GraphStats stats, latest.Stats());
+  raw.reserve(stats.edge_versions);
+  ONYX_RETURN_IF_ERROR(latest.ForEachEdgeVersion([&](const Edge& e) {
+    raw.push_back({e.src, e.dst, e.kind, e.resolution, e.confidence,
+                   static_cast<std::uint32_t>(e.validity.from),
+                   e.validity.IsOpen() ? kOpen : static_cast<std::uint32_t>(e.validity.to)});
+    return true;
+  }));
+
+  // Node versions, oldest first per node (the store keeps newest first).
+  std::vector<std::pair<NodeId, Version>> versions;
+  versions.reserve(stats.node_versions);
+  std::unordered_map<std::string, std::uint32_t> interned;
+  const auto intern = [&](const std::string& text) {
+    auto [it, inserted] = interned.try_emplace(text, static_cast<std::uint32_t>(t.strings_.size()));
+    if (inserted) t.strings_.push_back(text);
+    return it->second;
+  };
+  ONYX_RETURN_IF_ERROR(latest.ForEachNodeVersion([&](Node& n) {
+    Version v{static_cast<std::uint32_t>(n.validity.from),
+              n.validity.IsOpen() ? kOpen : static_cast<std::uint32_t>(n.validity.to),
+              n.kind,
+              intern(n.path),
+              intern(n.language),
+              n.span,
+              n.content_hash,
+              std::move(n.name),
+              std::move(n.qualified_name),
+              std::move(n.signature)};
+    versions.emplace_back(n.id, std::move(v));
+    return true;
+  }));
+  std::stable_sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second.from < b.second.from;
+  });
+
+  // Dense indexes for every node and every edge's end.
+  t.ids_.reserve(versions.size() + raw.size() / 4);
+  for (const auto& [id, v] : versions) t.ids_.push_back(id);
+  for (const Raw& r : raw) {
+    t.ids_.push_back(r.src);
+    t.ids_.push_back(r.dst);
+  }
+  std::sort(t.ids_.begin(), t.ids_.end());
+  t.ids_.erase(std::unique(t.ids_.begin(), t.ids_.end()), t.ids_.end());
+  t.ids_.shrink_to_fit();
+  std::size_t capacity = 16;
+  while (capacity < t.ids_.size() * 2) capacity *= 2;
+  t.slots_.assign(capacity, {0, 0});
+  t.mask_ = capacity - 1;
+  for (std::uint32_t i = 0; i < t.ids_.size(); ++i) {
+    std::uint64_t slot = t.ids_[i] & t.mask_;
+    while (t.slots_[slot].first != 0) slot = (slot + 1) & t.mask_;
+    t.slots_[slot] = {t.ids_[i], i};
+  }
+
+  // One row per node and direction, ordered by (kind, other end, from).
+  const auto fill = [&](Rows& rows, bool out) {
+    std::sort(raw.begin(), raw.end(), [out](const Raw& a, const Raw& b) {
+      const NodeId an = out ? a.src : a.dst, bn = out ? b.src : b.dst;
+      const NodeId af = out ? a.dst : a.src, bf = out ? b.dst : b.src;
+      return std::tie(an, a.kind, af, a.from) < std::tie(bn, b.kind, bf, b.from);
+    });
+    rows.offsets.assign(t.ids_.size() + 1, 0);
+    rows.entries.resize(raw.size());
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const Raw& r = raw[i];
+      const std::uint32_t near = *t.Index(out ? r.src : r.dst);
+      const std::uint32_t far = *t.Index(out ? r.dst : r.src);
+      ++rows.offsets[near + 1];
+      rows.entries[i] = {far, r.kind, r.resolution, r.confidence, r.from, r.to};
+    }
+    for (std::size_t i = 1; i < rows.offsets.size(); ++i) rows.offsets[i] += rows.offsets[i - 1];
+  };
+  fill(t.out_, true);
+  fill(t.in_, false);
+  t.version_offsets_.assign(t.ids_.size() + 1, 0);
+  for (const auto& [id, v] : versions) ++t.version_offsets_[*t.Index(id) + 1];
+  for (std::size_t i = 1; i < t.version_offsets_.size(); ++i) {
+    t.version_offsets_[i] += t.version_offsets_[i - 1];
+  }
+  t.versions_.reserve(versions.size());
+  for (auto& [id, v] : versions) t.versions_.push_back(std::move(v));  // already in index order
+  return std::shared_ptr<const Topology>(std::move(topology));
+}
+
+std::optional<std::uint32_t> Topology::Index(NodeId id) const {
+  if (id == 0 || slots_.empty()) return std::nullopt;
+  for (std::uint64_t slot = id & mask_;; slot = (slot + 1) & mask_) {
+    if (slots_[slot].first == id) return slots_[slot].second;
+    if (slots_[slot].first == 0) return std::nullopt;
+  }
+}
+
+std::size_t Topology::memory_bytes() const {
+  std::size_t bytes = ids_.capacity() * sizeof(NodeId) + slots_.capacity() * sizeof(slots_[0]) +
+                      (out_.offsets.capacity() + in_.offsets.capacity()) * sizeof(std::uint32_t) +
+                      (out_.entries.capacity() + in_.entries.capacity()) * sizeof(Entry) +
+                      version_offsets_.capacity() * sizeof(std::uint32_t) +
+                      versions_.capacity() * sizeof(Version);
+  for (const Version& v : versions_) {
+    // Strings past the small-string buffer live on the heap.
+    for (const std::string* text : {&v.name, &v.qualified_name, &v.signature}) {
+      if (text->capacity() > 15) bytes += text->capacity() + 1;
+    }
+  }
+  for (const std::string& text : strings_) bytes += sizeof(std::string) + text.capacity();
+  return bytes;
+}
+
+std::optional<Node> Topology::NodeAt(NodeId id, RevisionNumber rev) const {
+  const auto index = Index(id);
+  if (!index) return std::nullopt;
+  for (std::uint32_t i = version_offsets_[*index]; i < version_offsets_[*index + 1]; ++i) {
+    const Version& v = versions_[i];
+    if (!(v.from <= rev && (v.to == kOpen || rev < v.to))) continue;
+    Node n;
+    n.id = id;
+    n.kind = v.kind;
+    n.name = v.name;
+    n.qualified_name = v.qualified_name;
+    n.language = strings_[v.language];
+    n.path = strings_[v.path];
+    n.span = v.span;
+    n.signature = v.signature;
+    n.content_hash = v.content_hash;
+    n.validity = {v.from, v.to == kOpen ? kOpenRevision : v.to};
+    return n;
+  }
+  return std::nullopt;
+}
+
+void Topology::Edges(NodeId id, bool out, RevisionNumber rev, std::optional<EdgeKind> kind,
+                     std::size_t limit, std::vector<Edge>* edges) const {
+  const auto index = Index(id);
+  if (!index) return;
+  const Rows& rows = out ? out_ : in_;
+  const auto begin = rows.entries.begin() + rows.offsets[*index];
+  const auto end = rows.entries.begin() + rows.offsets[*index + 1];
+  std::size_t taken = 0;
+  for (auto it = begin; it != end && taken < limit; ++it) {
+    if (kind && it->kind != *kind) continue;
+    if (!(it->from <= rev && (it->to == kOpen || rev < it->to))) continue;
+    Edge& e = edges->emplace_back();
+    const NodeId other = ids_[it->other];
+    e.src = out ? id : other;
+    e.dst = out ? other : id;
+    e.kind = it->kind;
+    e.confidence = it->confidence;
+    e.resolution = it->resolution;
+    e.validity = {it->from, it->to == kOpen ? kOpenRevision : it->to};
+    ++taken;
+  }
+}
+
+Adjacency::Adjacency(const store::ReadView& view, const Topology* topology)
+    : view_(view),
+      revision_(view.revision()),
+      topology_(topology != nullptr && view.revision() <= topology->revision() ? topology
+                                                                               : nullptr) {
+  if (topology_ == nullptr) reader_ = std::make_unique<store::AdjacencyReader>(view);
+}
+
+Adjacency::~Adjacency() = default;
+
+Result<std::vector<Edge>> Adjacency::Read(NodeId id, std::optional<EdgeKind> kind, bool out,
+                                          std::size_t limit) {
+  if (topology_ == nullptr) {
+    return out ? reader_->Out(id, kind, limit) : reader_->In(id, kind, limit);
+  }
+  std::vector<Edge> edges;
+  topology_->Edges(id, out, revision_, kind, limit, &edges);
+  return edges;
+}
+
+Result<std::vector<std::optional<Node>>> Adjacency::Nodes(const std::vector<NodeId>& ids) {
+  if (topology_ == nullptr) return view_.GetNodes(ids);
+  std::vector<std::optional<Node>> nodes;
+  nodes.reserve(ids.size());
+  for (const NodeId id : ids) nodes.push_back(topology_->NodeAt(id, revision_));
+  return nodes;
+}
+
+}  // namespace onyx::query

@@ -1,0 +1,114 @@
+// The graph's shape in memory: every edge version of a project (ends, kind,
+// confidence, resolution, validity) in two compressed sparse rows, one per
+// direction, so that walks read adjacency with no RocksDB seek. Derived data,
+// built by one scan of the store; long-lived processes (repl, servers) keep
+// one per project and walks answer as of any revision it covers.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "onyx/status.h"
+#include "onyx/store/read_view.h"
+#include "onyx/types.h"
+
+namespace onyx::query {
+
+class Topology {
+ public:
+  /// Every edge version of the view's project up to view.latest().
+  /// InvalidArgument when a revision number does not fit its 32-bit columns.
+  static Result<std::shared_ptr<const Topology>> Build(const store::ReadView& view);
+
+  /// The latest revision it holds: it answers as of any revision up to this.
+  RevisionNumber revision() const { return revision_; }
+  std::size_t edge_versions() const { return out_.entries.size(); }
+  std::size_t memory_bytes() const;
+
+  std::size_t node_versions() const { return versions_.size(); }
+
+  /// The version of `id` valid at `rev` with its identity and location (id,
+  /// kind, names, language, path, span, signature, content hash, validity);
+  /// without doc or attributes. nullopt when none is.
+  std::optional<Node> NodeAt(NodeId id, RevisionNumber rev) const;
+
+  /// Appends the edges of `id` valid at `rev` leaving it (out) or entering it,
+  /// optionally of one kind, ordered by (kind, other end), at most `limit`:
+  /// what store::AdjacencyReader returns, without call sites or attributes.
+  void Edges(NodeId id, bool out, RevisionNumber rev, std::optional<EdgeKind> kind,
+             std::size_t limit, std::vector<Edge>* edges) const;
+
+ private:
+  struct Entry {
+    std::uint32_t other;  // dense index of the other end
+    EdgeKind kind;
+    Resolution resolution;
+    float confidence;
+    std::uint32_t from;
+    std::uint32_t to;  // UINT32_MAX: open
+  };
+  struct Rows {
+    std::vector<std::uint32_t> offsets;  // per dense index, into entries; one extra at the end
+    std::vector<Entry> entries;
+  };
+  struct Version {  // a node version, without doc or attributes
+    std::uint32_t from;
+    std::uint32_t to;
+    NodeKind kind;
+    std::uint32_t path;      // into strings_
+    std::uint32_t language;  // into strings_
+    Span span;
+    ContentHash content_hash;
+    std::string name;
+    std::string qualified_name;
+    std::string signature;
+  };
+  // Dense index of a node id (open addressing: ids are hashes already).
+  std::optional<std::uint32_t> Index(NodeId id) const;
+
+  RevisionNumber revision_ = 0;
+  std::vector<NodeId> ids_;                              // dense index → id
+  std::vector<std::pair<NodeId, std::uint32_t>> slots_;  // hash table, id 0 = empty
+  std::uint64_t mask_ = 0;
+  Rows out_;
+  Rows in_;
+  std::vector<std::uint32_t> version_offsets_;  // per dense index, into versions_
+  std::vector<Version> versions_;               // by node, oldest first
+  std::vector<std::string> strings_;            // interned paths and languages
+};
+
+/// Adjacency for walks: from a Topology when one covers the view's revision,
+/// else from the store. Not thread-safe (like store::AdjacencyReader).
+class Adjacency {
+ public:
+  Adjacency(const store::ReadView& view, const Topology* topology);
+  ~Adjacency();
+  Adjacency(const Adjacency&) = delete;
+  Adjacency& operator=(const Adjacency&) = delete;
+
+  Result<std::vector<Edge>> Out(NodeId id, std::optional<EdgeKind> kind = std::nullopt,
+                                std::size_t limit = SIZE_MAX) {
+    return Read(id, kind, /*out=*/true, limit);
+  }
+  Result<std::vector<Edge>> In(NodeId id, std::optional<EdgeKind> kind = std::nullopt,
+                               std::size_t limit = SIZE_MAX) {
+    return Read(id, kind, /*out=*/false, limit);
+  }
+  /// The nodes of `ids` valid at the view's revision (nullopt where none is):
+  /// from the topology (identity and location, no doc or attributes) or one
+  /// batched store read (whole nodes).
+  Result<std::vector<std::optional<Node>>> Nodes(const std::vector<NodeId>& ids);
+
+ private:
+  Result<std::vector<Edge>> Read(NodeId id, std::optional<EdgeKind> kind, bool out,
+                                 std::size_t limit);
+  store::ReadView view_;
+  RevisionNumber revision_;
+  const Topology* topology_;  // null: the store
+  std::unique_ptr<store::AdjacencyReader> reader_;
+};
+
+}  // namespace onyx::query
