@@ -181,6 +181,23 @@ class Engine {
   Result<NodeHistory> History(std::string_view project, NodeId node,
                               std::optional<RevisionNumber> as_of = std::nullopt) const;
 
+  /// What the working tree at `root` changed since the project's latest
+  /// revision: files modified, added and removed (walked with the ingest's
+  /// rules and `options`), and with `symbols` the definitions whose text
+  /// changed. The index is stale when any file differs.
+  Result<WorktreeChanges> CompareWorktree(std::string_view project, const std::string& root,
+                                          const IngestOptions& options = {},
+                                          bool symbols = true) const;
+  /// What may break because of the working tree's changes: the changed
+  /// symbols and everything that reaches them in the latest revision.
+  Result<ChangeImpact> ImpactOfWorktree(std::string_view project, const std::string& root,
+                                        const WalkLimits& limits = {},
+                                        const IngestOptions& options = {}) const;
+  /// What may break because of the changes revision `rev` (≥ 2) made: the
+  /// symbols it changed or removed, walked in the revision before it.
+  Result<ChangeImpact> ImpactOfRevision(std::string_view project, RevisionNumber rev,
+                                        const WalkLimits& limits = {}) const;
+
   /// Nodes reachable from `spec.starts` over the chosen edges and direction
   /// (neighbors are a traversal of depth 1), as of a revision.
   Result<WalkResult> Traverse(std::string_view project, const TraverseSpec& spec,

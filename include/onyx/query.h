@@ -107,4 +107,32 @@ struct GraphDiff {
   bool partial = false;  ///< A list was cut at the limit.
 };
 
+/// A symbol a change touched: its node (the stored version; the new one for
+/// "added") and how: "body", "signature", "added", "removed".
+struct SymbolChange {
+  Node node;
+  std::string change;
+};
+
+/// A working tree against the graph's latest revision.
+struct WorktreeChanges {
+  RevisionNumber revision = 0;  ///< The revision compared against.
+  std::vector<std::string> modified_files;
+  std::vector<std::string> added_files;
+  std::vector<std::string> removed_files;
+  std::vector<SymbolChange> symbols;  ///< Empty when only files were compared.
+  bool stale() const {
+    return !modified_files.empty() || !added_files.empty() || !removed_files.empty();
+  }
+};
+
+/// impact of a change (a commit, or the working tree): the symbols it touched,
+/// everything that may break because of them, and the tests to run.
+struct ChangeImpact {
+  RevisionNumber revision = 0;  ///< The graph the walk ran on (before the change).
+  std::vector<SymbolChange> changed;
+  WalkResult impact;        ///< Reached from the changed symbols (not themselves).
+  std::vector<Node> tests;  ///< Tests among or reaching the changed and impacted nodes.
+};
+
 }  // namespace onyx

@@ -1,7 +1,9 @@
 // The Engine facade: forwards to the store and the ingest pipeline.
 #include "onyx/engine.h"
 
+#include <algorithm>
 #include <mutex>
+#include <set>
 
 #include "onyx/core/log.h"
 #include "onyx/embed/bert_embedder.h"
@@ -10,6 +12,7 @@
 #include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/ingest/tree_ingest.h"
+#include "onyx/ingest/worktree_changes.h"
 #include "onyx/query/diff.h"
 #include "onyx/query/history.h"
 #include "onyx/query/impact.h"
@@ -261,6 +264,59 @@ Result<WalkResult> Engine::Traverse(std::string_view project, const TraverseSpec
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
   ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
   return query::Traverse(view, spec, topology.get());
+}
+
+Result<WorktreeChanges> Engine::CompareWorktree(std::string_view project, const std::string& root,
+                                                const IngestOptions& options, bool symbols) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  return ingest::CompareWorktree(view, root, options, symbols);
+}
+
+Result<ChangeImpact> Engine::ImpactOfWorktree(std::string_view project, const std::string& root,
+                                              const WalkLimits& limits,
+                                              const IngestOptions& options) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  ONYX_ASSIGN_OR_RETURN(WorktreeChanges changes, ingest::CompareWorktree(view, root, options));
+  ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
+  return query::ImpactOfChange(view, std::move(changes.symbols), limits, topology.get());
+}
+
+Result<ChangeImpact> Engine::ImpactOfRevision(std::string_view project, RevisionNumber rev,
+                                              const WalkLimits& limits) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView latest, store_->View(p.id));
+  if (rev < 2 || rev > latest.latest()) {
+    return Status::InvalidArgument("impact: revision " + std::to_string(rev) +
+                                   " has no revision before it in 2.." +
+                                   std::to_string(latest.latest()));
+  }
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView at, latest.AsOf(rev));
+  ONYX_ASSIGN_OR_RETURN(GraphDiff diff, query::Diff(at, rev - 1, 1'000'000));
+  std::vector<SymbolChange> changed;
+  for (NodeChange& c : diff.changed) {
+    const bool signature =
+        std::find(c.changes.begin(), c.changes.end(), "signature") != c.changes.end();
+    changed.push_back({std::move(c.before), signature ? "signature" : "body"});
+  }
+  for (Node& n : diff.removed) changed.push_back({std::move(n), "removed"});
+  for (Node& n : diff.added) changed.push_back({std::move(n), "added"});
+  // As for a working tree: an edited file is its own change only when no
+  // definition in it changed (its imports, top-level code).
+  std::set<std::string> paths_with_definitions;
+  for (const SymbolChange& c : changed) {
+    if (c.node.kind != NodeKind::kFile) paths_with_definitions.insert(c.node.path);
+  }
+  changed.erase(std::remove_if(changed.begin(), changed.end(),
+                               [&](const SymbolChange& c) {
+                                 return c.node.kind == NodeKind::kFile && c.change == "body" &&
+                                        paths_with_definitions.count(c.node.path) != 0;
+                               }),
+                changed.end());
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView before, latest.AsOf(rev - 1));
+  ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(before));
+  return query::ImpactOfChange(before, std::move(changed), limits, topology.get());
 }
 
 Result<GraphDiff> Engine::Diff(std::string_view project, RevisionNumber from,

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -385,6 +386,52 @@ TEST_F(CliTest, ConfigFileThenEnvironmentThenFlags) {
   const CliRun bad_env = Onyx(dir_.path(), "-p shop stats", true, "ONYX_SEARCH_K=lots");
   EXPECT_EQ(bad_env.exit_code, 2);
   EXPECT_NE(bad_env.output.find("ONYX_SEARCH_K"), std::string::npos) << bad_env.output;
+}
+
+}  // namespace
+}  // namespace onyx
+
+namespace onyx {
+namespace {
+
+TEST_F(CliTest, StatusAndImpactOfTheWorkingTreeAndOfACommit) {
+  const std::string tree = dir_.Sub("shop");
+  std::filesystem::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", tree,
+                        std::filesystem::copy_options::recursive);
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  const CliRun clean = Onyx(dir_.path(), "-p shop status --tree '" + tree + "'");
+  ASSERT_EQ(clean.exit_code, 0) << clean.output;
+  EXPECT_NE(clean.output.find("up to date with"), std::string::npos) << clean.output;
+
+  std::ofstream(tree + "/shop/pricing.py", std::ios::trunc)
+      << "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(i.price for i in items)\n\n\n"
+         "def total(items):\n    \"\"\"Subtotal plus tax.\"\"\"\n    return subtotal(items) * (1 + "
+         "TAX_RATE)\n";
+  const CliRun stale = Onyx(dir_.path(), "-p shop status --json --tree '" + tree + "'", false);
+  ASSERT_EQ(stale.exit_code, 0) << stale.output;
+  const auto status = nlohmann::json::parse(stale.output);
+  EXPECT_EQ(status["stale"], true);
+  EXPECT_EQ(status["modified"], nlohmann::json::array({"shop/pricing.py"}));
+
+  const CliRun changed = Onyx(dir_.path(), "-p shop impact --changed --tree '" + tree + "'");
+  ASSERT_EQ(changed.exit_code, 0) << changed.output;
+  EXPECT_NE(changed.output.find("~ function   shop.pricing.subtotal  shop/pricing.py:4  (body)"),
+            std::string::npos)
+      << changed.output;
+  EXPECT_NE(changed.output.find("tests to run: tests.test_cart.test_total"), std::string::npos)
+      << changed.output;
+
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  const CliRun commit = Onyx(dir_.path(), "-p shop impact --commit HEAD --json", false);
+  ASSERT_EQ(commit.exit_code, 0) << commit.output;
+  const auto doc = nlohmann::json::parse(commit.output);
+  EXPECT_EQ(doc["revision"], 1);
+  ASSERT_EQ(doc["changed"].size(), 1u);
+  EXPECT_EQ(doc["changed"][0]["node"]["qualified_name"], "shop.pricing.subtotal");
+  EXPECT_EQ(doc["tests"][0]["qualified_name"], "tests.test_cart.test_total");
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit 1").exit_code, 2);  // nothing before it
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop impact Cart --changed").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop impact").exit_code, 2);
 }
 
 }  // namespace

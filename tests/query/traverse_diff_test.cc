@@ -1,9 +1,12 @@
 // neighbors/traverse and diff over the shop fixture, with exact answers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "onyx/ingest/history_ingest.h"
+#include "onyx/ingest/worktree_changes.h"
 #include "onyx/query/diff.h"
 #include "onyx/query/revisions.h"
 #include "onyx/query/topology.h"
@@ -291,6 +294,73 @@ TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
   std::vector<Edge> none;
   (*topology)->Edges(12345, true, 4, std::nullopt, SIZE_MAX, &none);
   EXPECT_TRUE(none.empty());
+}
+
+using ChangeTest = testing::ShopFixture;
+
+TEST_F(ChangeTest, WorkingTreeEditsMapToTheSymbolsTheyTouchAndWhatTheyBreak) {
+  const auto write = [&](const std::string& path, const std::string& text) {
+    std::ofstream(root_ + "/" + path, std::ios::binary | std::ios::trunc) << text;
+  };
+  // subtotal's body changes, total moves down a line (not a change), refund is
+  // new; app.py changes only outside its functions; a new file appears.
+  write(
+      "shop/pricing.py",
+      "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(i.price for i in items)\n\n\n"
+      "\ndef total(items):\n    \"\"\"Subtotal plus tax.\"\"\"\n    return subtotal(items) * (1 + "
+      "TAX_RATE)\n\n\ndef refund(items):\n    return -total(items)\n");
+  std::string app;
+  {
+    std::ifstream in(root_ + "/app.py");
+    app.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  write("app.py", "import os\n" + app);
+  write("extra.py", "def helper():\n    return 1\n");
+  std::filesystem::remove(root_ + "/shop/__init__.py");
+
+  auto changes = ingest::CompareWorktree(View(), root_, {});
+  ASSERT_OK(changes);
+  EXPECT_TRUE(changes->stale());
+  EXPECT_EQ(changes->modified_files, (std::vector<std::string>{"app.py", "shop/pricing.py"}));
+  EXPECT_EQ(changes->added_files, (std::vector<std::string>{"extra.py"}));
+  EXPECT_EQ(changes->removed_files, (std::vector<std::string>{"shop/__init__.py"}));
+  std::vector<std::string> touched;
+  for (const SymbolChange& c : changes->symbols) {
+    touched.push_back(c.change + " " +
+                      (c.node.qualified_name.empty() ? c.node.path : c.node.qualified_name));
+  }
+  std::sort(touched.begin(), touched.end());
+  EXPECT_EQ(touched, (std::vector<std::string>{
+                         "added extra.helper",
+                         "added shop.pricing.refund",
+                         "body app.py",
+                         "body shop.pricing.subtotal",
+                         "removed shop/__init__.py",
+                     }));
+
+  auto files_only = ingest::CompareWorktree(View(), root_, {}, /*symbols=*/false);
+  ASSERT_OK(files_only);
+  EXPECT_TRUE(files_only->symbols.empty());
+  EXPECT_EQ(files_only->modified_files.size(), 2u);
+
+  // Only subtotal's edit, to check the walk exactly.
+  std::vector<SymbolChange> subtotal;
+  for (const SymbolChange& c : changes->symbols) {
+    if (c.node.name == "subtotal" || c.change == "added") subtotal.push_back(c);
+  }
+  auto impact = ImpactOfChange(View(), subtotal);
+  ASSERT_OK(impact);
+  EXPECT_EQ(Lines(impact->impact), Lines(*Impact(View(), Id("shop.pricing.subtotal"))));
+  ASSERT_EQ(impact->tests.size(), 1u);
+  EXPECT_EQ(impact->tests.front().qualified_name, "tests.test_cart.test_total");
+  EXPECT_EQ(impact->changed.size(), 3u);  // added symbols are listed, not walked
+
+  // Nothing changed: an up-to-date tree.
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  auto none = ingest::CompareWorktree(View(), root_, {});
+  ASSERT_OK(none);
+  EXPECT_FALSE(none->stale());
+  EXPECT_TRUE(none->symbols.empty());
 }
 
 class GitRevisionTest : public testing::StoreFixture {};

@@ -71,7 +71,7 @@ std::string SearchJson(const SearchResults& results, SearchMode mode) {
                {"hits", hits}});
 }
 
-std::string WalkJson(const Node& start, const WalkResult& result) {
+json ResultsJson(const WalkResult& result) {
   json nodes = json::array();
   for (const Reached& r : result.nodes) {
     json path = json::array();
@@ -84,10 +84,41 @@ std::string WalkJson(const Node& start, const WalkResult& result) {
                      {"path", path},
                      {"tests", tests}});
   }
+  return nodes;
+}
+
+std::string WalkJson(const Node& start, const WalkResult& result) {
   return Dump({{"revision", result.revision},
                {"start", NodeJson(start)},
                {"partial", result.partial},
-               {"results", nodes}});
+               {"results", ResultsJson(result)}});
+}
+
+std::string ChangeImpactJson(const ChangeImpact& change) {
+  json changed = json::array();
+  for (const SymbolChange& c : change.changed) {
+    changed.push_back({{"node", NodeJson(c.node)}, {"change", c.change}});
+  }
+  json tests = json::array();
+  for (const Node& t : change.tests) tests.push_back(NodeJson(t));
+  return Dump({{"revision", change.revision},
+               {"changed", changed},
+               {"partial", change.impact.partial},
+               {"results", ResultsJson(change.impact)},
+               {"tests", tests}});
+}
+
+std::string StatusJson(const Revision* last, const WorktreeChanges& changes) {
+  json out = {{"revision", last == nullptr ? json(nullptr) : json(last->number)},
+              {"stale", changes.stale()},
+              {"modified", changes.modified_files},
+              {"added", changes.added_files},
+              {"removed", changes.removed_files}};
+  if (last != nullptr) {
+    out["time"] = core::FormatTimeMicros(last->info.time_micros);
+    out["commit"] = last->info.commit;
+  }
+  return Dump(out);
 }
 
 std::string NodesJson(const std::vector<Node>& nodes) {

@@ -20,5 +20,7 @@ std::string RevisionsJson(const std::vector<Revision>& revisions);
 std::string HistoryJson(const NodeHistory& history);
 std::string ShowJson(const Node& node, const std::string& source);
 std::string DiffJson(const GraphDiff& diff);
+std::string ChangeImpactJson(const ChangeImpact& change);
+std::string StatusJson(const Revision* last, const WorktreeChanges& changes);
 
 }  // namespace onyx::cli

@@ -113,7 +113,10 @@ struct NodeArgs {
   std::vector<std::string> node_kinds;
   std::string direction = "both";
   std::string path_prefix;
-  TraverseSpec spec;  ///< Made from the above by Check().
+  bool changed = false;  ///< impact --changed: the working tree's changes
+  std::string tree = ".";
+  std::string commit;  ///< impact --commit REV: the changes a revision made
+  TraverseSpec spec;   ///< Made from the above by Check().
 
   // Validates the options (before any node is looked up) into `spec`.
   Status Check() {
@@ -140,12 +143,18 @@ struct NodeArgs {
   }
 };
 
+int RunChangeImpact(Session& session, const NodeArgs& args);
+
 CLI::App* AddNodeCommand(
     CLI::App& app, Commands& commands, const std::string& name, const std::string& help,
     std::shared_ptr<NodeArgs> args,
     std::function<int(Session&, Engine&, const Node&, std::optional<RevisionNumber>)> run) {
   CLI::App* cmd = commands.Add(app, name, help, [args, run](Session& session) {
     if (Status s = args->Check(); !s.ok()) return Fail(s);
+    if (args->changed || !args->commit.empty()) return RunChangeImpact(session, *args);
+    if (args->node.empty()) {
+      return Fail(Status::InvalidArgument("name a node: a name, qualified name, path or id"));
+    }
     ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
     ONYX_ASSIGN_OR_RETURN_EXIT(const auto as_of, session.AsOf(args->as_of));
     int exit = kExitOk;
@@ -153,9 +162,51 @@ CLI::App* AddNodeCommand(
     if (!start) return exit;
     return run(session, *e, *start, as_of);
   });
-  cmd->add_option("node", args->node, "Name, qualified name, path or 16-hex-digit id")->required();
+  cmd->add_option("node", args->node, "Name, qualified name, path or 16-hex-digit id");
   cmd->add_option("--as-of", args->as_of, "Answer as of this revision, commit or date");
   return cmd;
+}
+
+// impact --changed / --commit: the change, then what it may break.
+int RunChangeImpact(Session& session, const NodeArgs& args) {
+  if (!args.node.empty() || (args.changed && !args.commit.empty())) {
+    return Fail(Status::InvalidArgument("impact takes a node, --changed or --commit REV: one"));
+  }
+  ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+  const std::string& project = session.globals().project;
+  ChangeImpact change;
+  std::string what;
+  if (args.changed) {
+    ONYX_ASSIGN_OR_RETURN_EXIT(change, e->ImpactOfWorktree(project, args.tree, args.limits,
+                                                           session.globals().defaults.ingest));
+    what = "the working tree " + args.tree;
+  } else {
+    ONYX_ASSIGN_OR_RETURN_EXIT(const RevisionNumber rev, e->ResolveRevision(project, args.commit));
+    ONYX_ASSIGN_OR_RETURN_EXIT(change, e->ImpactOfRevision(project, rev, args.limits));
+    what = "revision " + std::to_string(rev);
+  }
+  if (session.globals().json) {
+    std::cout << ChangeImpactJson(change);
+    return kExitOk;
+  }
+  fmt::print("changes of {} against revision {}: {} symbols\n", what, change.revision,
+             change.changed.size());
+  for (const SymbolChange& c : change.changed) {
+    fmt::print("  {} {} {}  {}  ({})\n",
+               c.change == "added"     ? Styled("+", "32")
+               : c.change == "removed" ? Styled("-", "31")
+                                       : Styled("~", "33"),
+               Kind(c.node.kind),
+               Name(c.node.qualified_name.empty() ? c.node.path : c.node.qualified_name),
+               Where(c.node), c.change);
+  }
+  fmt::print("impact: {} nodes{}\n", change.impact.nodes.size(),
+             change.impact.partial ? " (partial: a limit was reached)" : "");
+  PrintWalk(change.impact, true, false);
+  std::string tests;
+  for (const Node& t : change.tests) tests += (tests.empty() ? "" : ", ") + t.qualified_name;
+  fmt::print("tests to run: {}\n", change.tests.empty() ? "none found" : tests);
+  return kExitOk;
 }
 
 void AddWalkLimits(CLI::App* cmd, NodeArgs& args) {
@@ -379,7 +430,61 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         });
     AddWalkLimits(cmd, *args);
     json_flag(cmd);
+    if (is_impact) {
+      cmd->add_flag("--changed", args->changed,
+                    "Instead of a node: the working tree's changes since the last ingest");
+      cmd->add_option("--tree", args->tree, "With --changed: the working tree")
+          ->capture_default_str();
+      cmd->add_option("--commit", args->commit,
+                      "Instead of a node: the changes a revision or commit made");
+    }
   }
+
+  struct StatusArgs {
+    std::string tree = ".";
+  };
+  auto status_args = std::make_shared<StatusArgs>();
+  CLI::App* status = commands.Add(
+      app, "status", "The latest revision, and whether the working tree has moved on",
+      [status_args](Session& session) {
+        ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+        const std::string& project = session.globals().project;
+        ONYX_ASSIGN_OR_RETURN_EXIT(const std::vector<Revision> revisions, e->Revisions(project));
+        ONYX_ASSIGN_OR_RETURN_EXIT(
+            const WorktreeChanges changes,
+            e->CompareWorktree(project, status_args->tree, session.globals().defaults.ingest,
+                               /*symbols=*/false));
+        const Revision* last = revisions.empty() ? nullptr : &revisions.back();
+        if (session.globals().json) {
+          std::cout << StatusJson(last, changes);
+          return kExitOk;
+        }
+        if (last == nullptr) {
+          fmt::print("project {}: no revision yet\n", project);
+        } else {
+          fmt::print("project {}: revision {} ({}, {}{})\n", project, last->number,
+                     core::FormatTimeMicros(last->info.time_micros).substr(0, 19),
+                     RevisionSourceName(last->info.source),
+                     last->info.commit.empty() ? "" : " " + last->info.commit.substr(0, 10));
+        }
+        if (!changes.stale()) {
+          fmt::print("up to date with {}\n", status_args->tree);
+          return kExitOk;
+        }
+        fmt::print("stale against {}: {} modified, {} added, {} removed (onyx ingest to update)\n",
+                   status_args->tree, changes.modified_files.size(), changes.added_files.size(),
+                   changes.removed_files.size());
+        for (const auto* list :
+             {&changes.modified_files, &changes.added_files, &changes.removed_files}) {
+          const char* sign = list == &changes.modified_files ? "~"
+                             : list == &changes.added_files  ? "+"
+                                                             : "-";
+          for (const std::string& path : *list) fmt::print("  {} {}\n", sign, path);
+        }
+        return kExitOk;
+      });
+  status->add_option("--tree", status_args->tree, "The working tree")->capture_default_str();
+  json_flag(status);
 
   auto history_args = std::make_shared<NodeArgs>();
   json_flag(AddNodeCommand(

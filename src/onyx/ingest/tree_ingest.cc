@@ -206,6 +206,15 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out) {
 
 }  // namespace
 
+Result<std::vector<Definition>> FileDefinitions(const TreeEntry& entry,
+                                                const IngestOptions& options) {
+  if (LanguageForPath(entry.path).empty()) return std::vector<Definition>();
+  Parsed parsed;
+  ParseEntry(entry, options, parsed);
+  if (!parsed.status.ok()) return parsed.status;
+  return std::move(parsed.definitions);
+}
+
 Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
                                  const std::string& root, const IngestOptions& options) {
   const auto started = std::chrono::steady_clock::now();

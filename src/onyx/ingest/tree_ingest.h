@@ -5,6 +5,7 @@
 #include <string>
 
 #include "onyx/engine.h"
+#include "onyx/ingest/definition_extractor.h"
 #include "onyx/ingest/tree_walk.h"
 #include "onyx/status.h"
 #include "onyx/store/store.h"
@@ -27,5 +28,11 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
                                      std::string_view root_name, RevisionInfo info,
                                      bool keep_if_empty, const IngestOptions& options,
                                      IngestSummary summary);
+
+/// The definitions of one file as an ingest would record them (Markdown
+/// sections, or tree-sitter definitions for the six languages); an error when
+/// the file cannot be parsed within the options' limits.
+Result<std::vector<Definition>> FileDefinitions(const TreeEntry& entry,
+                                                const IngestOptions& options);
 
 }  // namespace onyx::ingest

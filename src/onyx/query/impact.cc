@@ -159,14 +159,12 @@ void Rank(std::vector<Reached>& nodes) {
   });
 }
 
-}  // namespace
-
-Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits,
-                          const Topology* topology) {
+// Impact from several starts at once (a multi-source walk: each node at its
+// distance from the nearest start).
+Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
+                              const std::vector<NodeId>& starts, const WalkLimits& limits) {
   WalkResult result;
   result.revision = view.revision();
-  Adjacency adjacency(view, topology);
-  ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
   const std::set<NodeId> start_set(starts.begin(), starts.end());
   std::unordered_map<NodeId, std::vector<Edge>> tests_into;
   ONYX_ASSIGN_OR_RETURN(auto seen,
@@ -198,6 +196,54 @@ Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkL
   Rank(result.nodes);
   Truncate(result, limits);
   return result;
+}
+
+}  // namespace
+
+Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits,
+                          const Topology* topology) {
+  Adjacency adjacency(view, topology);
+  ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
+  return ImpactFrom(view, adjacency, starts, limits);
+}
+
+Result<ChangeImpact> ImpactOfChange(const store::ReadView& view, std::vector<SymbolChange> changed,
+                                    const WalkLimits& limits, const Topology* topology) {
+  ChangeImpact out;
+  out.revision = view.revision();
+  Adjacency adjacency(view, topology);
+  std::vector<NodeId> starts;
+  for (const SymbolChange& c : changed) {
+    if (c.change != "added" && view.GetNode(c.node.id).ok()) starts.push_back(c.node.id);
+  }
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  ONYX_ASSIGN_OR_RETURN(out.impact, ImpactFrom(view, adjacency, starts, limits));
+  // The tests to run: tests of the changed symbols, changed tests, and the
+  // tests reaching what they impact.
+  std::map<NodeId, Node> tests;
+  for (const NodeId s : starts) {
+    ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(s, EdgeKind::kTests));
+    std::vector<NodeId> ids;
+    for (const Edge& e : in) ids.push_back(e.src);
+    ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, adjacency, std::move(ids)));
+    for (const auto& [id, node] : nodes) tests.emplace(id, node);
+  }
+  for (const SymbolChange& c : changed) {
+    if (c.node.kind == NodeKind::kTest && c.change != "removed") tests.emplace(c.node.id, c.node);
+  }
+  for (const Reached& r : out.impact.nodes) {
+    for (const Node& t : r.tests) tests.emplace(t.id, t);
+  }
+  for (auto& [id, node] : tests) out.tests.push_back(std::move(node));
+  std::sort(out.tests.begin(), out.tests.end(),
+            [](const Node& a, const Node& b) { return a.qualified_name < b.qualified_name; });
+  std::sort(changed.begin(), changed.end(), [](const SymbolChange& a, const SymbolChange& b) {
+    if (a.node.path != b.node.path) return a.node.path < b.node.path;
+    return a.node.span.start_line < b.node.span.start_line;
+  });
+  out.changed = std::move(changed);
+  return out;
 }
 
 Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const WalkLimits& limits,

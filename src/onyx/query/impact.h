@@ -30,6 +30,14 @@ using onyx::WalkResult;
 Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits = {},
                           const Topology* topology = nullptr);
 
+/// impact of a change: a walk from every changed symbol that exists at the
+/// view's revision (all but "added"), at once, each reached node at its
+/// distance from the nearest; plus the tests to run (tests of the changed
+/// symbols, changed tests, and tests reaching anything impacted).
+Result<ChangeImpact> ImpactOfChange(const store::ReadView& view, std::vector<SymbolChange> changed,
+                                    const WalkLimits& limits = {},
+                                    const Topology* topology = nullptr);
+
 /// The tests that exercise `start`: tests edges into it (direct, or through
 /// test helpers), and tests that reach it through chains of calls; each with
 /// its path, most confident first. Its members count as it (a class's tests
