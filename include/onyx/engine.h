@@ -2,6 +2,7 @@
 // ingest a tree into a project, and ask what is there.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -139,6 +140,15 @@ class Engine {
   /// revision. NotFound when `root` is not a directory.
   Result<IngestSummary> IngestTree(std::string_view project, const std::string& root,
                                    const IngestOptions& options = {});
+
+  /// Ingests `root`, then watches it (inotify) and ingests it again after each
+  /// burst of changes has been quiet for `quiet` (at most 2 s after its first
+  /// event), until `stop` becomes true. `on_ingest` gets each ingest's result
+  /// (an error does not end the watch; returning false from it does).
+  Status WatchTree(std::string_view project, const std::string& root, const IngestOptions& options,
+                   std::chrono::milliseconds quiet,
+                   const std::function<bool(const Result<IngestSummary>&)>& on_ingest,
+                   const std::atomic<bool>& stop);
 
   /// Ingests the first-parent git history of the repository at or above
   /// `repo_path` into `project`, oldest commit first, one revision per commit

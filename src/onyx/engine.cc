@@ -12,6 +12,7 @@
 #include "onyx/index/code_search.h"
 #include "onyx/ingest/history_ingest.h"
 #include "onyx/ingest/tree_ingest.h"
+#include "onyx/ingest/tree_watcher.h"
 #include "onyx/ingest/worktree_changes.h"
 #include "onyx/query/diff.h"
 #include "onyx/query/history.h"
@@ -90,6 +91,22 @@ Result<IngestSummary> Engine::IngestTree(std::string_view project, const std::st
                                          const IngestOptions& options) {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   return ingest::IngestTree(*store_, p, root, options);
+}
+
+Status Engine::WatchTree(std::string_view project, const std::string& root,
+                         const IngestOptions& options, std::chrono::milliseconds quiet,
+                         const std::function<bool(const Result<IngestSummary>&)>& on_ingest,
+                         const std::atomic<bool>& stop) {
+  // Watch first, so that nothing changed during the first ingest is missed.
+  ONYX_ASSIGN_OR_RETURN(const auto watcher, ingest::TreeWatcher::Open(root));
+  if (!on_ingest(IngestTree(project, root, options))) return Status::Ok();
+  while (!stop.load()) {
+    ONYX_ASSIGN_OR_RETURN(const std::size_t events,
+                          watcher->WaitForChanges(quiet, std::chrono::seconds(2), stop));
+    if (events == 0) break;  // stopped
+    if (!on_ingest(IngestTree(project, root, options))) break;
+  }
+  return Status::Ok();
 }
 
 Result<HistorySummary> Engine::IngestHistory(std::string_view project, const std::string& repo_path,

@@ -1,7 +1,9 @@
 // Runs the real `onyx` binary: output, exit codes (0 ok, 2 usage, 3 not found).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -432,6 +434,53 @@ TEST_F(CliTest, StatusAndImpactOfTheWorkingTreeAndOfACommit) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit 1").exit_code, 2);  // nothing before it
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact Cart --changed").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace onyx
+
+namespace onyx {
+namespace {
+
+// Waits up to 10 s for `needle` in the file at `path`.
+bool WaitForText(const std::string& path, const std::string& needle) {
+  for (int i = 0; i < 100; ++i) {
+    std::ifstream in(path);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    if (text.find(needle) != std::string::npos) return true;
+    ::usleep(100'000);
+  }
+  return false;
+}
+
+TEST_F(CliTest, IngestWatchReingestsOnChangesUntilInterrupted) {
+  const std::string tree = dir_.Sub("shop");
+  std::filesystem::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", tree,
+                        std::filesystem::copy_options::recursive);
+  const std::string out = dir_.Sub("watch.out");
+  const std::string start = std::string(ONYX_BINARY) + " --data-dir '" + dir_.Sub("data") +
+                            "' -p shop ingest --watch '" + tree + "' > '" + out +
+                            "' 2>&1 & echo $! > '" + dir_.Sub("pid") + "'";
+  ASSERT_EQ(std::system(start.c_str()), 0);
+  int pid = 0;
+  std::ifstream(dir_.Sub("pid")) >> pid;
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(WaitForText(out, "watching")) << out;
+  EXPECT_TRUE(WaitForText(out, "revision 1: 6 files parsed"));
+  // An edit, then a new folder with a file: one revision each.
+  std::ofstream(tree + "/app.py", std::ios::app) << "\n\ndef extra():\n    return 2\n";
+  EXPECT_TRUE(WaitForText(out, "revision 2: 1 files parsed, nodes +1 ~1 -0"));
+  std::filesystem::create_directories(tree + "/newpkg");
+  std::ofstream(tree + "/newpkg/m.py") << "def n():\n    pass\n";
+  EXPECT_TRUE(WaitForText(out, "revision 3: 1 files parsed"));
+  ::kill(pid, SIGTERM);
+  EXPECT_TRUE(WaitForText(out, "stopped watching"));
+  for (int i = 0; i < 50 && ::kill(pid, 0) == 0; ++i) ::usleep(100'000);
+  EXPECT_NE(::kill(pid, 0), 0) << "the watcher did not exit";
+  // The store holds all three revisions.
+  const CliRun log = Onyx(dir_.Sub("data"), "-p shop log");
+  EXPECT_NE(log.output.find("    3  "), std::string::npos) << log.output;
+  EXPECT_EQ(Onyx(dir_.Sub("data"), "-p shop ingest --watch --history '" + tree + "'").exit_code, 2);
 }
 
 }  // namespace

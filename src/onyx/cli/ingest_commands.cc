@@ -1,7 +1,10 @@
 // The commands that write: init, projects, ingest, reembed.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <iostream>
 
 #include "onyx/cli/command.h"
@@ -13,11 +16,56 @@ namespace {
 
 struct IngestArgs {
   std::string path = ".";
+  bool watch = false;
   IngestOptions options;
   bool history = false;
   std::string since;
   HistoryOptions history_options;
 };
+
+std::atomic<bool> g_stop_watching{false};
+
+void StopWatching(int /*signal*/) { g_stop_watching.store(true); }
+
+// ingest --watch: one line per ingest until SIGINT or SIGTERM.
+int Watch(Engine& e, const std::string& project, const IngestArgs& args) {
+  g_stop_watching.store(false);
+  struct sigaction action {};
+  action.sa_handler = StopWatching;
+  sigemptyset(&action.sa_mask);
+  struct sigaction old_int {
+  }, old_term{};
+  sigaction(SIGINT, &action, &old_int);
+  sigaction(SIGTERM, &action, &old_term);
+  bool first = true;
+  const Status watched = e.WatchTree(
+      project, args.path, args.options, std::chrono::milliseconds(300),
+      [&](const Result<IngestSummary>& summary) {
+        if (!summary.ok()) {
+          std::cerr << "onyx: " << summary.status().ToString() << "\n";
+        } else if (summary->revision) {
+          const auto& c = summary->revision->changes;
+          fmt::print(
+              "revision {}: {} files parsed, nodes +{} ~{} -{}, edges +{} ~{} -{} in {:.2f}s\n",
+              summary->revision->number, summary->files_parsed, c.nodes_added, c.nodes_changed,
+              c.nodes_removed, c.edges_added, c.edges_changed, c.edges_removed, summary->seconds);
+        } else {
+          fmt::print("no change\n");
+        }
+        if (first) {
+          fmt::print("watching {} (Ctrl-C to stop)\n", args.path);
+          first = false;
+        }
+        std::fflush(stdout);
+        return true;
+      },
+      g_stop_watching);
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (!watched.ok()) return Fail(watched);
+  fmt::print("stopped watching\n");
+  return kExitOk;
+}
 
 void PrintTreeSummary(const IngestSummary& summary) {
   fmt::print("ingested {} files ({} bytes) in {} directories in {:.2f}s\n", summary.files,
@@ -63,6 +111,10 @@ int RunIngest(Session& session, IngestArgs& args) {
   if (!p.ok()) return Fail(p.status());
   if (!args.history && (!args.since.empty() || args.history_options.max_commits != 0)) {
     return Fail(Status::InvalidArgument("--since and --max-commits need --history"));
+  }
+  if (args.watch) {
+    if (args.history) return Fail(Status::InvalidArgument("--watch and --history do not mix"));
+    return Watch(*e, project, args);
   }
   if (args.history) {
     HistoryOptions options = args.history_options;
@@ -130,6 +182,8 @@ void AddIngestCommands(CLI::App& app, Globals& globals, Commands& commands) {
   ingest->add_option("path", args->path, "Folder to ingest")->capture_default_str();
   ingest->add_option("--ignore", args->options.ignore,
                      "Also skip paths matching this .gitignore-style pattern (repeatable)");
+  ingest->add_flag("--watch", args->watch,
+                   "After the ingest, watch the tree and ingest again on every change");
   ingest->add_flag("--history", args->history,
                    "Ingest the git history (first parent), one revision per commit");
   ingest->add_option("--since", args->since, "With --history: commits from this date (2026-01-31)");
