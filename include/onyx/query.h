@@ -33,10 +33,21 @@ struct Reached {
   std::vector<Node> tests;  ///< Tests that reach this node (impact only).
 };
 
+/// How a walk ran (`explain`): where adjacency came from, how much it read,
+/// and the time of each step.
+struct WalkPlan {
+  std::string adjacency;           ///< "topology" (in memory) or "store" (RocksDB).
+  std::size_t nodes_expanded = 0;  ///< Nodes whose edges were read.
+  std::size_t edges_read = 0;      ///< Edges those reads returned.
+  std::size_t nodes_loaded = 0;    ///< Node records read for the answer.
+  std::vector<std::pair<std::string, double>> steps;  ///< (step, milliseconds), in order.
+};
+
 struct WalkResult {
   RevisionNumber revision = 0;
   std::vector<Reached> nodes;  ///< By depth, then confidence (highest first).
   bool partial = false;        ///< A limit cut the walk short.
+  WalkPlan plan;
 };
 
 /// Which way a traversal follows edges: from src to dst (out), dst to src

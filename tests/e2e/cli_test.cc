@@ -255,6 +255,19 @@ TEST_F(CliTest, ImpactAndTests) {
             std::string::npos)
       << deep.output;
   EXPECT_EQ(Onyx(dir_.path(), "-p shop neighbors app.main --edge gizmos").exit_code, 2);
+
+  // explain: where adjacency came from, what was read, time per step.
+  const CliRun explained =
+      Onyx(dir_.path(), "-p shop impact shop.pricing.subtotal --explain --json", false);
+  ASSERT_EQ(explained.exit_code, 0) << explained.output;
+  const auto plan = nlohmann::json::parse(explained.output)["plan"];
+  EXPECT_EQ(plan["adjacency"], "store");
+  EXPECT_EQ(plan["nodes_loaded"], 10);
+  EXPECT_GE(plan["nodes_expanded"].get<int>(), 10);
+  ASSERT_EQ(plan["steps"].size(), 5u);
+  EXPECT_EQ(plan["steps"][1]["step"], "walk");
+  const CliRun text = Onyx(dir_.path(), "-p shop tests Cart --explain");
+  EXPECT_NE(text.output.find("plan: adjacency from the store;"), std::string::npos) << text.output;
 }
 
 std::string OnyxStdout(const std::string& data_dir, const std::string& args, int* code) {

@@ -273,6 +273,9 @@ TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
       ASSERT_OK(impact);
       ASSERT_OK(fast);
       EXPECT_EQ(Lines(*fast), Lines(*impact));
+      EXPECT_EQ(fast->plan.adjacency, "topology");
+      EXPECT_EQ(impact->plan.adjacency, "store");
+      EXPECT_EQ(fast->plan.edges_read, impact->plan.edges_read);
       auto tests = TestsFor(view, id, {}, topology->get());
       auto slow_tests = TestsFor(view, id, {}, nullptr);
       ASSERT_OK(tests);

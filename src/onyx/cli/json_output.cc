@@ -87,11 +87,21 @@ json ResultsJson(const WalkResult& result) {
   return nodes;
 }
 
-std::string WalkJson(const Node& start, const WalkResult& result) {
-  return Dump({{"revision", result.revision},
-               {"start", NodeJson(start)},
-               {"partial", result.partial},
-               {"results", ResultsJson(result)}});
+std::string WalkJson(const Node& start, const WalkResult& result, bool plan) {
+  json out = {{"revision", result.revision},
+              {"start", NodeJson(start)},
+              {"partial", result.partial},
+              {"results", ResultsJson(result)}};
+  if (plan) {
+    json steps = json::array();
+    for (const auto& [step, ms] : result.plan.steps) steps.push_back({{"step", step}, {"ms", ms}});
+    out["plan"] = {{"adjacency", result.plan.adjacency},
+                   {"nodes_expanded", result.plan.nodes_expanded},
+                   {"edges_read", result.plan.edges_read},
+                   {"nodes_loaded", result.plan.nodes_loaded},
+                   {"steps", steps}};
+  }
+  return Dump(out);
 }
 
 std::string ChangeImpactJson(const ChangeImpact& change) {

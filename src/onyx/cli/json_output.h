@@ -13,7 +13,9 @@
 namespace onyx::cli {
 
 std::string SearchJson(const SearchResults& results, SearchMode mode);
-std::string WalkJson(const Node& start, const WalkResult& result);
+/// With `plan`, a "plan" object: {adjacency, nodes_expanded, edges_read,
+/// nodes_loaded, steps: [{step, ms}]}.
+std::string WalkJson(const Node& start, const WalkResult& result, bool plan = false);
 std::string NodesJson(const std::vector<Node>& nodes);
 std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);

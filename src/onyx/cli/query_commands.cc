@@ -113,6 +113,7 @@ struct NodeArgs {
   std::vector<std::string> node_kinds;
   std::string direction = "both";
   std::string path_prefix;
+  bool explain = false;  ///< --explain: how the walk ran
   bool changed = false;  ///< impact --changed: the working tree's changes
   std::string tree = ".";
   std::string commit;  ///< impact --commit REV: the changes a revision made
@@ -212,6 +213,18 @@ int RunChangeImpact(Session& session, const NodeArgs& args) {
 void AddWalkLimits(CLI::App* cmd, NodeArgs& args) {
   cmd->add_option("--depth", args.limits.max_depth, "Most edges walked")->capture_default_str();
   cmd->add_option("-n,--limit", args.limits.max_results, "Most results")->capture_default_str();
+  cmd->add_flag("--explain", args.explain,
+                "Also print how the walk ran: adjacency source, reads, time per step");
+}
+
+void PrintPlan(const WalkPlan& plan) {
+  double total = 0;
+  for (const auto& [step, ms] : plan.steps) total += ms;
+  fmt::print(
+      "plan: adjacency from the {}; {} nodes expanded, {} edges read, {} nodes loaded; "
+      "{:.3f} ms\n",
+      plan.adjacency, plan.nodes_expanded, plan.edges_read, plan.nodes_loaded, total);
+  for (const auto& [step, ms] : plan.steps) fmt::print("  {:<24} {:>9.3f} ms\n", step, ms);
 }
 
 }  // namespace
@@ -382,13 +395,14 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         ONYX_ASSIGN_OR_RETURN_EXIT(const WalkResult result,
                                    e.Traverse(session.globals().project, spec, as_of));
         if (session.globals().json) {
-          std::cout << WalkJson(start, result);
+          std::cout << WalkJson(start, result, a.explain);
           return kExitOk;
         }
         fmt::print("neighbors of {} {} as of revision {}: {} nodes{}\n", NodeKindName(start.kind),
                    Name(start.qualified_name), result.revision, result.nodes.size(),
                    result.partial ? " (partial: a limit was reached)" : "");
         PrintWalk(result, a.limits.max_depth > 1, false);
+        if (a.explain) PrintPlan(result.plan);
         return kExitOk;
       });
   AddWalkLimits(neighbors, *neighbors_args);
@@ -418,7 +432,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                                          ? e.Impact(project, start.id, args->limits, as_of)
                                          : e.TestsFor(project, start.id, args->limits, as_of));
           if (session.globals().json) {
-            std::cout << WalkJson(start, result);
+            std::cout << WalkJson(start, result, args->explain);
             return kExitOk;
           }
           fmt::print("{} {} {} as of revision {}: {} {}{}\n", is_impact ? "impact of" : "tests of",
@@ -426,6 +440,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                      result.nodes.size(), is_impact ? "nodes" : "tests",
                      result.partial ? " (partial: a limit was reached)" : "");
           PrintWalk(result, is_impact, is_impact);
+          if (args->explain) PrintPlan(result.plan);
           return kExitOk;
         });
     AddWalkLimits(cmd, *args);

@@ -7,6 +7,8 @@
 #include <set>
 #include <unordered_map>
 
+#include "onyx/query/plan.h"
+
 namespace onyx::query {
 namespace {
 
@@ -162,18 +164,21 @@ void Rank(std::vector<Reached>& nodes) {
 // Impact from several starts at once (a multi-source walk: each node at its
 // distance from the nearest start).
 Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
-                              const std::vector<NodeId>& starts, const WalkLimits& limits) {
-  WalkResult result;
+                              const std::vector<NodeId>& starts, const WalkLimits& limits,
+                              WalkResult result = {}) {
   result.revision = view.revision();
+  PlanTimer timer(&result.plan);
   const std::set<NodeId> start_set(starts.begin(), starts.end());
   std::unordered_map<NodeId, std::vector<Edge>> tests_into;
   ONYX_ASSIGN_OR_RETURN(auto seen,
                         WalkBack(adjacency, starts, Breaks, limits, &result.partial, &tests_into));
+  timer.Step("walk");
   // Tests of nodes a limit kept the walk from reading.
   for (const auto& [id, step] : seen) {
     if (start_set.count(id) != 0 || tests_into.count(id) != 0) continue;
     ONYX_ASSIGN_OR_RETURN(tests_into[id], adjacency.In(id, EdgeKind::kTests));
   }
+  timer.Step("tests past the limits");
   std::vector<NodeId> wanted;
   wanted.reserve(seen.size());
   for (const auto& [id, step] : seen) {
@@ -182,6 +187,7 @@ Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
     for (const Edge& e : tests_into[id]) wanted.push_back(e.src);
   }
   ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, adjacency, std::move(wanted)));
+  timer.Step("load nodes");
   for (const auto& [id, step] : seen) {
     if (start_set.count(id) != 0) continue;
     Reached r;
@@ -195,6 +201,8 @@ Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
   }
   Rank(result.nodes);
   Truncate(result, limits);
+  timer.Step("rank");
+  timer.Count(adjacency);
   return result;
 }
 
@@ -203,8 +211,11 @@ Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
 Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits,
                           const Topology* topology) {
   Adjacency adjacency(view, topology);
+  WalkResult result;
+  PlanTimer timer(&result.plan);
   ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
-  return ImpactFrom(view, adjacency, starts, limits);
+  timer.Step("start and members");
+  return ImpactFrom(view, adjacency, starts, limits, std::move(result));
 }
 
 Result<ChangeImpact> ImpactOfChange(const store::ReadView& view, std::vector<SymbolChange> changed,
@@ -251,7 +262,9 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
   WalkResult result;
   result.revision = view.revision();
   Adjacency adjacency(view, topology);
+  PlanTimer timer(&result.plan);
   ONYX_ASSIGN_OR_RETURN(const std::vector<NodeId> starts, Starts(view, adjacency, start, limits));
+  timer.Step("start and members");
   // Tests edges (precomputed through helpers at ingest), then chains of calls
   // up to a test.
   std::vector<Edge> direct;
@@ -263,12 +276,14 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
                         WalkBack(
                             adjacency, starts, [](EdgeKind k) { return k == EdgeKind::kCalls; },
                             limits, &result.partial));
+  timer.Step("walk");
   std::vector<NodeId> wanted;
   for (const Edge& e : direct) wanted.push_back(e.src);
   for (const auto& [id, step] : seen) {
     if (step.depth > 0) wanted.push_back(id);
   }
   ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, adjacency, std::move(wanted)));
+  timer.Step("load nodes");
   std::unordered_map<NodeId, Reached> tests;
   const auto consider = [&](NodeId id, int depth, float confidence, const auto& path) {
     const Node& node = nodes.at(id);
@@ -299,6 +314,8 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
     return a.node.qualified_name < b.node.qualified_name;
   });
   Truncate(result, limits);
+  timer.Step("rank");
+  timer.Count(adjacency);
   return result;
 }
 

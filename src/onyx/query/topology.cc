@@ -199,15 +199,20 @@ Adjacency::~Adjacency() = default;
 
 Result<std::vector<Edge>> Adjacency::Read(NodeId id, std::optional<EdgeKind> kind, bool out,
                                           std::size_t limit) {
-  if (topology_ == nullptr) {
-    return out ? reader_->Out(id, kind, limit) : reader_->In(id, kind, limit);
-  }
+  ++reads_;
   std::vector<Edge> edges;
-  topology_->Edges(id, out, revision_, kind, limit, &edges);
+  if (topology_ == nullptr) {
+    ONYX_ASSIGN_OR_RETURN(edges,
+                          out ? reader_->Out(id, kind, limit) : reader_->In(id, kind, limit));
+  } else {
+    topology_->Edges(id, out, revision_, kind, limit, &edges);
+  }
+  edges_read_ += edges.size();
   return edges;
 }
 
 Result<std::vector<std::optional<Node>>> Adjacency::Nodes(const std::vector<NodeId>& ids) {
+  nodes_read_ += ids.size();
   if (topology_ == nullptr) return view_.GetNodes(ids);
   std::vector<std::optional<Node>> nodes;
   nodes.reserve(ids.size());

@@ -102,6 +102,12 @@ class Adjacency {
   /// batched store read (whole nodes).
   Result<std::vector<std::optional<Node>>> Nodes(const std::vector<NodeId>& ids);
 
+  bool in_memory() const { return topology_ != nullptr; }
+  /// Reads so far (for explain).
+  std::size_t reads() const { return reads_; }
+  std::size_t edges_read() const { return edges_read_; }
+  std::size_t nodes_read() const { return nodes_read_; }
+
  private:
   Result<std::vector<Edge>> Read(NodeId id, std::optional<EdgeKind> kind, bool out,
                                  std::size_t limit);
@@ -109,6 +115,9 @@ class Adjacency {
   RevisionNumber revision_;
   const Topology* topology_;  // null: the store
   std::unique_ptr<store::AdjacencyReader> reader_;
+  std::size_t reads_ = 0;
+  std::size_t edges_read_ = 0;
+  std::size_t nodes_read_ = 0;
 };
 
 }  // namespace onyx::query

@@ -5,6 +5,8 @@
 #include <deque>
 #include <unordered_map>
 
+#include "onyx/query/plan.h"
+
 namespace onyx::query {
 namespace {
 
@@ -63,6 +65,7 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
            std::find(spec.edge_kinds.begin(), spec.edge_kinds.end(), kind) != spec.edge_kinds.end();
   };
   Adjacency adjacency(view, topology);
+  PlanTimer timer(&result.plan);
   std::unordered_map<NodeId, Arrival> seen;
   std::vector<NodeId> frontier;
   for (const NodeId s : spec.starts) {
@@ -105,6 +108,7 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
     }
     std::sort(frontier.begin(), frontier.end());  // a deterministic order for ties
   }
+  timer.Step("walk");
   // Every reached node in one batched read.
   std::vector<NodeId> reached;
   for (const auto& [id, arrival] : seen) {
@@ -126,6 +130,7 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
     r.path = PathOf(seen, reached[i]);
     result.nodes.push_back(std::move(r));
   }
+  timer.Step("load nodes");
   std::sort(result.nodes.begin(), result.nodes.end(), [](const Reached& a, const Reached& b) {
     if (a.depth != b.depth) return a.depth < b.depth;
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
@@ -138,6 +143,8 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
     result.nodes.resize(spec.limits.max_results);
     result.partial = true;
   }
+  timer.Step("rank");
+  timer.Count(adjacency);
   return result;
 }
 
