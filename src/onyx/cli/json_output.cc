@@ -46,9 +46,12 @@ std::string Dump(const json& j) {
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+json Next(const std::string& cursor) { return cursor.empty() ? json(nullptr) : json(cursor); }
+
 }  // namespace
 
-std::string SearchJson(const SearchResults& results, SearchMode mode) {
+std::string SearchJson(const SearchResults& results, SearchMode mode,
+                       const std::string& next_cursor) {
   json hits = json::array();
   for (const SearchHit& h : results.hits) {
     hits.push_back({{"id", Hex(h.id)},
@@ -68,7 +71,8 @@ std::string SearchJson(const SearchResults& results, SearchMode mode) {
   return Dump({{"revision", results.revision},
                {"model", results.model},
                {"mode", SearchModeName(mode)},
-               {"hits", hits}});
+               {"hits", hits},
+               {"next_cursor", Next(next_cursor)}});
 }
 
 json ResultsJson(const WalkResult& result) {
@@ -87,11 +91,13 @@ json ResultsJson(const WalkResult& result) {
   return nodes;
 }
 
-std::string WalkJson(const Node& start, const WalkResult& result, bool plan) {
+std::string WalkJson(const Node& start, const WalkResult& result, bool plan,
+                     const std::string& next_cursor) {
   json out = {{"revision", result.revision},
               {"start", NodeJson(start)},
               {"partial", result.partial},
-              {"results", ResultsJson(result)}};
+              {"results", ResultsJson(result)},
+              {"next_cursor", Next(next_cursor)}};
   if (plan) {
     json steps = json::array();
     for (const auto& [step, ms] : result.plan.steps) steps.push_back({{"step", step}, {"ms", ms}});

@@ -12,10 +12,13 @@
 
 namespace onyx::cli {
 
-std::string SearchJson(const SearchResults& results, SearchMode mode);
+/// `next_cursor`: the cursor of the next page ("" for none: null).
+std::string SearchJson(const SearchResults& results, SearchMode mode,
+                       const std::string& next_cursor = {});
 /// With `plan`, a "plan" object: {adjacency, nodes_expanded, edges_read,
 /// nodes_loaded, steps: [{step, ms}]}.
-std::string WalkJson(const Node& start, const WalkResult& result, bool plan = false);
+std::string WalkJson(const Node& start, const WalkResult& result, bool plan = false,
+                     const std::string& next_cursor = {});
 std::string NodesJson(const std::vector<Node>& nodes);
 std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);

@@ -8,6 +8,7 @@
 #include "onyx/cli/command.h"
 #include "onyx/cli/json_output.h"
 #include "onyx/core/clock.h"
+#include "onyx/query/cursor.h"
 
 namespace onyx::cli {
 namespace {
@@ -113,11 +114,35 @@ struct NodeArgs {
   std::vector<std::string> node_kinds;
   std::string direction = "both";
   std::string path_prefix;
-  bool explain = false;  ///< --explain: how the walk ran
-  bool changed = false;  ///< impact --changed: the working tree's changes
+  bool explain = false;             ///< --explain: how the walk ran
+  std::size_t page = 0;             ///< --page N: results per page (0: all)
+  std::string cursor;               ///< --cursor C: the page after the one that gave C
+  std::string name;                 ///< the command, for the cursor's query key
+  std::optional<query::Cursor> at;  ///< the decoded cursor
+  bool changed = false;             ///< impact --changed: the working tree's changes
   std::string tree = ".";
   std::string commit;  ///< impact --commit REV: the changes a revision made
   TraverseSpec spec;   ///< Made from the above by Check().
+
+  // The query's canonical text: what a cursor must match.
+  std::uint64_t Key(const std::string& project) const {
+    std::string text = name + "\n" + project + "\n" + node + "\n" + direction + "\n" + path_prefix +
+                       "\n" + std::to_string(limits.max_depth) + "\n" +
+                       std::to_string(limits.max_results);
+    for (const auto* list : {&edge_kinds, &node_kinds}) {
+      for (const std::string& k : *list) text += "\n" + k;
+    }
+    return query::QueryKey(text);
+  }
+
+  // Slices `result` to the page asked for; the next page's cursor, or "".
+  std::string Page(WalkResult& result, const std::string& project) const {
+    if (page == 0 && !at) return {};
+    const std::size_t size = page == 0 ? SIZE_MAX : page;
+    const auto next = query::TakePage(result.nodes, at ? at->offset : 0, size);
+    if (!next) return {};
+    return query::EncodeCursor({result.revision, *next, Key(project)});
+  }
 
   // Validates the options (before any node is looked up) into `spec`.
   Status Check() {
@@ -157,7 +182,19 @@ CLI::App* AddNodeCommand(
       return Fail(Status::InvalidArgument("name a node: a name, qualified name, path or id"));
     }
     ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
-    ONYX_ASSIGN_OR_RETURN_EXIT(const auto as_of, session.AsOf(args->as_of));
+    args->at.reset();
+    std::optional<RevisionNumber> as_of;
+    if (!args->cursor.empty()) {
+      // A cursor pins the revision of the first page.
+      if (!args->as_of.empty()) {
+        return Fail(Status::InvalidArgument("--cursor already names a revision; drop --as-of"));
+      }
+      ONYX_ASSIGN_OR_RETURN_EXIT(
+          args->at, query::DecodeCursor(args->cursor, args->Key(session.globals().project)));
+      as_of = args->at->revision;
+    } else {
+      ONYX_ASSIGN_OR_RETURN_EXIT(as_of, session.AsOf(args->as_of));
+    }
     int exit = kExitOk;
     const auto start = PickNode(*e, session.globals().project, args->node, as_of, &exit);
     if (!start) return exit;
@@ -165,6 +202,7 @@ CLI::App* AddNodeCommand(
   });
   cmd->add_option("node", args->node, "Name, qualified name, path or 16-hex-digit id");
   cmd->add_option("--as-of", args->as_of, "Answer as of this revision, commit or date");
+  args->name = name;
   return cmd;
 }
 
@@ -215,6 +253,12 @@ void AddWalkLimits(CLI::App* cmd, NodeArgs& args) {
   cmd->add_option("-n,--limit", args.limits.max_results, "Most results")->capture_default_str();
   cmd->add_flag("--explain", args.explain,
                 "Also print how the walk ran: adjacency source, reads, time per step");
+  cmd->add_option("--page", args.page, "Results per page (the answer ends with the next cursor)");
+  cmd->add_option("--cursor", args.cursor, "The next page of the query that printed it");
+}
+
+void PrintNext(const std::string& next) {
+  if (!next.empty()) fmt::print("next page: --cursor {}\n", next);
 }
 
 void PrintPlan(const WalkPlan& plan) {
@@ -303,6 +347,13 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
     std::string kind;
     std::string as_of;
     SearchOptions options;
+    std::size_t page = 0;
+    std::string cursor;
+    std::uint64_t Key(const std::string& project) const {
+      return query::QueryKey("search\n" + project + "\n" + query + "\n" + mode + "\n" + kind +
+                             "\n" + options.filters.language + "\n" + options.filters.path_prefix +
+                             "\n" + std::to_string(options.k));
+    }
   };
   auto search_args = std::make_shared<SearchArgs>();
   search_args->options.k = globals.defaults.search_k;
@@ -325,16 +376,32 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           }
         }
         ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
-        ONYX_ASSIGN_OR_RETURN_EXIT(options.as_of, session.AsOf(a.as_of));
-        ONYX_ASSIGN_OR_RETURN_EXIT(const SearchResults results,
-                                   e->Search(session.globals().project, a.query, options));
-        if (session.globals().json) {
-          std::cout << SearchJson(results, options.mode);
-          return results.hits.empty() ? kExitNotFound : kExitOk;
+        const std::string& project = session.globals().project;
+        std::optional<query::Cursor> at;
+        if (!a.cursor.empty()) {
+          if (!a.as_of.empty()) {
+            return Fail(Status::InvalidArgument("--cursor already names a revision; drop --as-of"));
+          }
+          ONYX_ASSIGN_OR_RETURN_EXIT(at, query::DecodeCursor(a.cursor, a.Key(project)));
+          options.as_of = at->revision;
+        } else {
+          ONYX_ASSIGN_OR_RETURN_EXIT(options.as_of, session.AsOf(a.as_of));
         }
-        fmt::print("{} hits as of revision {} ({}, {})\n", results.hits.size(), results.revision,
+        ONYX_ASSIGN_OR_RETURN_EXIT(SearchResults results, e->Search(project, a.query, options));
+        const std::size_t total = results.hits.size();
+        std::string next;
+        if (a.page != 0 || at) {
+          const auto more =
+              query::TakePage(results.hits, at ? at->offset : 0, a.page == 0 ? SIZE_MAX : a.page);
+          if (more) next = query::EncodeCursor({results.revision, *more, a.Key(project)});
+        }
+        if (session.globals().json) {
+          std::cout << SearchJson(results, options.mode, next);
+          return total == 0 ? kExitNotFound : kExitOk;
+        }
+        fmt::print("{} hits as of revision {} ({}, {})\n", total, results.revision,
                    SearchModeName(options.mode), results.model);
-        int rank = 0;
+        int rank = at ? static_cast<int>(at->offset) : 0;
         for (const auto& h : results.hits) {
           std::string why;
           for (const auto& [part, value] : h.parts) {
@@ -346,7 +413,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           const std::string first = h.snippet.substr(0, h.snippet.find('\n'));
           if (!first.empty()) fmt::print("       | {}\n", first);
         }
-        if (results.hits.empty()) {
+        PrintNext(next);
+        if (total == 0) {
           std::cerr << "onyx: nothing matches '" << a.query << "'\n";
           return kExitNotFound;
         }
@@ -361,6 +429,10 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   search->add_option("--kind", search_args->kind, "Only this node kind (function, class, test, …)");
   search->add_option("--lang", search_args->options.filters.language, "Only this language");
   search->add_option("--path", search_args->options.filters.path_prefix, "Only paths starting so");
+  search->add_option("--page", search_args->page,
+                     "Hits per page (the answer ends with the next cursor)");
+  search->add_option("--cursor", search_args->cursor,
+                     "The next page of the search that printed it");
   json_flag(search);
 
   auto show_args = std::make_shared<NodeArgs>();
@@ -392,16 +464,19 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         const NodeArgs& a = *neighbors_args;
         TraverseSpec spec = a.spec;
         spec.starts = {start.id};
-        ONYX_ASSIGN_OR_RETURN_EXIT(const WalkResult result,
+        ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result,
                                    e.Traverse(session.globals().project, spec, as_of));
+        const std::size_t total = result.nodes.size();
+        const std::string next = a.Page(result, session.globals().project);
         if (session.globals().json) {
-          std::cout << WalkJson(start, result, a.explain);
+          std::cout << WalkJson(start, result, a.explain, next);
           return kExitOk;
         }
         fmt::print("neighbors of {} {} as of revision {}: {} nodes{}\n", NodeKindName(start.kind),
-                   Name(start.qualified_name), result.revision, result.nodes.size(),
+                   Name(start.qualified_name), result.revision, total,
                    result.partial ? " (partial: a limit was reached)" : "");
         PrintWalk(result, a.limits.max_depth > 1, false);
+        PrintNext(next);
         if (a.explain) PrintPlan(result.plan);
         return kExitOk;
       });
@@ -427,19 +502,21 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         [args, is_impact](Session& session, Engine& e, const Node& start,
                           std::optional<RevisionNumber> as_of) {
           const std::string& project = session.globals().project;
-          ONYX_ASSIGN_OR_RETURN_EXIT(const WalkResult result,
-                                     is_impact
-                                         ? e.Impact(project, start.id, args->limits, as_of)
-                                         : e.TestsFor(project, start.id, args->limits, as_of));
+          ONYX_ASSIGN_OR_RETURN_EXIT(
+              WalkResult result, is_impact ? e.Impact(project, start.id, args->limits, as_of)
+                                           : e.TestsFor(project, start.id, args->limits, as_of));
+          const std::size_t total = result.nodes.size();
+          const std::string next = args->Page(result, project);
           if (session.globals().json) {
-            std::cout << WalkJson(start, result, args->explain);
+            std::cout << WalkJson(start, result, args->explain, next);
             return kExitOk;
           }
           fmt::print("{} {} {} as of revision {}: {} {}{}\n", is_impact ? "impact of" : "tests of",
-                     NodeKindName(start.kind), Name(start.qualified_name), result.revision,
-                     result.nodes.size(), is_impact ? "nodes" : "tests",
+                     NodeKindName(start.kind), Name(start.qualified_name), result.revision, total,
+                     is_impact ? "nodes" : "tests",
                      result.partial ? " (partial: a limit was reached)" : "");
           PrintWalk(result, is_impact, is_impact);
+          PrintNext(next);
           if (args->explain) PrintPlan(result.plan);
           return kExitOk;
         });
