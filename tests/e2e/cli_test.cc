@@ -39,6 +39,14 @@ CliRun Onyx(const std::string& data_dir, const std::string& args, bool with_stde
 
 class CliTest : public ::testing::Test {
  protected:
+  // A copy of the Python resolution fixture (a small shop) to edit; its path.
+  std::string CopyShop() {
+    const std::string tree = dir_.Sub("shop");
+    std::filesystem::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", tree,
+                          std::filesystem::copy_options::recursive);
+    return tree;
+  }
+
   testing::TempDir dir_;
   std::string fixture_ = testing::SourceDir() + "/tests/fixtures/mixed_tree";
 };
@@ -318,12 +326,6 @@ TEST_F(CliTest, JsonOutputOfTheQueryCommands) {
   EXPECT_TRUE(found["nodes"].empty());
 }
 
-}  // namespace
-}  // namespace onyx
-
-namespace onyx {
-namespace {
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -367,12 +369,6 @@ TEST_F(CliTest, ExportImportBackupRestore) {
   EXPECT_EQ(Onyx(other, "restore '" + dir_.Sub("nowhere") + "'").exit_code, 3);
 }
 
-}  // namespace
-}  // namespace onyx
-
-namespace onyx {
-namespace {
-
 TEST_F(CliTest, ConfigFileThenEnvironmentThenFlags) {
   const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
   const std::string config = dir_.Sub("onyx.toml");
@@ -403,16 +399,8 @@ TEST_F(CliTest, ConfigFileThenEnvironmentThenFlags) {
   EXPECT_NE(bad_env.output.find("ONYX_SEARCH_K"), std::string::npos) << bad_env.output;
 }
 
-}  // namespace
-}  // namespace onyx
-
-namespace onyx {
-namespace {
-
 TEST_F(CliTest, StatusAndImpactOfTheWorkingTreeAndOfACommit) {
-  const std::string tree = dir_.Sub("shop");
-  std::filesystem::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", tree,
-                        std::filesystem::copy_options::recursive);
+  const std::string tree = CopyShop();
   ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
   const CliRun clean = Onyx(dir_.path(), "-p shop status --tree '" + tree + "'");
   ASSERT_EQ(clean.exit_code, 0) << clean.output;
@@ -449,12 +437,6 @@ TEST_F(CliTest, StatusAndImpactOfTheWorkingTreeAndOfACommit) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact").exit_code, 2);
 }
 
-}  // namespace
-}  // namespace onyx
-
-namespace onyx {
-namespace {
-
 // Waits up to 10 s for `needle` in the file at `path`.
 bool WaitForText(const std::string& path, const std::string& needle) {
   for (int i = 0; i < 100; ++i) {
@@ -467,9 +449,7 @@ bool WaitForText(const std::string& path, const std::string& needle) {
 }
 
 TEST_F(CliTest, IngestWatchReingestsOnChangesUntilInterrupted) {
-  const std::string tree = dir_.Sub("shop");
-  std::filesystem::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", tree,
-                        std::filesystem::copy_options::recursive);
+  const std::string tree = CopyShop();
   const std::string out = dir_.Sub("watch.out");
   const std::string start = std::string(ONYX_BINARY) + " --data-dir '" + dir_.Sub("data") +
                             "' -p shop ingest --watch '" + tree + "' > '" + out +
@@ -496,16 +476,8 @@ TEST_F(CliTest, IngestWatchReingestsOnChangesUntilInterrupted) {
   EXPECT_EQ(Onyx(dir_.Sub("data"), "-p shop ingest --watch --history '" + tree + "'").exit_code, 2);
 }
 
-}  // namespace
-}  // namespace onyx
-
-namespace onyx {
-namespace {
-
 TEST_F(CliTest, PagesWithCursorsPinTheirRevision) {
-  const std::string tree = dir_.Sub("shop");
-  std::filesystem::copy(testing::SourceDir() + "/tests/fixtures/resolve/python", tree,
-                        std::filesystem::copy_options::recursive);
+  const std::string tree = CopyShop();
   ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
   const std::string query = "-p shop impact shop.pricing.subtotal --json";
   const auto all = nlohmann::json::parse(Onyx(dir_.path(), query, false).output);

@@ -142,6 +142,8 @@ TEST_F(TransferTest, BadInputIsRejectedWithTheLineAndLeavesNothing) {
   } cases[] = {
       {"", "the input is empty"},
       {"{\"format\":\"zip\"}\n", "not an onyx-graph header"},
+      {"{\"format\":1}\n", "not an onyx-graph header"},
+      {"{\"format\":\"onyx-graph\",\"version\":\"1\"}\n", "format version \"1\" is not supported"},
       {"{\"format\":\"onyx-graph\",\"version\":9}\n", "format version 9 is not supported"},
       {header + "{not json\n", "line 2 is not JSON"},
       {header + "[1,2]\n", "line 2 is not a JSON object"},

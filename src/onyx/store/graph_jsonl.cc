@@ -536,13 +536,19 @@ Result<ExportSummary> ImportJsonl(Store& store, const Project& project, std::ist
       return Status::InvalidArgument("import: line " + std::to_string(line) + " is not JSON");
     }
     if (!header) {
-      if (!j.is_object() || j.value("format", "") != kFormatName) {
+      // (value() would throw on a field of the wrong type: check types first.)
+      const auto format = j.is_object() ? j.find("format") : j.end();
+      if (!j.is_object() || format == j.end() || !format->is_string() ||
+          format->get<std::string>() != kFormatName) {
         return Status::InvalidArgument("import: line 1 is not an onyx-graph header");
       }
-      if (j.value("version", 0) != kFormatVersion) {
-        return Status::InvalidArgument("import: format version " +
-                                       j.value("version", json()).dump() + " is not supported (" +
-                                       std::to_string(kFormatVersion) + " is)");
+      const auto version = j.find("version");
+      if (version == j.end() || !version->is_number_integer() ||
+          version->get<std::int64_t>() != kFormatVersion) {
+        return Status::InvalidArgument(
+            "import: format version " +
+            (version == j.end() ? std::string("(none)") : version->dump()) + " is not supported (" +
+            std::to_string(kFormatVersion) + " is)");
       }
       header = true;
       continue;
