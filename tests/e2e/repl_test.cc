@@ -139,23 +139,6 @@ TEST(ReplTest, CommandsCompletionMetaCommandsAndHistoryOnATerminal) {
   EXPECT_NE(saved.find("find\\040subtotal"), std::string::npos) << saved;  // libedit's escape
 }
 
-TEST(ReplTest, CtrlDLeaves) {
-  testing::TempDir dir;
-  Pty repl({ONYX_BINARY, "--data-dir", dir.Sub("data"), "-p", "shop", "repl"},
-           {"TERM=xterm", "XDG_STATE_HOME=" + dir.Sub("state")});
-  ASSERT_TRUE(repl.started());
-  repl.Expect("onyx:shop> ");
-  // A key pressed while libedit is still setting the terminal up can be lost
-  // (seen under load): like a user, press again if nothing happened.
-  repl.Send("\x04");
-  int code = repl.Wait(3);
-  if (code == -1) {
-    repl.Send("\x04");
-    code = repl.Wait();
-  }
-  EXPECT_EQ(code, 0);
-}
-
 TEST(ReplTest, ReadsCommandsFromAPipe) {
   testing::TempDir dir;
   const std::string data = dir.Sub("data");
