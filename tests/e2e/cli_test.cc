@@ -264,6 +264,17 @@ TEST_F(CliTest, ImpactAndTests) {
       << deep.output;
   EXPECT_EQ(Onyx(dir_.path(), "-p shop neighbors app.main --edge gizmos").exit_code, 2);
 
+  // covers: what a test exercises (tests edges, then the calls beneath).
+  const CliRun covers = Onyx(dir_.path(), "-p shop covers tests.test_cart.test_total --depth 2");
+  ASSERT_EQ(covers.exit_code, 0) << covers.output;
+  EXPECT_NE(covers.output.find("covered by test tests.test_cart.test_total as of revision 1:"),
+            std::string::npos)
+      << covers.output;
+  EXPECT_NE(covers.output.find("function   shop.pricing.subtotal  shop/pricing.py:4  via"),
+            std::string::npos)
+      << covers.output;
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop covers shop.pricing.total").exit_code, 2);  // not a test
+
   // explain: where adjacency came from, what was read, time per step.
   const CliRun explained =
       Onyx(dir_.path(), "-p shop impact shop.pricing.subtotal --explain --json", false);

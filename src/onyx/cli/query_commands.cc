@@ -578,6 +578,42 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   status->add_option("--tree", status_args->tree, "The working tree")->capture_default_str();
   json_flag(status);
 
+  // The reverse of tests: what a test covers.
+  auto covers_args = std::make_shared<NodeArgs>();
+  covers_args->limits = globals.defaults.walk;
+  CLI::App* covers = AddNodeCommand(
+      app, commands, "covers", "What a test exercises: what it tests, and the calls beneath",
+      covers_args,
+      [covers_args](Session& session, Engine& e, const Node& start,
+                    std::optional<RevisionNumber> as_of) {
+        if (start.kind != NodeKind::kTest) {
+          return Fail(Status::InvalidArgument(start.qualified_name + " is a " +
+                                              std::string(NodeKindName(start.kind)) +
+                                              ", not a test (see: onyx tests NODE)"));
+        }
+        const NodeArgs& a = *covers_args;
+        TraverseSpec spec = a.spec;
+        spec.starts = {start.id};
+        spec.direction = Direction::kOut;
+        spec.edge_kinds = {EdgeKind::kTests, EdgeKind::kCalls};
+        ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result,
+                                   e.Traverse(session.globals().project, spec, as_of));
+        const std::size_t total = result.nodes.size();
+        const std::string next = a.Page(result, session.globals().project);
+        if (session.globals().json) {
+          std::cout << WalkJson(start, result, a.explain, next);
+          return kExitOk;
+        }
+        fmt::print("covered by test {} as of revision {}: {} nodes{}\n", Name(start.qualified_name),
+                   result.revision, total, result.partial ? " (partial: a limit was reached)" : "");
+        PrintWalk(result, true, false);
+        PrintNext(next);
+        if (a.explain) PrintPlan(result.plan);
+        return kExitOk;
+      });
+  AddWalkLimits(covers, *covers_args);
+  json_flag(covers);
+
   auto history_args = std::make_shared<NodeArgs>();
   json_flag(AddNodeCommand(
       app, commands, "history", "Every version of a symbol, across renames", history_args,
