@@ -186,18 +186,23 @@ Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
     wanted.push_back(id);
     for (const Edge& e : tests_into[id]) wanted.push_back(e.src);
   }
-  ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, adjacency, std::move(wanted)));
+  ONYX_ASSIGN_OR_RETURN(auto nodes, LoadNodes(view, adjacency, std::move(wanted)));
   timer.Step("load nodes");
+  // Tests are copied first; then each reached node moves into its answer.
+  result.nodes.reserve(seen.size());
   for (const auto& [id, step] : seen) {
     if (start_set.count(id) != 0) continue;
     Reached r;
-    r.node = nodes.at(id);
+    r.node.id = id;
     r.depth = step.depth;
     r.confidence = step.confidence;
     r.path = PathOf(seen, id);
     for (const Edge& e : tests_into[id]) r.tests.push_back(nodes.at(e.src));
-    if (r.node.kind == NodeKind::kTest) r.tests.push_back(r.node);
     result.nodes.push_back(std::move(r));
+  }
+  for (Reached& r : result.nodes) {
+    r.node = std::move(nodes.at(r.node.id));
+    if (r.node.kind == NodeKind::kTest) r.tests.push_back(r.node);
   }
   Rank(result.nodes);
   Truncate(result, limits);

@@ -171,6 +171,7 @@ void Topology::Edges(NodeId id, bool out, RevisionNumber rev, std::optional<Edge
   const Rows& rows = out ? out_ : in_;
   const auto begin = rows.entries.begin() + rows.offsets[*index];
   const auto end = rows.entries.begin() + rows.offsets[*index + 1];
+  edges->reserve(edges->size() + static_cast<std::size_t>(end - begin));
   std::size_t taken = 0;
   for (auto it = begin; it != end && taken < limit; ++it) {
     if (kind && it->kind != *kind) continue;
