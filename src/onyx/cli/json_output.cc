@@ -4,10 +4,10 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "onyx/cli/json_values.h"
 #include "onyx/core/clock.h"
 
 namespace onyx::cli {
-namespace {
 
 using nlohmann::json;
 
@@ -19,7 +19,7 @@ std::string Hex(NodeId id) {
 
 json Until(const Validity& v) { return v.IsOpen() ? json(nullptr) : json(v.to); }
 
-json NodeJson(const Node& n) {
+json NodeValue(const Node& n) {
   return {{"id", Hex(n.id)},
           {"kind", NodeKindName(n.kind)},
           {"name", n.name},
@@ -33,7 +33,7 @@ json NodeJson(const Node& n) {
           {"valid_to", Until(n.validity)}};
 }
 
-json EdgeJson(const Edge& e) {
+json EdgeValue(const Edge& e) {
   return {{"src", Hex(e.src)},
           {"kind", EdgeKindName(e.kind)},
           {"dst", Hex(e.dst)},
@@ -48,10 +48,7 @@ std::string Dump(const json& j) {
 
 json Next(const std::string& cursor) { return cursor.empty() ? json(nullptr) : json(cursor); }
 
-}  // namespace
-
-std::string SearchJson(const SearchResults& results, SearchMode mode,
-                       const std::string& next_cursor) {
+json SearchValue(const SearchResults& results, SearchMode mode, const std::string& next_cursor) {
   json hits = json::array();
   for (const SearchHit& h : results.hits) {
     hits.push_back({{"id", Hex(h.id)},
@@ -68,21 +65,26 @@ std::string SearchJson(const SearchResults& results, SearchMode mode,
                     {"parts", h.parts},
                     {"snippet", h.snippet}});
   }
-  return Dump({{"revision", results.revision},
-               {"model", results.model},
-               {"mode", SearchModeName(mode)},
-               {"hits", hits},
-               {"next_cursor", Next(next_cursor)}});
+  return {{"revision", results.revision},
+          {"model", results.model},
+          {"mode", SearchModeName(mode)},
+          {"hits", hits},
+          {"next_cursor", Next(next_cursor)}};
 }
 
-json ResultsJson(const WalkResult& result) {
+std::string SearchJson(const SearchResults& results, SearchMode mode,
+                       const std::string& next_cursor) {
+  return Dump(SearchValue(results, mode, next_cursor));
+}
+
+json ResultsValue(const WalkResult& result) {
   json nodes = json::array();
   for (const Reached& r : result.nodes) {
     json path = json::array();
-    for (const Edge& e : r.path) path.push_back(EdgeJson(e));
+    for (const Edge& e : r.path) path.push_back(EdgeValue(e));
     json tests = json::array();
-    for (const Node& t : r.tests) tests.push_back(NodeJson(t));
-    nodes.push_back({{"node", NodeJson(r.node)},
+    for (const Node& t : r.tests) tests.push_back(NodeValue(t));
+    nodes.push_back({{"node", NodeValue(r.node)},
                      {"depth", r.depth},
                      {"confidence", r.confidence},
                      {"path", path},
@@ -91,12 +93,12 @@ json ResultsJson(const WalkResult& result) {
   return nodes;
 }
 
-std::string WalkJson(const Node& start, const WalkResult& result, bool plan,
-                     const std::string& next_cursor) {
+json WalkValue(const Node& start, const WalkResult& result, bool plan,
+               const std::string& next_cursor) {
   json out = {{"revision", result.revision},
-              {"start", NodeJson(start)},
+              {"start", NodeValue(start)},
               {"partial", result.partial},
-              {"results", ResultsJson(result)},
+              {"results", ResultsValue(result)},
               {"next_cursor", Next(next_cursor)}};
   if (plan) {
     json steps = json::array();
@@ -107,24 +109,31 @@ std::string WalkJson(const Node& start, const WalkResult& result, bool plan,
                    {"nodes_loaded", result.plan.nodes_loaded},
                    {"steps", steps}};
   }
-  return Dump(out);
+  return out;
 }
 
-std::string ChangeImpactJson(const ChangeImpact& change) {
+std::string WalkJson(const Node& start, const WalkResult& result, bool plan,
+                     const std::string& next_cursor) {
+  return Dump(WalkValue(start, result, plan, next_cursor));
+}
+
+json ChangeImpactValue(const ChangeImpact& change) {
   json changed = json::array();
   for (const SymbolChange& c : change.changed) {
-    changed.push_back({{"node", NodeJson(c.node)}, {"change", c.change}});
+    changed.push_back({{"node", NodeValue(c.node)}, {"change", c.change}});
   }
   json tests = json::array();
-  for (const Node& t : change.tests) tests.push_back(NodeJson(t));
-  return Dump({{"revision", change.revision},
-               {"changed", changed},
-               {"partial", change.impact.partial},
-               {"results", ResultsJson(change.impact)},
-               {"tests", tests}});
+  for (const Node& t : change.tests) tests.push_back(NodeValue(t));
+  return {{"revision", change.revision},
+          {"changed", changed},
+          {"partial", change.impact.partial},
+          {"results", ResultsValue(change.impact)},
+          {"tests", tests}};
 }
 
-std::string StatusJson(const Revision* last, const WorktreeChanges& changes) {
+std::string ChangeImpactJson(const ChangeImpact& change) { return Dump(ChangeImpactValue(change)); }
+
+json StatusValue(const Revision* last, const WorktreeChanges& changes) {
   json out = {{"revision", last == nullptr ? json(nullptr) : json(last->number)},
               {"stale", changes.stale()},
               {"modified", changes.modified_files},
@@ -134,40 +143,52 @@ std::string StatusJson(const Revision* last, const WorktreeChanges& changes) {
     out["time"] = core::FormatTimeMicros(last->info.time_micros);
     out["commit"] = last->info.commit;
   }
-  return Dump(out);
+  return out;
 }
 
-std::string NodesJson(const std::vector<Node>& nodes) {
+std::string StatusJson(const Revision* last, const WorktreeChanges& changes) {
+  return Dump(StatusValue(last, changes));
+}
+
+json NodesValue(const std::vector<Node>& nodes) {
   json out = json::array();
-  for (const Node& n : nodes) out.push_back(NodeJson(n));
-  return Dump({{"nodes", out}});
+  for (const Node& n : nodes) out.push_back(NodeValue(n));
+  return {{"nodes", out}};
 }
 
-std::string StatsJson(const GraphStats& stats) {
+std::string NodesJson(const std::vector<Node>& nodes) { return Dump(NodesValue(nodes)); }
+
+json StatsValue(const GraphStats& stats) {
   json nodes = json::object();
   for (const auto& [kind, n] : stats.nodes_by_kind) nodes[std::string(NodeKindName(kind))] = n;
   json edges = json::object();
   for (const auto& [kind, n] : stats.edges_by_kind) edges[std::string(EdgeKindName(kind))] = n;
-  return Dump({{"revision", stats.latest_revision},
-               {"revisions", stats.revisions},
-               {"nodes", nodes},
-               {"edges", edges},
-               {"node_versions", stats.node_versions},
-               {"edge_versions", stats.edge_versions}});
+  return {{"revision", stats.latest_revision},
+          {"revisions", stats.revisions},
+          {"nodes", nodes},
+          {"edges", edges},
+          {"node_versions", stats.node_versions},
+          {"edge_versions", stats.edge_versions}};
 }
 
-std::string ShowJson(const Node& node, const std::string& source) {
-  json out = NodeJson(node);
+std::string StatsJson(const GraphStats& stats) { return Dump(StatsValue(stats)); }
+
+json ShowValue(const Node& node, const std::string& source) {
+  json out = NodeValue(node);
   out["doc"] = node.doc;
   out["source"] = source;
   out["attributes"] = node.attributes;
-  return Dump(out);
+  return out;
 }
 
-std::string HistoryJson(const NodeHistory& history) {
+std::string ShowJson(const Node& node, const std::string& source) {
+  return Dump(ShowValue(node, source));
+}
+
+json HistoryValue(const NodeHistory& history) {
   json out = json::array();
   for (const NodeVersionChange& v : history.versions) {
-    out.push_back({{"node", NodeJson(v.node)},
+    out.push_back({{"node", NodeValue(v.node)},
                    {"revision", v.revision.number},
                    {"commit", v.revision.info.commit},
                    {"author", v.revision.info.author},
@@ -175,10 +196,12 @@ std::string HistoryJson(const NodeHistory& history) {
                    {"message", v.revision.info.message},
                    {"changes", v.changes}});
   }
-  return Dump({{"versions", out}});
+  return {{"versions", out}};
 }
 
-std::string RevisionsJson(const std::vector<Revision>& revisions) {
+std::string HistoryJson(const NodeHistory& history) { return Dump(HistoryValue(history)); }
+
+json RevisionsValue(const std::vector<Revision>& revisions) {
   json out = json::array();
   for (const Revision& r : revisions) {
     const RevisionChanges& c = r.changes;
@@ -196,27 +219,31 @@ std::string RevisionsJson(const std::vector<Revision>& revisions) {
                      {"edges_changed", c.edges_changed},
                      {"edges_removed", c.edges_removed}}}});
   }
-  return Dump({{"revisions", out}});
+  return {{"revisions", out}};
 }
 
-std::string DiffJson(const GraphDiff& diff) {
+std::string RevisionsJson(const std::vector<Revision>& revisions) {
+  return Dump(RevisionsValue(revisions));
+}
+
+json DiffValue(const GraphDiff& diff) {
   const auto nodes = [](const std::vector<Node>& list) {
     json out = json::array();
-    for (const Node& n : list) out.push_back(NodeJson(n));
+    for (const Node& n : list) out.push_back(NodeValue(n));
     return out;
   };
   const auto changes = [](const std::vector<NodeChange>& list) {
     json out = json::array();
     for (const NodeChange& c : list) {
       out.push_back(
-          {{"before", NodeJson(c.before)}, {"after", NodeJson(c.after)}, {"changes", c.changes}});
+          {{"before", NodeValue(c.before)}, {"after", NodeValue(c.after)}, {"changes", c.changes}});
     }
     return out;
   };
   const auto edges = [](const std::vector<NamedEdge>& list) {
     json out = json::array();
     for (const NamedEdge& e : list) {
-      json j = EdgeJson(e.edge);
+      json j = EdgeValue(e.edge);
       j["src_name"] = e.src;
       j["dst_name"] = e.dst;
       out.push_back(std::move(j));
@@ -224,22 +251,24 @@ std::string DiffJson(const GraphDiff& diff) {
     return out;
   };
   const GraphDiff::Counts& c = diff.counts;
-  return Dump({{"from", diff.from},
-               {"to", diff.to},
-               {"partial", diff.partial},
-               {"counts",
-                {{"added", c.added},
-                 {"removed", c.removed},
-                 {"changed", c.changed},
-                 {"moved", c.moved},
-                 {"edges_added", c.edges_added},
-                 {"edges_removed", c.edges_removed}}},
-               {"added", nodes(diff.added)},
-               {"removed", nodes(diff.removed)},
-               {"changed", changes(diff.changed)},
-               {"moved", changes(diff.moved)},
-               {"edges_added", edges(diff.edges_added)},
-               {"edges_removed", edges(diff.edges_removed)}});
+  return {{"from", diff.from},
+          {"to", diff.to},
+          {"partial", diff.partial},
+          {"counts",
+           {{"added", c.added},
+            {"removed", c.removed},
+            {"changed", c.changed},
+            {"moved", c.moved},
+            {"edges_added", c.edges_added},
+            {"edges_removed", c.edges_removed}}},
+          {"added", nodes(diff.added)},
+          {"removed", nodes(diff.removed)},
+          {"changed", changes(diff.changed)},
+          {"moved", changes(diff.moved)},
+          {"edges_added", edges(diff.edges_added)},
+          {"edges_removed", edges(diff.edges_removed)}};
 }
+
+std::string DiffJson(const GraphDiff& diff) { return Dump(DiffValue(diff)); }
 
 }  // namespace onyx::cli

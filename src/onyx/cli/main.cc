@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   };
   Commands commands;
   registrar(app, globals, commands);
+  AddServerCommands(app, globals, commands);
   CLI::App* repl =
       commands.Add(app, "repl", "Run commands interactively on one open store",
                    [&registrar](Session& session) { return RunRepl(session, registrar); });

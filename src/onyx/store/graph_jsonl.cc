@@ -12,6 +12,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "onyx/core/json_depth.h"
 #include "onyx/store/revision_writer.h"
 
 namespace onyx::store {
@@ -270,30 +271,6 @@ Result<ExportSummary> ExportJsonl(const ReadView& view, const ExportOptions& opt
 
 namespace {
 
-// Nesting depth of a JSON text, ignoring brackets inside strings.
-int JsonDepth(std::string_view text) {
-  int depth = 0;
-  int most = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      most = std::max(most, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
-  return most;
-}
-
 // A line's fields, read with checks; the first problem is kept.
 class Fields {
  public:
@@ -528,7 +505,7 @@ Result<ExportSummary> ImportJsonl(Store& store, const Project& project, std::ist
       return Status::InvalidArgument("import: line " + std::to_string(line) + " is longer than " +
                                      std::to_string(limits.max_line_bytes) + " bytes");
     }
-    if (JsonDepth(text) > limits.max_json_depth) {
+    if (core::JsonDepth(text) > limits.max_json_depth) {
       return Status::InvalidArgument("import: line " + std::to_string(line) + " nests too deep");
     }
     const json j = json::parse(text, nullptr, /*allow_exceptions=*/false);

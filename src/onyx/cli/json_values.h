@@ -1,0 +1,33 @@
+// The JSON values behind the --json shapes (docs/cli.md), for the surfaces
+// that embed them in larger documents (the MCP server's structured results).
+// Only the forward declaration of nlohmann::json is included here.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+#include "onyx/query.h"
+#include "onyx/search.h"
+#include "onyx/types.h"
+
+namespace onyx::cli {
+
+/// 16 lower-case hex digits.
+std::string Hex(NodeId id);
+nlohmann::json NodeValue(const Node& node);
+nlohmann::json EdgeValue(const Edge& edge);
+/// The "results" array of impact, tests and neighbors.
+nlohmann::json ResultsValue(const WalkResult& result);
+nlohmann::json SearchValue(const SearchResults& results, SearchMode mode,
+                           const std::string& next_cursor = {});
+nlohmann::json WalkValue(const Node& start, const WalkResult& result, bool plan = false,
+                         const std::string& next_cursor = {});
+nlohmann::json ChangeImpactValue(const ChangeImpact& change);
+nlohmann::json StatusValue(const Revision* last, const WorktreeChanges& changes);
+nlohmann::json NodesValue(const std::vector<Node>& nodes);
+nlohmann::json ShowValue(const Node& node, const std::string& source);
+nlohmann::json HistoryValue(const NodeHistory& history);
+nlohmann::json DiffValue(const GraphDiff& diff);
+
+}  // namespace onyx::cli

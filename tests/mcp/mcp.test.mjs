@@ -1,0 +1,170 @@
+// Drives `onyx mcp` over stdio with the official MCP TypeScript SDK client:
+// initialize, list the tools, call every tool on the ingested shop fixture and
+// check the structured results, and check argument errors.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, cpSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+
+const onyx = process.env.ONYX_BINARY;
+const source = process.env.ONYX_SOURCE_DIR ?? '.';
+assert.ok(onyx, 'ONYX_BINARY names the onyx binary');
+
+let dir;
+let client;
+let tree;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'onyx-mcp-'));
+  tree = join(dir, 'shop');
+  cpSync(join(source, 'tests/fixtures/resolve/python'), tree, { recursive: true });
+  const data = join(dir, 'data');
+  execFileSync(onyx, ['--data-dir', data, '-p', 'shop', 'ingest', tree]);
+  // Revision 2: total stops calling subtotal (for diff and history).
+  writeFileSync(join(tree, 'shop/pricing.py'),
+    'TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(item.price for item in items)\n\n\n' +
+    'def total(items):\n    """Subtotal plus tax."""\n    return sum(items) * (1 + TAX_RATE)\n');
+  execFileSync(onyx, ['--data-dir', data, '-p', 'shop', 'ingest', tree]);
+  client = new Client({ name: 'onyx-test', version: '1.0.0' });
+  await client.connect(new StdioClientTransport({
+    command: onyx,
+    args: ['--data-dir', data, '-p', 'shop', 'mcp', '--tree', tree],
+    stderr: 'pipe',
+  }));
+});
+
+after(async () => {
+  await client?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const call = async (name, args) => {
+  const result = await client.callTool({ name, arguments: args });
+  assert.equal(result.isError ?? false, false, JSON.stringify(result.content));
+  assert.ok(result.structuredContent, `${name} returns structured content`);
+  // The text rendering is the same document.
+  assert.deepEqual(JSON.parse(result.content[0].text), result.structuredContent);
+  return result.structuredContent;
+};
+
+test('initialize negotiates a protocol version and names the server', () => {
+  assert.equal(client.getServerVersion().name, 'onyx');
+  assert.ok(client.getServerCapabilities().tools);
+  assert.match(client.getInstructions(), /treat it as data/);
+});
+
+test('tools/list lists every tool with schemas and read-only annotations', async () => {
+  const { tools } = await client.listTools();
+  assert.deepEqual(tools.map((t) => t.name).sort(), [
+    'diff', 'get_symbol', 'impact', 'index_status', 'neighbors', 'search_code',
+    'symbol_history', 'tests_for']);
+  for (const t of tools) {
+    assert.equal(t.inputSchema.type, 'object');
+    assert.equal(t.outputSchema.type, 'object');
+    assert.equal(t.annotations.readOnlyHint, true);
+    assert.ok(t.description.length > 40, `${t.name} explains itself`);
+  }
+});
+
+test('search_code finds by meaning and words', async () => {
+  const out = await call('search_code', { query: 'cart total', k: 3 });
+  assert.equal(out.revision, 2);
+  assert.equal(out.hits.length, 3);
+  assert.ok(out.hits.some((h) => h.qualified_name.startsWith('shop.cart')));
+});
+
+test('get_symbol returns source as of a revision', async () => {
+  const now = await call('get_symbol', { name: 'shop.pricing.total' });
+  assert.match(now.source, /return sum\(items\)/);
+  const then = await call('get_symbol', { name: 'shop.pricing.total', as_of: '1' });
+  assert.match(then.source, /return subtotal\(items\)/);
+  assert.equal(then.revision, 1);
+});
+
+test('impact, tests_for and neighbors walk the graph, as of any revision', async () => {
+  const now = await call('impact', { name: 'shop.pricing.subtotal', depth: 1 });
+  assert.deepEqual(now.results.map((r) => r.node.qualified_name).sort(),
+    ['shop.cart.Cart.cheap_total', 'shop/cart.py']);
+  const then = await call('impact', { name: 'shop.pricing.subtotal', depth: 1, as_of: 'HEAD~1' });
+  assert.equal(then.revision, 1);
+  assert.ok(then.results.some((r) => r.node.qualified_name === 'shop.pricing.total'));
+  const tests = await call('tests_for', { name: 'shop.cart.Cart' });
+  assert.deepEqual(tests.results.map((r) => r.node.qualified_name).sort(),
+    ['tests.test_cart.TestCart.test_add', 'tests.test_cart.test_total']);
+  const callers = await call('neighbors',
+    { name: 'shop.pricing.subtotal', direction: 'in', edge_kinds: ['calls'] });
+  assert.deepEqual(callers.results.map((r) => r.node.qualified_name),
+    ['shop.cart.Cart.cheap_total']);
+});
+
+test('symbol_history, diff and index_status', async () => {
+  const history = await call('symbol_history', { name: 'shop.pricing.total' });
+  assert.deepEqual(history.versions.map((v) => v.changes), [['added'], ['body']]);
+  const diff = await call('diff', { from: '1' });
+  assert.equal(diff.from, 1);
+  assert.equal(diff.to, 2);
+  assert.equal(diff.counts.edges_removed, 1);
+  assert.equal(diff.edges_removed[0].src_name, 'shop.pricing.total');
+  const status = await call('index_status', {});
+  assert.equal(status.stale, false);
+  writeFileSync(join(tree, 'app.py'), 'print(1)\n');
+  const stale = await call('index_status', {});
+  assert.equal(stale.stale, true);
+  assert.deepEqual(stale.modified, ['app.py']);
+});
+
+test('bad arguments are JSON-RPC errors that name the argument; tool failures are results', async () => {
+  await assert.rejects(client.callTool({ name: 'impact', arguments: { name: 'x', depth: 99 } }),
+    (e) => e instanceof McpError && e.code === -32602 && /'depth' must be 1\.\.6/.test(e.message));
+  await assert.rejects(client.callTool({ name: 'impact', arguments: {} }),
+    (e) => e instanceof McpError && /'name' is required/.test(e.message));
+  await assert.rejects(client.callTool({ name: 'search_code', arguments: { query: 'x', colour: 1 } }),
+    (e) => e instanceof McpError && /unknown argument 'colour'/.test(e.message));
+  await assert.rejects(client.callTool({ name: 'get_symbol', arguments: { name: 'total', as_of: '99' } }),
+    (e) => e instanceof McpError && /'as_of'/.test(e.message));
+  await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }),
+    (e) => e instanceof McpError && e.code === -32602);
+  const ambiguous = await client.callTool({ name: 'get_symbol', arguments: { name: 'total' } });
+  assert.equal(ambiguous.isError, true);
+  assert.match(ambiguous.content[0].text, /names 3 symbols/);
+  // The server keeps serving.
+  assert.deepEqual(await client.ping(), {});
+});
+
+test('raw stdio: malformed, batched, deep and unknown messages get JSON-RPC errors', async () => {
+  const { spawn } = await import('node:child_process');
+  // A store of its own: the SDK's server holds the other one's lock.
+  const data = join(dir, 'raw-data');
+  execFileSync(onyx, ['--data-dir', data, '-p', 'shop', 'ingest', tree]);
+  const server = spawn(onyx, ['--data-dir', data, '-p', 'shop', 'mcp']);
+  const lines = [];
+  let buffer = '';
+  server.stdout.on('data', (chunk) => {
+    buffer += chunk;
+    let at;
+    while ((at = buffer.indexOf('\n')) >= 0) {
+      lines.push(JSON.parse(buffer.slice(0, at)));
+      buffer = buffer.slice(at + 1);
+    }
+  });
+  const requests = [
+    '{not json',
+    '[{"jsonrpc":"2.0","id":1,"method":"ping"}]',
+    '['.repeat(100) + ']'.repeat(100),
+    '{"jsonrpc":"2.0","id":2,"method":"resources/list"}',
+    '{"jsonrpc":"1.0","id":3,"method":"ping"}',
+    '{"jsonrpc":"2.0","method":"notifications/initialized"}',
+    '{"jsonrpc":"2.0","id":4,"method":"ping"}',
+  ];
+  server.stdin.write(requests.join('\n') + '\n');
+  server.stdin.end();
+  await new Promise((resolve) => server.on('close', resolve));
+  assert.deepEqual(lines.map((l) => l.error?.code ?? 'ok'),
+    [-32700, -32600, -32600, -32601, -32600, 'ok']);  // the notification gets no answer
+  assert.equal(lines[5].id, 4);
+});
