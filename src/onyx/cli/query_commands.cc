@@ -271,6 +271,26 @@ void PrintPlan(const WalkPlan& plan) {
   for (const auto& [step, ms] : plan.steps) fmt::print("  {:<24} {:>9.3f} ms\n", step, ms);
 }
 
+// neighbors and covers: a traversal from `start`, paged, as text or JSON.
+// `title` begins the first line ("neighbors of function x").
+int RunTraversal(Session& session, Engine& e, const Node& start, TraverseSpec spec,
+                 std::optional<RevisionNumber> as_of, const NodeArgs& a, const std::string& title) {
+  spec.starts = {start.id};
+  ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result, e.Traverse(session.globals().project, spec, as_of));
+  const std::size_t total = result.nodes.size();
+  const std::string next = a.Page(result, session.globals().project);
+  if (session.globals().json) {
+    std::cout << WalkJson(start, result, a.explain, next);
+    return kExitOk;
+  }
+  fmt::print("{} as of revision {}: {} nodes{}\n", title, result.revision, total,
+             result.partial ? " (partial: a limit was reached)" : "");
+  PrintWalk(result, spec.limits.max_depth > 1, false);
+  PrintNext(next);
+  if (a.explain) PrintPlan(result.plan);
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
@@ -461,24 +481,9 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
       neighbors_args,
       [neighbors_args](Session& session, Engine& e, const Node& start,
                        std::optional<RevisionNumber> as_of) {
-        const NodeArgs& a = *neighbors_args;
-        TraverseSpec spec = a.spec;
-        spec.starts = {start.id};
-        ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result,
-                                   e.Traverse(session.globals().project, spec, as_of));
-        const std::size_t total = result.nodes.size();
-        const std::string next = a.Page(result, session.globals().project);
-        if (session.globals().json) {
-          std::cout << WalkJson(start, result, a.explain, next);
-          return kExitOk;
-        }
-        fmt::print("neighbors of {} {} as of revision {}: {} nodes{}\n", NodeKindName(start.kind),
-                   Name(start.qualified_name), result.revision, total,
-                   result.partial ? " (partial: a limit was reached)" : "");
-        PrintWalk(result, a.limits.max_depth > 1, false);
-        PrintNext(next);
-        if (a.explain) PrintPlan(result.plan);
-        return kExitOk;
+        return RunTraversal(session, e, start, neighbors_args->spec, as_of, *neighbors_args,
+                            "neighbors of " + std::string(NodeKindName(start.kind)) + " " +
+                                Name(start.qualified_name));
       });
   AddWalkLimits(neighbors, *neighbors_args);
   neighbors->add_option("--edge", neighbors_args->edge_kinds,
@@ -591,25 +596,11 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                                               std::string(NodeKindName(start.kind)) +
                                               ", not a test (see: onyx tests NODE)"));
         }
-        const NodeArgs& a = *covers_args;
-        TraverseSpec spec = a.spec;
-        spec.starts = {start.id};
+        TraverseSpec spec = covers_args->spec;
         spec.direction = Direction::kOut;
         spec.edge_kinds = {EdgeKind::kTests, EdgeKind::kCalls};
-        ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result,
-                                   e.Traverse(session.globals().project, spec, as_of));
-        const std::size_t total = result.nodes.size();
-        const std::string next = a.Page(result, session.globals().project);
-        if (session.globals().json) {
-          std::cout << WalkJson(start, result, a.explain, next);
-          return kExitOk;
-        }
-        fmt::print("covered by test {} as of revision {}: {} nodes{}\n", Name(start.qualified_name),
-                   result.revision, total, result.partial ? " (partial: a limit was reached)" : "");
-        PrintWalk(result, true, false);
-        PrintNext(next);
-        if (a.explain) PrintPlan(result.plan);
-        return kExitOk;
+        return RunTraversal(session, e, start, spec, as_of, *covers_args,
+                            "covered by test " + Name(start.qualified_name));
       });
   AddWalkLimits(covers, *covers_args);
   json_flag(covers);
