@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <functional>
 #include <istream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <variant>
@@ -126,6 +127,7 @@ struct Tool {
   json input_schema;
   json output_schema;
   std::function<ToolResult(const Args&)> run;
+  bool read_only = true;
 };
 
 json Schema(json properties, std::vector<std::string> required) {
@@ -161,7 +163,23 @@ struct McpServer::Impl {
   McpOptions options;
   std::vector<Tool> tools;
 
+  std::function<void(const std::string&)> notify;
+  json progress_token;  // of the call running now (null: none asked)
+
   Impl(Engine& e, McpOptions o) : engine(e), options(std::move(o)) { AddTools(); }
+
+  // notifications/progress for the running call, if its caller asked.
+  void Progress(std::uint64_t done, std::uint64_t total, const std::string& message) {
+    if (!notify || progress_token.is_null()) return;
+    notify(json{{"jsonrpc", "2.0"},
+                {"method", "notifications/progress"},
+                {"params",
+                 {{"progressToken", progress_token},
+                  {"progress", done},
+                  {"total", total},
+                  {"message", message}}}}
+               .dump(-1, ' ', false, json::error_handler_t::replace));
+  }
 
   std::optional<RevisionNumber> AsOf(const Args& args) {
     const std::string spec = args.Text("as_of", false, 64);
@@ -398,6 +416,47 @@ struct McpServer::Impl {
            const Revision* last = revisions->empty() ? nullptr : &revisions->back();
            return ToolResult{cli::StatusValue(last, *changes), {}};
          }});
+    Tool ingest{
+        "ingest",
+        "Refresh the graph from the working tree",
+        "Re-reads the working tree this server was started for and records what changed as a "
+        "new revision (only changed files are parsed). Use it when index_status says the graph "
+        "is stale. Reports progress when the call carries a progress token.",
+        Schema({}, {}),
+        Schema({{"revision", {{"type", json::array({"integer", "null"})}}},
+                {"files", {{"type", "integer"}}},
+                {"files_parsed", {{"type", "integer"}}}},
+               {"revision", "files", "files_parsed"}),
+        [this](const Args& args) {
+          args.Only({});
+          IngestOptions ingest_options;
+          std::mutex mu;
+          std::uint64_t last = 0;
+          ingest_options.progress = [&](std::uint64_t done, std::uint64_t total) {
+            std::lock_guard<std::mutex> lock(mu);
+            if (done != total && done < last + 25) return;  // a notification per 25 files
+            last = done;
+            Progress(done, total, "files parsed");
+          };
+          auto summary = engine.IngestTree(options.project, options.tree, ingest_options);
+          if (!summary.ok()) return Failed(summary.status().ToString());
+          json out = {
+              {"revision", summary->revision ? json(summary->revision->number) : json(nullptr)},
+              {"files", summary->files},
+              {"files_parsed", summary->files_parsed},
+              {"seconds", summary->seconds}};
+          if (summary->revision) {
+            const RevisionChanges& c = summary->revision->changes;
+            out["changes"] = {{"nodes_added", c.nodes_added},
+                              {"nodes_changed", c.nodes_changed},
+                              {"nodes_removed", c.nodes_removed},
+                              {"edges_added", c.edges_added},
+                              {"edges_removed", c.edges_removed}};
+          }
+          return ToolResult{std::move(out), {}};
+        }};
+    ingest.read_only = false;
+    tools.push_back(std::move(ingest));
   }
 
   json ToolList() const {
@@ -410,7 +469,7 @@ struct McpServer::Impl {
                       {"outputSchema", t.output_schema},
                       {"annotations",
                        {{"title", t.title},
-                        {"readOnlyHint", true},
+                        {"readOnlyHint", t.read_only},
                         {"destructiveHint", false},
                         {"idempotentHint", true},
                         {"openWorldHint", false}}}});
@@ -430,6 +489,12 @@ struct McpServer::Impl {
     const json empty = json::object();
     const json& arguments = params.contains("arguments") ? params["arguments"] : empty;
     if (!arguments.is_object()) return Error(id, kInvalidParams, "arguments must be an object");
+    progress_token = nullptr;
+    if (params.contains("_meta") && params["_meta"].is_object() &&
+        params["_meta"].contains("progressToken")) {
+      const json& token = params["_meta"]["progressToken"];
+      if (token.is_string() || token.is_number_integer()) progress_token = token;
+    }
     ToolResult result;
     try {
       result = tool->run(Args(arguments));
@@ -507,6 +572,10 @@ McpServer::McpServer(Engine& engine, McpOptions options)
     : impl_(std::make_unique<Impl>(engine, std::move(options))) {}
 McpServer::~McpServer() = default;
 
+void McpServer::SetNotifier(std::function<void(const std::string&)> notify) {
+  impl_->notify = std::move(notify);
+}
+
 std::optional<std::string> McpServer::Handle(std::string_view message) {
   const auto dump = [](const json& j) {
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -537,10 +606,17 @@ std::optional<std::string> McpServer::Handle(std::string_view message) {
 }
 
 void ServeStdio(McpServer& server, std::istream& in, std::ostream& out) {
+  std::mutex mu;  // notifications come from other threads
+  server.SetNotifier([&](const std::string& note) {
+    std::lock_guard<std::mutex> lock(mu);
+    out << note << '\n';
+    out.flush();
+  });
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line == "\r") continue;
     if (auto response = server.Handle(line)) {
+      std::lock_guard<std::mutex> lock(mu);
       out << *response << '\n';
       out.flush();
     }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -33,6 +34,10 @@ class McpServer {
   /// Handles one message; the response to write, or nullopt for a
   /// notification. Never throws; malformed input gets a JSON-RPC error.
   std::optional<std::string> Handle(std::string_view message);
+
+  /// Where notifications (progress of a long call) go while a call runs; must
+  /// be thread-safe (progress comes from parser threads).
+  void SetNotifier(std::function<void(const std::string&)> notify);
 
  private:
   struct Impl;
