@@ -33,6 +33,11 @@ std::vector<std::string> RepositoryChunks() {
   for (const char* dir : {"src", "include", "tests", "docs", "bench", "tools", "fuzz"}) {
     std::error_code ec;
     for (fs::recursive_directory_iterator it(root / dir, ec), end; !ec && it != end; ++it) {
+      // Onyx's own code only: not the npm packages the MCP tests install.
+      if (it->is_directory() && it->path().filename() == "node_modules") {
+        it.disable_recursion_pending();
+        continue;
+      }
       const std::string ext = it->path().extension().string();
       static const std::set<std::string> exts = {".cc",   ".h",  ".py", ".rs", ".go",
                                                  ".java", ".ts", ".js", ".md"};
