@@ -21,6 +21,11 @@ if(ONYX_SANITIZE)
   target_compile_options(onyx_flags INTERFACE -fsanitize=address,undefined
     -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(onyx_flags INTERFACE -fsanitize=address,undefined)
+  # Coverage for libFuzzer in Onyx's own code too (not only the fuzz
+  # harnesses), so the fuzz targets are guided by the decoders' branches.
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    target_compile_options(onyx_flags INTERFACE -fsanitize=fuzzer-no-link)
+  endif()
 endif()
 
 # onyx_add_test(NAME SOURCES... [LIBS ...] [LABELS ...] [TIMEOUT s])
