@@ -37,6 +37,11 @@ struct ContentHash {
 /// Hashes bytes with xxh3-128.
 ContentHash HashContent(std::string_view bytes);
 
+/// A node id as users, files and attributes spell it: 16 lower-case hex digits.
+std::string FormatNodeId(NodeId id);
+/// The id `text` spells (exactly 16 hex digits), or nullopt.
+std::optional<NodeId> ParseNodeId(std::string_view text);
+
 /// Kinds of node. The numeric values are persisted and never change.
 enum class NodeKind : std::uint8_t {
   kProject = 1,

@@ -44,6 +44,17 @@ TEST(MakeNodeId, IsStableAcrossRunsAndDistinguishesKinds) {
   EXPECT_EQ(f, 0x93d0b9ab246a76ddULL);
 }
 
+TEST(NodeIdText, SixteenLowerCaseHexDigitsRoundTrip) {
+  EXPECT_EQ(FormatNodeId(0xae9196ccb4641117), "ae9196ccb4641117");
+  EXPECT_EQ(FormatNodeId(1), "0000000000000001");
+  EXPECT_EQ(ParseNodeId("ae9196ccb4641117"), NodeId{0xae9196ccb4641117});
+  EXPECT_EQ(ParseNodeId(FormatNodeId(~NodeId{0})), ~NodeId{0});
+  for (const char* bad : {"", "ae9196ccb464111", "ae9196ccb46411170", "ae9196ccb464111g",
+                          "-e9196ccb4641117", " e9196ccb4641117"}) {
+    EXPECT_FALSE(ParseNodeId(bad).has_value()) << bad;
+  }
+}
+
 TEST(ContentHash, HexIsThirtyTwoDigitsAndEqualTextHashesEqual) {
   const ContentHash a = HashContent("fn main() {}");
   EXPECT_EQ(a, HashContent("fn main() {}"));

@@ -9,6 +9,7 @@
 
 #include "onyx/ingest/tree_ingest.h"
 #include "onyx/query/history.h"
+#include "onyx/store/revision_writer.h"
 #include "query/shop_fixture.h"
 
 namespace onyx::query {
@@ -83,9 +84,7 @@ TEST_F(ImpactTest, AnswersChangeBetweenRevisions) {
 
 TEST_F(ImpactTest, FindNodesByIdQualifiedNameAndName) {
   const NodeId id = Id("shop.cart.Cart");
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(id));
-  auto by_id = FindNodes(View(), hex);
+  auto by_id = FindNodes(View(), FormatNodeId(id));
   ASSERT_OK(by_id);
   ASSERT_EQ(by_id->size(), 1u);
   EXPECT_EQ(by_id->front().qualified_name, "shop.cart.Cart");
@@ -159,6 +158,22 @@ TEST_F(ImpactTest, HistoryFollowsEditsRenamesAndRemoval) {
                                                       "2: body,doc @ shop/pricing.py"}));
   EXPECT_TRUE(History(View(2), total).status().IsNotFound());
   EXPECT_TRUE(History(View(), 12345).status().IsNotFound());
+}
+
+TEST_F(ImpactTest, HistoryStopsAtALineageIdThatIsNotAnId) {
+  // Attributes can come from an import: a malformed previous_id must not
+  // throw, it ends the lineage.
+  Node odd = *View().GetNode(Id("shop.pricing.total"));
+  odd.attributes["previous_id"] = "not-a-node-id!";
+  auto writer = store_->BeginRevision(project_.id, {});
+  ASSERT_OK(writer);
+  ASSERT_OK((*writer)->UpsertNode(odd));
+  ASSERT_OK((*writer)->Commit());
+  auto history = History(View(), odd.id);
+  ASSERT_OK(history);
+  EXPECT_EQ(Entries(*history),
+            (std::vector<std::string>{"1: added @ shop/pricing.py",
+                                      "2:  @ shop/pricing.py"}));  // only attributes changed
 }
 
 TEST_F(ImpactTest, SourceOfANodeAsOfARevision) {

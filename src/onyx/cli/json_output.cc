@@ -11,16 +11,10 @@ namespace onyx::cli {
 
 using nlohmann::json;
 
-std::string Hex(NodeId id) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(id));
-  return buf;
-}
-
 json Until(const Validity& v) { return v.IsOpen() ? json(nullptr) : json(v.to); }
 
 json NodeValue(const Node& n) {
-  return {{"id", Hex(n.id)},
+  return {{"id", FormatNodeId(n.id)},
           {"kind", NodeKindName(n.kind)},
           {"name", n.name},
           {"qualified_name", n.qualified_name},
@@ -34,9 +28,9 @@ json NodeValue(const Node& n) {
 }
 
 json EdgeValue(const Edge& e) {
-  return {{"src", Hex(e.src)},
+  return {{"src", FormatNodeId(e.src)},
           {"kind", EdgeKindName(e.kind)},
-          {"dst", Hex(e.dst)},
+          {"dst", FormatNodeId(e.dst)},
           {"resolution", ResolutionName(e.resolution)},
           {"confidence", e.confidence}};
 }
@@ -51,7 +45,7 @@ json Next(const std::string& cursor) { return cursor.empty() ? json(nullptr) : j
 json SearchValue(const SearchResults& results, SearchMode mode, const std::string& next_cursor) {
   json hits = json::array();
   for (const SearchHit& h : results.hits) {
-    hits.push_back({{"id", Hex(h.id)},
+    hits.push_back({{"id", FormatNodeId(h.id)},
                     {"kind", NodeKindName(h.kind)},
                     {"name", h.name},
                     {"qualified_name", h.qualified_name},

@@ -13,8 +13,6 @@
 
 namespace onyx::cli {
 
-/// 16 lower-case hex digits.
-std::string Hex(NodeId id);
 nlohmann::json NodeValue(const Node& node);
 nlohmann::json EdgeValue(const Edge& edge);
 /// The "results" array of impact, tests and neighbors.

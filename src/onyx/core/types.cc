@@ -4,6 +4,8 @@
 #include <xxhash.h>
 
 #include <array>
+#include <charconv>
+#include <cstdio>
 #include <utility>
 
 #include "onyx/search.h"
@@ -122,6 +124,20 @@ std::string NodeSymbol(std::string_view language, std::string_view path,
   out.append(language).append(":").append(path).append(":").append(qualified_name);
   out.append("#").append(NodeKindName(kind));
   return out;
+}
+
+std::string FormatNodeId(NodeId id) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(id));
+  return buf;
+}
+
+std::optional<NodeId> ParseNodeId(std::string_view text) {
+  if (text.size() != 16) return std::nullopt;
+  NodeId id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id, 16);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return id;
 }
 
 NodeId MakeNodeId(std::string_view language, std::string_view path, std::string_view qualified_name,

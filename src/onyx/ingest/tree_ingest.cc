@@ -154,9 +154,7 @@ void MarkLineage(const std::string& old_path, const std::vector<Node>& old_defin
     if (!d.node.qualified_name.starts_with(new_module)) continue;
     auto it = before.find({d.node.kind, d.node.qualified_name.substr(new_module.size())});
     if (it == before.end()) continue;
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(it->second));
-    d.node.attributes[std::string(kPreviousIdAttribute)] = hex;
+    d.node.attributes[std::string(kPreviousIdAttribute)] = FormatNodeId(it->second);
   }
 }
 

@@ -70,7 +70,7 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
     if (n.validity.from > from) {
       // Definitions name the node they continue; files the path they had.
       if (const auto id = n.attributes.find("previous_id"); id != n.attributes.end()) {
-        ends.continues = std::strtoull(id->second.c_str(), nullptr, 16);
+        ends.continues = ParseNodeId(id->second).value_or(0);
       } else if (const auto path = n.attributes.find("previous_path");
                  path != n.attributes.end() && n.kind == NodeKind::kFile) {
         ends.continues_path = path->second;

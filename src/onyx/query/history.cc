@@ -41,7 +41,10 @@ Result<NodeHistory> History(const store::ReadView& view, NodeId id) {
     const auto previous = versions.front().attributes.find("previous_id");
     chain.push_back(std::move(versions));
     if (previous == chain.back().front().attributes.end()) break;
-    at = std::stoull(previous->second, nullptr, 16);
+    // (Attributes can come from an import: a malformed id ends the lineage.)
+    const auto parsed = ParseNodeId(previous->second);
+    if (!parsed) break;
+    at = *parsed;
   }
   if (chain.empty()) {
     return Status::NotFound("history: node " + std::to_string(id) + " never existed");

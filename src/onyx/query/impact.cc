@@ -346,8 +346,8 @@ Result<std::string> SourceOf(const store::ReadView& view, const Node& node, std:
 Result<std::vector<Node>> FindNodes(const store::ReadView& view, std::string_view spec) {
   std::vector<Node> out;
   if (spec.empty() || spec.size() > 4096) return Status::InvalidArgument("node: empty or too long");
-  if (spec.size() == 16 && spec.find_first_not_of("0123456789abcdef") == std::string_view::npos) {
-    auto node = view.GetNode(std::stoull(std::string(spec), nullptr, 16));
+  if (const auto id = ParseNodeId(spec)) {
+    auto node = view.GetNode(*id);
     if (node.ok()) return std::vector<Node>{*node};
   }
   // A file or folder is named by its path (its name may hold dots).

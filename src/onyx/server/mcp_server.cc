@@ -200,7 +200,7 @@ struct McpServer::Impl {
                          " symbols; call again with one of these ids or qualified names:";
       for (std::size_t i = 0; i < found->size() && i < 20; ++i) {
         const Node& n = (*found)[i];
-        list += "\n  " + cli::Hex(n.id) + "  " + std::string(NodeKindName(n.kind)) + "  " +
+        list += "\n  " + FormatNodeId(n.id) + "  " + std::string(NodeKindName(n.kind)) + "  " +
                 n.qualified_name + "  " + n.path;
       }
       return list;

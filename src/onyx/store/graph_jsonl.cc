@@ -24,12 +24,6 @@ using nlohmann::ordered_json;
 constexpr int kFormatVersion = 1;
 constexpr std::string_view kFormatName = "onyx-graph";
 
-std::string Hex64(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
 ordered_json Until(const Validity& v) {
   return v.IsOpen() ? ordered_json(nullptr) : ordered_json(v.to);
 }
@@ -136,7 +130,7 @@ ordered_json NodeLine(const Node& n, const Validity& v) {
   ordered_json attributes = ordered_json::object();
   for (const auto& [k, value] : n.attributes) attributes[k] = Str(value);
   return {{"type", "node"},
-          {"id", Hex64(n.id)},
+          {"id", FormatNodeId(n.id)},
           {"kind", NodeKindName(n.kind)},
           {"name", Str(n.name)},
           {"qualified_name", Str(n.qualified_name)},
@@ -157,9 +151,9 @@ ordered_json EdgeLine(const Edge& e, const Validity& v) {
   ordered_json attributes = ordered_json::object();
   for (const auto& [k, value] : e.attributes) attributes[k] = Str(value);
   return {{"type", "edge"},
-          {"src", Hex64(e.src)},
+          {"src", FormatNodeId(e.src)},
           {"kind", EdgeKindName(e.kind)},
-          {"dst", Hex64(e.dst)},
+          {"dst", FormatNodeId(e.dst)},
           {"confidence", ShortestDouble(e.confidence)},
           {"resolution", ResolutionName(e.resolution)},
           {"site", e.site ? SpanJson(*e.site) : ordered_json(nullptr)},
@@ -305,14 +299,10 @@ class Fields {
     }
     return static_cast<std::uint32_t>(it->get<std::uint64_t>());
   }
-  std::uint64_t Id(const char* key) {
-    const std::string hex = Text(key);
-    std::uint64_t value = 0;
-    const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
-    if (status_.ok() && (hex.size() != 16 || ec != std::errc() || end != hex.data() + hex.size())) {
-      Bad(key, "is not 16 hex digits");
-    }
-    return value;
+  NodeId Id(const char* key) {
+    const auto id = ParseNodeId(Text(key));
+    if (!id && status_.ok()) Bad(key, "is not 16 hex digits");
+    return id.value_or(0);
   }
   Span SpanAt(const json& v, const char* key) {
     if (!v.is_object()) return Bad(key, "is not an object"), Span{};
@@ -537,13 +527,13 @@ Result<ExportSummary> ImportJsonl(Store& store, const Project& project, std::ist
   const RevisionNumber last = parsed.revisions.size();
   for (const Node& n : parsed.nodes) {
     if (n.validity.from > last || (!n.validity.IsOpen() && n.validity.to > last)) {
-      return Status::InvalidArgument("import: node " + Hex64(n.id) +
+      return Status::InvalidArgument("import: node " + FormatNodeId(n.id) +
                                      " is valid at a revision the input does not have");
     }
   }
   for (const Edge& e : parsed.edges) {
     if (e.validity.from > last || (!e.validity.IsOpen() && e.validity.to > last)) {
-      return Status::InvalidArgument("import: an edge of " + Hex64(e.src) +
+      return Status::InvalidArgument("import: an edge of " + FormatNodeId(e.src) +
                                      " is valid at a revision the input does not have");
     }
   }
