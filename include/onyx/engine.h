@@ -256,6 +256,9 @@ class Engine {
   Result<std::vector<Node>> FindByName(std::string_view project, std::string_view name, bool prefix,
                                        std::size_t limit,
                                        std::optional<RevisionNumber> as_of = std::nullopt) const;
+  /// The project's latest revision (nullopt before the first), without
+  /// reading the others.
+  Result<std::optional<Revision>> LatestRevision(std::string_view project) const;
   /// Revisions of the project, oldest first.
   Result<std::vector<Revision>> Revisions(std::string_view project) const;
 
@@ -268,6 +271,10 @@ class Engine {
                                                                    const store::ReadView& view);
   Engine(std::string data_dir, const EngineOptions& options, std::unique_ptr<store::Store> store);
   Status LoadEmbedder();
+  /// A view of the project as of `as_of` (InvalidArgument outside 1..latest),
+  /// or as of its latest revision.
+  Result<store::ReadView> ViewOf(std::string_view project,
+                                 std::optional<RevisionNumber> as_of = std::nullopt) const;
   Result<std::shared_ptr<const query::Topology>> TopologyFor(const store::ReadView& view) const;
   std::string SnapshotPath(const Project& project) const;
   std::string data_dir_;

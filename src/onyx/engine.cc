@@ -223,11 +223,10 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
   return results;
 }
 
-namespace {
-
-Result<store::ReadView> ViewAsOf(const store::Store& store, ProjectId project,
-                                 std::optional<RevisionNumber> as_of) {
-  ONYX_ASSIGN_OR_RETURN(store::ReadView view, store.View(project));
+Result<store::ReadView> Engine::ViewOf(std::string_view project,
+                                       std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(store::ReadView view, store_->View(p.id));
   if (!as_of) return view;
   if (*as_of == 0 || *as_of > view.latest()) {
     return Status::InvalidArgument("revision " + std::to_string(*as_of) + " is not in 1.." +
@@ -236,65 +235,62 @@ Result<store::ReadView> ViewAsOf(const store::Store& store, ProjectId project,
   return view.AsOf(*as_of);
 }
 
-}  // namespace
+Result<std::optional<Revision>> Engine::LatestRevision(std::string_view project) const {
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project));
+  if (view.latest() == 0) return std::optional<Revision>();
+  ONYX_ASSIGN_OR_RETURN(Revision last, view.GetRevision(view.latest()));
+  return std::optional<Revision>(std::move(last));
+}
 
 Result<std::vector<Node>> Engine::FindNodes(std::string_view project, std::string_view spec,
                                             std::optional<RevisionNumber> as_of) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   return query::FindNodes(view, spec);
 }
 
 Result<std::string> Engine::SourceOf(std::string_view project, const Node& node,
                                      std::optional<RevisionNumber> as_of) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   return query::SourceOf(view, node);
 }
 
 Result<WalkResult> Engine::Impact(std::string_view project, NodeId node, const WalkLimits& limits,
                                   std::optional<RevisionNumber> as_of) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
   return query::Impact(view, node, limits, topology.get());
 }
 
 Result<WalkResult> Engine::TestsFor(std::string_view project, NodeId node, const WalkLimits& limits,
                                     std::optional<RevisionNumber> as_of) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
   return query::TestsFor(view, node, limits, topology.get());
 }
 
 Result<NodeHistory> Engine::History(std::string_view project, NodeId node,
                                     std::optional<RevisionNumber> as_of) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   return query::History(view, node);
 }
 
 Result<WalkResult> Engine::Traverse(std::string_view project, const TraverseSpec& spec,
                                     std::optional<RevisionNumber> as_of) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
   return query::Traverse(view, spec, topology.get());
 }
 
 Result<WorktreeChanges> Engine::CompareWorktree(std::string_view project, const std::string& root,
                                                 const IngestOptions& options, bool symbols) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project));
   return ingest::CompareWorktree(view, root, options, symbols);
 }
 
 Result<ChangeImpact> Engine::ImpactOfWorktree(std::string_view project, const std::string& root,
                                               const WalkLimits& limits,
                                               const IngestOptions& options) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project));
   ONYX_ASSIGN_OR_RETURN(WorktreeChanges changes, ingest::CompareWorktree(view, root, options));
   ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
   return query::ImpactOfChange(view, std::move(changes.symbols), limits, topology.get());
@@ -302,8 +298,7 @@ Result<ChangeImpact> Engine::ImpactOfWorktree(std::string_view project, const st
 
 Result<ChangeImpact> Engine::ImpactOfRevision(std::string_view project, RevisionNumber rev,
                                               const WalkLimits& limits) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView latest, store_->View(p.id));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView latest, ViewOf(project));
   if (rev < 2 || rev > latest.latest()) {
     return Status::InvalidArgument("impact: revision " + std::to_string(rev) +
                                    " has no revision before it in 2.." +
@@ -338,23 +333,20 @@ Result<ChangeImpact> Engine::ImpactOfRevision(std::string_view project, Revision
 
 Result<GraphDiff> Engine::Diff(std::string_view project, RevisionNumber from,
                                std::optional<RevisionNumber> to, std::size_t limit) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, to));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, to));
   return query::Diff(view, from, limit);
 }
 
 Result<RevisionNumber> Engine::ResolveRevision(std::string_view project,
                                                std::string_view spec) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project));
   return query::ResolveRevision(view, spec);
 }
 
 Result<TransferSummary> Engine::Export(std::string_view project, std::ostream& out,
                                        const ExportOptions& options,
                                        std::optional<RevisionNumber> as_of) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewAsOf(*store_, p.id, as_of));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   return store::ExportJsonl(view, options, out);
 }
 
@@ -381,22 +373,19 @@ Result<RestoreSummary> Engine::Restore(const std::string& backup_dir, const std:
 }
 
 Result<GraphStats> Engine::Stats(std::string_view project) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project));
   return view.Stats();
 }
 
 Result<std::vector<Node>> Engine::FindByName(std::string_view project, std::string_view name,
                                              bool prefix, std::size_t limit,
                                              std::optional<RevisionNumber> as_of) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id, as_of));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   return view.FindByName(name, prefix, limit);
 }
 
 Result<std::vector<Revision>> Engine::Revisions(std::string_view project) const {
-  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project));
   return view.Revisions();
 }
 

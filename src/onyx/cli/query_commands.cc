@@ -546,12 +546,13 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
       [status_args](Session& session) {
         ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
         const std::string& project = session.globals().project;
-        ONYX_ASSIGN_OR_RETURN_EXIT(const std::vector<Revision> revisions, e->Revisions(project));
+        ONYX_ASSIGN_OR_RETURN_EXIT(const std::optional<Revision> latest,
+                                   e->LatestRevision(project));
         ONYX_ASSIGN_OR_RETURN_EXIT(
             const WorktreeChanges changes,
             e->CompareWorktree(project, status_args->tree, session.globals().defaults.ingest,
                                /*symbols=*/false));
-        const Revision* last = revisions.empty() ? nullptr : &revisions.back();
+        const Revision* last = latest ? &*latest : nullptr;
         if (session.globals().json) {
           std::cout << StatusJson(last, changes);
           return kExitOk;

@@ -283,9 +283,13 @@ struct McpServer::Impl {
            auto source = engine.SourceOf(options.project, node, as_of);
            if (!source.ok()) return Failed(source.status().ToString());
            json out = cli::ShowValue(node, *source);
-           auto revisions = engine.Revisions(options.project);
-           out["revision"] =
-               as_of.value_or(revisions.ok() && !revisions->empty() ? revisions->back().number : 0);
+           if (as_of) {
+             out["revision"] = *as_of;
+           } else {
+             auto latest = engine.LatestRevision(options.project);
+             if (!latest.ok()) return Failed(latest.status().ToString());
+             out["revision"] = *latest ? (*latest)->number : 0;
+           }
            return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
@@ -409,11 +413,11 @@ struct McpServer::Impl {
                 {"stale", "modified"}),
          [this](const Args& args) {
            args.Only({});
-           auto revisions = engine.Revisions(options.project);
-           if (!revisions.ok()) return Failed(revisions.status().ToString());
+           auto latest = engine.LatestRevision(options.project);
+           if (!latest.ok()) return Failed(latest.status().ToString());
            auto changes = engine.CompareWorktree(options.project, options.tree, {}, false);
            if (!changes.ok()) return Failed(changes.status().ToString());
-           const Revision* last = revisions->empty() ? nullptr : &revisions->back();
+           const Revision* last = *latest ? &**latest : nullptr;
            return ToolResult{cli::StatusValue(last, *changes), {}};
          }});
     Tool ingest{
