@@ -148,6 +148,18 @@ const json kName = {{"type", "string"},
                      "(Cart.total), a plain name, a file path, or a 16-hex-digit id from an "
                      "earlier answer."}};
 
+// impact and tests_for: the ranges Walk() checks.
+constexpr int kMaxWalkDepth = 6;
+constexpr int kMaxWalkResults = 1000;
+
+json WalkInput() {
+  return Schema({{"name", kName},
+                 {"depth", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxWalkDepth}}},
+                 {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxWalkResults}}},
+                 {"as_of", kAsOf}},
+                {"name"});
+}
+
 json WalkOutput() {
   return Schema({{"revision", {{"type", "integer"}}},
                  {"start", {{"type", "object"}}},
@@ -214,8 +226,8 @@ struct McpServer::Impl {
     args.Only({"name", "depth", "limit", "as_of"});
     const std::string name = args.Text("name", true);
     WalkLimits limits;
-    limits.max_depth = static_cast<int>(args.Integer("depth", 3, 1, 6));
-    limits.max_results = static_cast<std::size_t>(args.Integer("limit", 50, 1, 1000));
+    limits.max_depth = static_cast<int>(args.Integer("depth", 3, 1, kMaxWalkDepth));
+    limits.max_results = static_cast<std::size_t>(args.Integer("limit", 50, 1, kMaxWalkResults));
     const auto as_of = AsOf(args);
     auto picked = Pick(name, as_of);
     if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
@@ -340,22 +352,14 @@ struct McpServer::Impl {
                      "reverse calls, references, imports, inherits and implements, nearest "
                      "first, each with the path that explains it, its confidence (product of "
                      "the edges') and the tests that reach it. Use it before changing code.",
-                     Schema({{"name", kName},
-                             {"depth", {{"type", "integer"}, {"minimum", 1}, {"maximum", 6}}},
-                             {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
-                             {"as_of", kAsOf}},
-                            {"name"}),
-                     WalkOutput(), [this](const Args& args) { return Walk(args, true); }});
+                     WalkInput(), WalkOutput(),
+                     [this](const Args& args) { return Walk(args, true); }});
     tools.push_back({"tests_for", "The tests that exercise a symbol",
                      "The tests that call a symbol directly, through test helpers, or through "
                      "chains of calls, most confident first, each with its path. Use it to "
                      "choose which tests to run after a change.",
-                     Schema({{"name", kName},
-                             {"depth", {{"type", "integer"}, {"minimum", 1}, {"maximum", 6}}},
-                             {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
-                             {"as_of", kAsOf}},
-                            {"name"}),
-                     WalkOutput(), [this](const Args& args) { return Walk(args, false); }});
+                     WalkInput(), WalkOutput(),
+                     [this](const Args& args) { return Walk(args, false); }});
     tools.push_back(
         {"symbol_history", "Every version of a symbol",
          "Each version of a symbol across the ingested history, oldest first, following "
