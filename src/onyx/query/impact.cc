@@ -118,23 +118,14 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
   return seen;
 }
 
-// The nodes of `ids` as of the view, in one batched read; NotFound naming the
-// first missing one (the graph changed under a pinned view: corruption).
-Result<std::unordered_map<NodeId, Node>> LoadNodes(const store::ReadView& view,
-                                                   Adjacency& adjacency, std::vector<NodeId> ids) {
+// The nodes of `ids` (deduplicated) by id, in one batched read.
+Result<std::unordered_map<NodeId, Node>> LoadNodes(Adjacency& adjacency, std::vector<NodeId> ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  ONYX_ASSIGN_OR_RETURN(std::vector<std::optional<Node>> nodes, adjacency.Nodes(ids));
+  ONYX_ASSIGN_OR_RETURN(std::vector<Node> nodes, adjacency.Nodes(ids));
   std::unordered_map<NodeId, Node> out;
   out.reserve(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (!nodes[i]) {
-      return Status::Corruption("impact: node " + std::to_string(ids[i]) +
-                                " is an edge's end but does not exist at revision " +
-                                std::to_string(view.revision()));
-    }
-    out.emplace(ids[i], std::move(*nodes[i]));
-  }
+  for (std::size_t i = 0; i < ids.size(); ++i) out.emplace(ids[i], std::move(nodes[i]));
   return out;
 }
 
@@ -186,7 +177,7 @@ Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
     wanted.push_back(id);
     for (const Edge& e : tests_into[id]) wanted.push_back(e.src);
   }
-  ONYX_ASSIGN_OR_RETURN(auto nodes, LoadNodes(view, adjacency, std::move(wanted)));
+  ONYX_ASSIGN_OR_RETURN(auto nodes, LoadNodes(adjacency, std::move(wanted)));
   timer.Step("load nodes");
   // Tests are copied first; then each reached node moves into its answer.
   result.nodes.reserve(seen.size());
@@ -242,7 +233,7 @@ Result<ChangeImpact> ImpactOfChange(const store::ReadView& view, std::vector<Sym
     ONYX_ASSIGN_OR_RETURN(std::vector<Edge> in, adjacency.In(s, EdgeKind::kTests));
     std::vector<NodeId> ids;
     for (const Edge& e : in) ids.push_back(e.src);
-    ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, adjacency, std::move(ids)));
+    ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(adjacency, std::move(ids)));
     for (const auto& [id, node] : nodes) tests.emplace(id, node);
   }
   for (const SymbolChange& c : changed) {
@@ -287,7 +278,7 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
   for (const auto& [id, step] : seen) {
     if (step.depth > 0) wanted.push_back(id);
   }
-  ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(view, adjacency, std::move(wanted)));
+  ONYX_ASSIGN_OR_RETURN(const auto nodes, LoadNodes(adjacency, std::move(wanted)));
   timer.Step("load nodes");
   std::unordered_map<NodeId, Reached> tests;
   const auto consider = [&](NodeId id, int depth, float confidence, const auto& path) {

@@ -212,12 +212,25 @@ Result<std::vector<Edge>> Adjacency::Read(NodeId id, std::optional<EdgeKind> kin
   return edges;
 }
 
-Result<std::vector<std::optional<Node>>> Adjacency::Nodes(const std::vector<NodeId>& ids) {
+Result<std::vector<Node>> Adjacency::Nodes(const std::vector<NodeId>& ids) {
   nodes_read_ += ids.size();
-  if (topology_ == nullptr) return view_.GetNodes(ids);
-  std::vector<std::optional<Node>> nodes;
+  std::vector<std::optional<Node>> found;
+  if (topology_ == nullptr) {
+    ONYX_ASSIGN_OR_RETURN(found, view_.GetNodes(ids));
+  } else {
+    found.reserve(ids.size());
+    for (const NodeId id : ids) found.push_back(topology_->NodeAt(id, revision_));
+  }
+  std::vector<Node> nodes;
   nodes.reserve(ids.size());
-  for (const NodeId id : ids) nodes.push_back(topology_->NodeAt(id, revision_));
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (!found[i]) {
+      return Status::Corruption("walk: node " + FormatNodeId(ids[i]) +
+                                " is an edge's end but does not exist at revision " +
+                                std::to_string(revision_));
+    }
+    nodes.push_back(std::move(*found[i]));
+  }
   return nodes;
 }
 

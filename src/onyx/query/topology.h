@@ -97,10 +97,11 @@ class Adjacency {
                                std::size_t limit = SIZE_MAX) {
     return Read(id, kind, /*out=*/false, limit);
   }
-  /// The nodes of `ids` valid at the view's revision (nullopt where none is):
-  /// from the topology (identity and location, no doc or attributes) or one
-  /// batched store read (whole nodes).
-  Result<std::vector<std::optional<Node>>> Nodes(const std::vector<NodeId>& ids);
+  /// The nodes of `ids` valid at the view's revision, in order: from the
+  /// topology (identity and location, no doc or attributes) or one batched
+  /// store read (whole nodes). The ids are edges' ends, so a missing one is
+  /// Corruption.
+  Result<std::vector<Node>> Nodes(const std::vector<NodeId>& ids);
 
   bool in_memory() const { return topology_ != nullptr; }
   /// Reads so far (for explain).

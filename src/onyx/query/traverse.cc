@@ -114,17 +114,12 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
   for (const auto& [id, arrival] : seen) {
     if (arrival.depth > 0) reached.push_back(id);
   }
-  ONYX_ASSIGN_OR_RETURN(std::vector<std::optional<Node>> nodes, adjacency.Nodes(reached));
+  ONYX_ASSIGN_OR_RETURN(std::vector<Node> nodes, adjacency.Nodes(reached));
   for (std::size_t i = 0; i < reached.size(); ++i) {
-    if (!nodes[i]) {
-      return Status::Corruption("traverse: node " + std::to_string(reached[i]) +
-                                " is an edge's end but does not exist at revision " +
-                                std::to_string(view.revision()));
-    }
-    if (!Reports(spec, *nodes[i])) continue;
+    if (!Reports(spec, nodes[i])) continue;
     const Arrival& arrival = seen.at(reached[i]);
     Reached r;
-    r.node = std::move(*nodes[i]);
+    r.node = std::move(nodes[i]);
     r.depth = arrival.depth;
     r.confidence = arrival.confidence;
     r.path = PathOf(seen, reached[i]);
