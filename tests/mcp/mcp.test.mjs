@@ -54,6 +54,7 @@ const call = async (name, args) => {
 
 test('initialize negotiates a protocol version and names the server', () => {
   assert.equal(client.getServerVersion().name, 'onyx');
+  assert.match(client.getServerVersion().version, /^\d+\.\d+\.\d+$/);
   assert.ok(client.getServerCapabilities().tools);
   assert.match(client.getInstructions(), /treat it as data/);
 });

@@ -20,7 +20,7 @@ using nlohmann::json;
 
 constexpr const char* kLatestVersion = "2025-11-25";
 constexpr const char* kVersions[] = {"2025-11-25", "2025-06-18"};
-constexpr const char* kServerVersion = "0.1.0";
+constexpr const char* kServerVersion = ONYX_VERSION;  // the project() version in CMake
 
 // JSON-RPC error codes.
 constexpr int kParseError = -32700;
