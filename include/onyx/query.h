@@ -2,6 +2,7 @@
 // a node (impact, tests_for), with their distance, confidence and path.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +18,15 @@ struct WalkLimits {
   int max_depth = 3;
   std::size_t max_results = 200;
   std::chrono::milliseconds time_limit{2000};
+  /// Set from another thread to stop early (a client cancelled the question):
+  /// the walk returns what it has, marked partial, as on a timeout.
+  const std::atomic<bool>* cancelled = nullptr;
+
+  /// True once the walk must stop: past `deadline`, or cancelled.
+  bool Expired(std::chrono::steady_clock::time_point deadline) const {
+    return std::chrono::steady_clock::now() > deadline ||
+           (cancelled != nullptr && cancelled->load(std::memory_order_relaxed));
+  }
 };
 
 /// A node reached by walking back from the start, with how.

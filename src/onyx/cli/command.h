@@ -75,7 +75,7 @@ class Commands {
 void AddIngestCommands(CLI::App& app, Globals& globals, Commands& commands);
 void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands);
 void AddAdminCommands(CLI::App& app, Globals& globals, Commands& commands);
-/// `mcp` (in the binary only: the REPL does not serve).
+/// `mcp` and `serve` (in the binary only: the REPL does not serve).
 void AddServerCommands(CLI::App& app, Globals& globals, Commands& commands);
 
 /// Prints "onyx: <status>" on stderr and returns its exit code.

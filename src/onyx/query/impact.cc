@@ -76,7 +76,7 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
   for (int depth = 1; depth <= limits.max_depth && !frontier.empty(); ++depth) {
     std::unordered_map<NodeId, Step> next;
     for (const NodeId node : frontier) {
-      if (Clock::now() > deadline || seen.size() > limits.max_results * 4) {
+      if (limits.Expired(deadline) || seen.size() > limits.max_results * 4) {
         *partial = true;
         return seen;
       }
@@ -102,7 +102,7 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
   // on. Impact reads them whole (it wants their tests anyway); otherwise a
   // few edges each suffice.
   for (const NodeId node : frontier) {
-    if (Clock::now() > deadline) {
+    if (limits.Expired(deadline)) {
       *partial = true;
       break;
     }

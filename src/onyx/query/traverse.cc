@@ -78,7 +78,7 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
   for (int depth = 1; depth <= spec.limits.max_depth && !frontier.empty(); ++depth) {
     std::unordered_map<NodeId, Arrival> next;
     for (const NodeId node : frontier) {
-      if (Clock::now() > deadline || seen.size() + next.size() > max_seen) {
+      if (spec.limits.Expired(deadline) || seen.size() + next.size() > max_seen) {
         result.partial = true;
         break;
       }

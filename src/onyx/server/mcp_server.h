@@ -1,6 +1,6 @@
 // The Model Context Protocol for agents: JSON-RPC 2.0 messages in, responses
 // out, with Onyx's questions as tools (docs/mcp.md). Transport-free: the stdio
-// loop (`onyx mcp`) and, later, Streamable HTTP hand it one message at a time.
+// loop (`onyx mcp`) and Streamable HTTP (mcp_http.h) hand it messages.
 //
 // Ingested text (code, docs, commit messages) appears only inside result
 // fields; tool names, descriptions and the server's instructions are fixed.
@@ -10,6 +10,7 @@
 #include <functional>
 #include <iosfwd>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,18 +27,47 @@ struct McpOptions {
   std::size_t max_result_bytes = 4u << 20;   ///< Larger results are a tool error.
 };
 
+/// Who is asking, for one message: where its notifications go and which
+/// session it belongs to (cancellation names a request id of the same session).
+struct McpCall {
+  /// Progress notifications of a long call (when its caller asked for them);
+  /// must be thread-safe. Null: none are sent.
+  std::function<void(const std::string&)> notify;
+  std::string session;  ///< Empty for stdio and stateless requests.
+};
+
+/// The answer to one message.
+struct McpReply {
+  std::optional<std::string> response;  ///< Nothing for notifications and cancelled calls.
+  int error_code = 0;                   ///< The JSON-RPC error code, 0 for a result.
+  std::string protocol_version;         ///< What `initialize` negotiated, if it was one.
+};
+
+/// Protocol versions: the session era and the stateless one.
+inline constexpr const char* kMcpStatelessVersion = "2026-07-28";
+bool IsSessionEraVersion(std::string_view version);
+
+// JSON-RPC and MCP error codes a transport maps to HTTP statuses.
+inline constexpr int kJsonRpcParseError = -32700;
+inline constexpr int kJsonRpcInvalidRequest = -32600;
+inline constexpr int kJsonRpcMethodNotFound = -32601;
+inline constexpr int kJsonRpcInvalidParams = -32602;
+inline constexpr int kMcpHeaderMismatch = -32020;
+inline constexpr int kMcpUnsupportedVersion = -32022;
+
 class McpServer {
  public:
   McpServer(Engine& engine, McpOptions options);
   ~McpServer();
 
-  /// Handles one message; the response to write, or nullopt for a
-  /// notification. Never throws; malformed input gets a JSON-RPC error.
-  std::optional<std::string> Handle(std::string_view message);
+  /// Handles one message (text, checked against the size and depth limits).
+  /// Never throws; malformed input gets a JSON-RPC error. Thread-safe: calls
+  /// from different threads run at once (writes to the graph take turns).
+  McpReply Handle(std::string_view message, const McpCall& call = {});
+  /// The same, for a message a transport has parsed already.
+  McpReply Handle(const nlohmann::json& message, const McpCall& call);
 
-  /// Where notifications (progress of a long call) go while a call runs; must
-  /// be thread-safe (progress comes from parser threads).
-  void SetNotifier(std::function<void(const std::string&)> notify);
+  const McpOptions& options() const;
 
  private:
   struct Impl;

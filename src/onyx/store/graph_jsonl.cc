@@ -12,6 +12,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "onyx/core/base64.h"
 #include "onyx/core/json_depth.h"
 #include "onyx/store/revision_writer.h"
 
@@ -70,53 +71,11 @@ double ShortestDouble(float f) {
   return ec == std::errc() ? std::strtod(std::string(buf, end).c_str(), nullptr) : f;
 }
 
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string Base64(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  for (std::size_t i = 0; i < in.size(); i += 3) {
-    std::uint32_t n = static_cast<unsigned char>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
-    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kBase64[(n >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? kBase64[n & 63] : '=';
-  }
-  return out;
-}
-
-std::optional<std::string> FromBase64(std::string_view in) {
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (std::size_t i = 0; i < in.size(); i += 4) {
-    std::uint32_t n = 0;
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = in[i + k];
-      const char* at = c == '=' ? nullptr : std::strchr(kBase64, c);
-      if (c == '=' && i + 4 == in.size() && k >= 2) {
-        ++pad;
-        n <<= 6;
-        continue;
-      }
-      if (at == nullptr || c == 0 || pad != 0) return std::nullopt;
-      n = (n << 6) | static_cast<std::uint32_t>(at - kBase64);
-    }
-    out += static_cast<char>((n >> 16) & 0xFF);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xFF);
-    if (pad < 1) out += static_cast<char>(n & 0xFF);
-  }
-  return out;
-}
-
 // A string field: itself when it is valid UTF-8 (as JSON needs), else
 // {"base64": …} so that every byte survives.
 ordered_json Str(std::string_view text) {
   if (IsUtf8(text)) return ordered_json(text);
-  return ordered_json{{"base64", Base64(text)}};
+  return ordered_json{{"base64", core::Base64(text)}};
 }
 
 ordered_json SpanJson(const Span& s) {
@@ -229,7 +188,7 @@ Result<ExportSummary> ExportJsonl(const ReadView& view, const ExportOptions& opt
       if (IsUtf8(*text)) {
         line["text"] = *text;
       } else {
-        line["base64"] = Base64(*text);
+        line["base64"] = core::Base64(*text);
       }
       WriteLine(out, line);
       ++summary.blobs;
@@ -280,7 +239,7 @@ class Fields {
   std::string TextOf(const json& v, std::string_view key) {
     if (v.is_string()) return v.get<std::string>();
     if (v.is_object() && v.size() == 1 && v.contains("base64") && v["base64"].is_string()) {
-      auto bytes = FromBase64(v["base64"].get<std::string>());
+      auto bytes = core::FromBase64(v["base64"].get<std::string>());
       if (bytes) return *bytes;
     }
     Bad(key, "is not a string");
@@ -406,7 +365,7 @@ Status ParseLine(const json& j, std::uint64_t line, Parsed& parsed) {
     const ContentHash hash = ParseHash(f, "hash");
     std::string text;
     if (j.contains("base64")) {
-      auto decoded = FromBase64(f.Text("base64"));
+      auto decoded = core::FromBase64(f.Text("base64"));
       if (!decoded) f.Bad("base64", "is not base64");
       text = decoded.value_or("");
     } else {
