@@ -191,6 +191,17 @@ class Engine {
   Result<NodeHistory> History(std::string_view project, NodeId node,
                               std::optional<RevisionNumber> as_of = std::nullopt) const;
 
+  /// Keeps a note about code nodes as a new revision (a `note` node with
+  /// `about` edges). InvalidArgument for a bad note, NotFound for a node or
+  /// replaced note that does not exist now.
+  Result<NoteWritten> Remember(std::string_view project, const NoteRequest& request);
+  /// Notes that use the words of `query` (all, newest first, when empty),
+  /// only those about `about` when given, each flagged stale when its code
+  /// changed after it was written.
+  Result<std::vector<RecalledNote>> Recall(
+      std::string_view project, std::string_view query, std::optional<NodeId> about, std::size_t k,
+      std::optional<RevisionNumber> as_of = std::nullopt) const;
+
   /// What the working tree at `root` changed since the project's latest
   /// revision: files modified, added and removed (walked with the ingest's
   /// rules and `options`), and with `symbols` the definitions whose text

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -154,6 +155,44 @@ struct ChangeImpact {
   std::vector<SymbolChange> changed;
   WalkResult impact;        ///< Reached from the changed symbols (not themselves).
   std::vector<Node> tests;  ///< Tests among or reaching the changed and impacted nodes.
+};
+
+/// Agent memory: a note to keep, about some code nodes (`remember`).
+struct NoteRequest {
+  std::string text;              ///< The note itself (at most 16 KiB).
+  std::string title;             ///< Default: the text's first line (80 characters).
+  std::vector<NodeId> about;     ///< The code it is about (at most 32 nodes).
+  std::string author = "agent";  ///< Who wrote it (the revision's author).
+  /// A note to replace: it gets a new version (same id), with this text and links.
+  std::optional<NodeId> replaces;
+};
+
+/// A code node a note is about, and what became of it since the note.
+struct NoteLink {
+  /// The node now (as of the question's revision); as the note saw it when removed.
+  Node node;
+  enum class State : std::uint8_t { kUnchanged, kChanged, kRemoved } state = State::kUnchanged;
+  /// The revision that changed or removed it (0 when unchanged).
+  RevisionNumber changed_in = 0;
+};
+
+std::string_view NoteLinkStateName(NoteLink::State state);
+
+/// What `remember` wrote.
+struct NoteWritten {
+  Node note;
+  RevisionNumber revision = 0;
+};
+
+/// A note found by `recall`. Its text is `note.doc`; it was written in
+/// revision `note.validity.from`.
+struct RecalledNote {
+  Node note;
+  std::vector<NoteLink> about;
+  /// Some code it is about changed or went away after it was written: it may
+  /// no longer be true.
+  bool stale = false;
+  double score = 0;  ///< Relevance to the words asked (0 when none were).
 };
 
 }  // namespace onyx

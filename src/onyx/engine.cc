@@ -17,12 +17,14 @@
 #include "onyx/query/diff.h"
 #include "onyx/query/history.h"
 #include "onyx/query/impact.h"
+#include "onyx/query/notes.h"
 #include "onyx/query/revisions.h"
 #include "onyx/query/topology.h"
 #include "onyx/query/traverse.h"
 #include "onyx/store/backup.h"
 #include "onyx/store/graph_jsonl.h"
 #include "onyx/store/read_view.h"
+#include "onyx/store/revision_writer.h"
 #include "onyx/store/store.h"
 
 namespace onyx {
@@ -272,6 +274,66 @@ Result<NodeHistory> Engine::History(std::string_view project, NodeId node,
                                     std::optional<RevisionNumber> as_of) const {
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
   return query::History(view, node);
+}
+
+Result<NoteWritten> Engine::Remember(std::string_view project, const NoteRequest& request) {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  std::optional<Node> replaced;
+  if (request.replaces) {
+    auto old = view.GetNode(*request.replaces);
+    if (!old.ok() && !old.status().IsNotFound()) return std::move(old).status();
+    if (!old.ok() || old->kind != NodeKind::kNote) {
+      return Status::NotFound("remember: no note " + FormatNodeId(*request.replaces) + " now");
+    }
+    replaced = std::move(old).value();
+  }
+  ONYX_ASSIGN_OR_RETURN(Node note, query::MakeNote(request, replaced ? &*replaced : nullptr));
+  const std::set<NodeId> unique(request.about.begin(), request.about.end());
+  const std::vector<NodeId> about(unique.begin(), unique.end());
+  ONYX_ASSIGN_OR_RETURN(const auto targets, view.GetNodes(about));
+  for (std::size_t i = 0; i < about.size(); ++i) {
+    if (!targets[i]) {
+      return Status::NotFound("remember: no node " + FormatNodeId(about[i]) + " now");
+    }
+    if (targets[i]->kind == NodeKind::kNote) {
+      return Status::InvalidArgument("remember: a note is about code, not about another note");
+    }
+  }
+  RevisionInfo info;
+  info.source = RevisionSource::kApi;
+  info.author = request.author;
+  info.message = "note: " + note.name;
+  ONYX_ASSIGN_OR_RETURN(auto writer, store_->BeginRevision(p.id, std::move(info)));
+  writer->KeepIfEmpty();  // the same note again still answers with a revision
+  ONYX_RETURN_IF_ERROR(writer->UpsertNode(note));
+  for (const NodeId target : about) {
+    Edge edge;
+    edge.src = note.id;
+    edge.kind = EdgeKind::kAbout;
+    edge.dst = target;
+    ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(edge)));
+  }
+  if (replaced) {  // links the new version drops
+    ONYX_ASSIGN_OR_RETURN(const auto old_links, view.OutEdges(note.id, EdgeKind::kAbout));
+    for (const Edge& e : old_links) {
+      if (unique.count(e.dst) == 0)
+        ONYX_RETURN_IF_ERROR(writer->RemoveEdge({e.src, e.kind, e.dst}));
+    }
+  }
+  ONYX_ASSIGN_OR_RETURN(const auto revision, writer->Commit());
+  NoteWritten written;
+  written.revision = revision ? revision->number : view.latest();
+  note.validity.from = written.revision;
+  written.note = std::move(note);
+  return written;
+}
+
+Result<std::vector<RecalledNote>> Engine::Recall(std::string_view project, std::string_view query,
+                                                 std::optional<NodeId> about, std::size_t k,
+                                                 std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
+  return query::RecallNotes(view, query, about, k);
 }
 
 Result<WalkResult> Engine::Traverse(std::string_view project, const TraverseSpec& spec,

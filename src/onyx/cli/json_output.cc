@@ -179,6 +179,32 @@ std::string ShowJson(const Node& node, const std::string& source) {
   return Dump(ShowValue(node, source));
 }
 
+json NoteValue(const RecalledNote& recalled) {
+  const Node& n = recalled.note;
+  json about = json::array();
+  for (const NoteLink& link : recalled.about) {
+    json value = NodeValue(link.node);
+    value["state"] = NoteLinkStateName(link.state);
+    value["changed_in"] = link.changed_in == 0 ? json(nullptr) : json(link.changed_in);
+    about.push_back(std::move(value));
+  }
+  const auto author = n.attributes.find("author");
+  return {{"id", FormatNodeId(n.id)},
+          {"title", n.name},
+          {"text", n.doc},
+          {"author", author == n.attributes.end() ? std::string() : author->second},
+          {"written_in", n.validity.from},
+          {"stale", recalled.stale},
+          {"score", recalled.score},
+          {"about", std::move(about)}};
+}
+
+json RecallValue(const std::vector<RecalledNote>& notes, RevisionNumber revision) {
+  json list = json::array();
+  for (const RecalledNote& note : notes) list.push_back(NoteValue(note));
+  return {{"revision", revision}, {"notes", std::move(list)}};
+}
+
 json HistoryValue(const NodeHistory& history) {
   json out = json::array();
   for (const NodeVersionChange& v : history.versions) {

@@ -27,5 +27,8 @@ nlohmann::json NodesValue(const std::vector<Node>& nodes);
 nlohmann::json ShowValue(const Node& node, const std::string& source);
 nlohmann::json HistoryValue(const NodeHistory& history);
 nlohmann::json DiffValue(const GraphDiff& diff);
+/// A note and its links (`recall`; `remember` answers one without links).
+nlohmann::json NoteValue(const RecalledNote& note);
+nlohmann::json RecallValue(const std::vector<RecalledNote>& notes, RevisionNumber revision);
 
 }  // namespace onyx::cli

@@ -14,6 +14,7 @@
 
 #include "onyx/cli/json_values.h"
 #include "onyx/core/json_depth.h"
+#include "onyx/query/notes.h"
 
 namespace onyx::server {
 namespace {
@@ -101,12 +102,13 @@ class Args {
     return v;
   }
 
-  std::vector<std::string> List(const char* name) const {
+  std::vector<std::string> List(const char* name, std::size_t max = 16) const {
     const auto it = args_.find(name);
     std::vector<std::string> out;
     if (it == args_.end() || it->is_null()) return out;
-    if (!it->is_array() || it->size() > 16) {
-      throw ArgError{std::string("argument '") + name + "' must be an array of at most 16 strings"};
+    if (!it->is_array() || it->size() > max) {
+      throw ArgError{std::string("argument '") + name + "' must be an array of at most " +
+                     std::to_string(max) + " strings"};
     }
     for (const json& item : *it) {
       if (!item.is_string()) {
@@ -458,6 +460,89 @@ struct McpServer::Impl {
            if (!changes.ok()) return Failed(changes.status().ToString());
            const Revision* last = *latest ? &**latest : nullptr;
            return ToolResult{cli::StatusValue(last, *changes), {}};
+         }});
+    Tool remember{
+        "remember",
+        "Keep a note about the code",
+        "Stores a note (a finding, a decision, a warning, a to-do) linked to the symbols it is "
+        "about, so that later sessions can recall it. Notes are versioned with the graph: "
+        "recall flags a note as stale when the code it is about changes or disappears. Pass "
+        "'replaces' with a note id to revise a note.",
+        Schema({{"text",
+                 {{"type", "string"}, {"description", "The note, in words (at most 16 KiB)."}}},
+                {"about",
+                 {{"type", "array"},
+                  {"items", kName},
+                  {"maxItems", 32},
+                  {"description", "The symbols it is about (names or ids, as for get_symbol)."}}},
+                {"title", {{"type", "string"}, {"description", "Default: the first line."}}},
+                {"replaces",
+                 {{"type", "string"}, {"description", "The id of a note this one revises."}}}},
+               {"text"}),
+        Schema({{"revision", {{"type", "integer"}}}, {"note", {{"type", "object"}}}},
+               {"revision", "note"}),
+        [this](const Args& args, const Running&) {
+          args.Only({"text", "about", "title", "replaces"});
+          NoteRequest request;
+          request.text = args.Text("text", true, query::kMaxNoteBytes);
+          request.title = args.Text("title", false, 200);
+          const std::string replaces = args.Text("replaces", false, 16);
+          if (!replaces.empty()) {
+            request.replaces = ParseNodeId(replaces);
+            if (!request.replaces) throw ArgError{"argument 'replaces' must be a note id"};
+          }
+          RecalledNote answer;
+          for (const std::string& name : args.List("about", query::kMaxNoteLinks)) {
+            auto picked = Pick(name, std::nullopt);
+            if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
+            request.about.push_back(std::get<Node>(picked).id);
+            answer.about.push_back({std::get<Node>(picked)});
+          }
+          request.author = "mcp";
+          std::lock_guard<std::mutex> writing(write_mu);
+          auto written = engine.Remember(options.project, request);
+          if (!written.ok()) return Failed(written.status().ToString());
+          answer.note = written->note;
+          return ToolResult{{{"revision", written->revision}, {"note", cli::NoteValue(answer)}},
+                            {}};
+        }};
+    remember.read_only = false;
+    remember.idempotent = false;
+    tools.push_back(std::move(remember));
+    tools.push_back(
+        {"recall", "Find notes kept earlier",
+         "Searches the notes kept with remember, by their words (all notes, newest first, when "
+         "query is empty), or only those about one symbol. Each note says which symbols it is "
+         "about and whether each is unchanged, changed or removed since the note was written; "
+         "stale=true means the note may no longer hold: check the code before relying on it.",
+         Schema({{"query", {{"type", "string"}, {"description", "Words to look for."}}},
+                 {"about", kName},
+                 {"k", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}}},
+                 {"as_of", kAsOf}},
+                {}),
+         Schema({{"revision", {{"type", "integer"}}}, {"notes", {{"type", "array"}}}},
+                {"revision", "notes"}),
+         [this](const Args& args, const Running&) {
+           args.Only({"query", "about", "k", "as_of"});
+           const std::string text = args.Text("query", false, 1000);
+           const std::string about_name = args.Text("about", false);
+           const auto k = static_cast<std::size_t>(args.Integer("k", 10, 1, 100));
+           const auto as_of = AsOf(args);
+           std::optional<NodeId> about;
+           if (!about_name.empty()) {
+             auto picked = Pick(about_name, as_of);
+             if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
+             about = std::get<Node>(picked).id;
+           }
+           auto notes = engine.Recall(options.project, text, about, k, as_of);
+           if (!notes.ok()) return Failed(notes.status().ToString());
+           RevisionNumber revision = as_of.value_or(0);
+           if (!as_of) {
+             auto latest = engine.LatestRevision(options.project);
+             if (!latest.ok()) return Failed(latest.status().ToString());
+             revision = *latest ? (*latest)->number : 0;
+           }
+           return ToolResult{cli::RecallValue(*notes, revision), {}};
          }});
     Tool ingest{
         "ingest",
