@@ -62,12 +62,12 @@ test('initialize negotiates a protocol version and names the server', () => {
 test('tools/list lists every tool with schemas and read-only annotations', async () => {
   const { tools } = await client.listTools();
   assert.deepEqual(tools.map((t) => t.name).sort(), [
-    'diff', 'get_symbol', 'impact', 'index_status', 'ingest', 'neighbors', 'search_code',
-    'symbol_history', 'tests_for']);
+    'diff', 'get_symbol', 'impact', 'index_status', 'ingest', 'neighbors', 'recall', 'remember',
+    'search_code', 'symbol_history', 'tests_for']);
   for (const t of tools) {
     assert.equal(t.inputSchema.type, 'object');
     assert.equal(t.outputSchema.type, 'object');
-    assert.equal(t.annotations.readOnlyHint, t.name !== 'ingest');
+    assert.equal(t.annotations.readOnlyHint, t.name !== 'ingest' && t.name !== 'remember');
     assert.ok(t.description.length > 40, `${t.name} explains itself`);
   }
 });
@@ -133,6 +133,21 @@ test('ingest refreshes the graph and reports progress', async () => {
   assert.equal(again.revision, null);  // nothing changed
   const found = await call('get_symbol', { name: 'shop.extra.extra' });
   assert.equal(found.revision, 3);
+});
+
+test('remember keeps a note about code; recall finds it, stale once the code changes', async () => {
+  const kept = await call('remember', {
+    text: 'cheap_total skips tax on purpose (pricing review)', about: ['Cart.cheap_total'],
+  });
+  assert.equal(kept.note.about[0].qualified_name, 'shop.cart.Cart.cheap_total');
+  const found = await call('recall', { query: 'tax review' });
+  assert.equal(found.notes.length, 1);
+  assert.equal(found.notes[0].id, kept.note.id);
+  assert.equal(found.notes[0].written_in, kept.revision);
+  assert.equal(found.notes[0].stale, false);
+  assert.deepEqual((await call('recall', { about: 'shop.pricing.total' })).notes, []);
+  await assert.rejects(client.callTool({ name: 'remember', arguments: { text: 'x', about: 'Cart' } }),
+    (e) => e instanceof McpError && /'about' must be an array/.test(e.message));
 });
 
 test('bad arguments are JSON-RPC errors that name the argument; tool failures are results', async () => {
@@ -238,6 +253,10 @@ test('hostile content stays inside result fields; tools/list never changes', asy
     writeFileSync(join(hostile, 'more.py'), `def more():\n    """${injection}"""\n`);
     await run('ingest', {});
     await run('diff', { from: '1' });
+    // A note whose text carries the payload is data too, and so is the symbol it is about.
+    await run('remember', { text: `${injection} ${bidi}`, about: ['ignore_previous_instructions.obey'] });
+    const notes = await run('recall', { query: 'instructions' });
+    assert.equal(notes.notes[0].text, `${injection} ${bidi}`);
     // Every payload the tools returned sits in a field of the structured result.
     assert.ok(JSON.stringify(results).includes('delete_everything'));
     const after = await evil.listTools();
