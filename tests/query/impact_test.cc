@@ -9,6 +9,7 @@
 
 #include "onyx/ingest/tree_ingest.h"
 #include "onyx/query/history.h"
+#include "onyx/query/traverse.h"
 #include "onyx/store/revision_writer.h"
 #include "query/shop_fixture.h"
 
@@ -47,6 +48,24 @@ TEST_F(ImpactTest, WhatBreaksWhenSubtotalChanges) {
   ASSERT_OK(limited);
   EXPECT_EQ(limited->nodes.size(), 3u);
   EXPECT_TRUE(limited->partial);
+}
+
+TEST_F(ImpactTest, ACancelledWalkStopsWithWhatItHas) {
+  std::atomic<bool> cancelled{true};
+  WalkLimits limits;
+  limits.cancelled = &cancelled;
+  auto impact = Impact(View(), Id("shop.pricing.subtotal"), limits);
+  ASSERT_OK(impact);
+  EXPECT_TRUE(impact->partial);
+  EXPECT_TRUE(impact->nodes.empty());
+  TraverseSpec spec;
+  spec.starts = {Id("shop.pricing.subtotal")};
+  spec.direction = Direction::kIn;
+  spec.limits.cancelled = &cancelled;
+  auto traversed = query::Traverse(View(), spec);
+  ASSERT_OK(traversed);
+  EXPECT_TRUE(traversed->partial);
+  EXPECT_TRUE(traversed->nodes.empty());
 }
 
 TEST_F(ImpactTest, TestsForFollowCallsAndHelpers) {

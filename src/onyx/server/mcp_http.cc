@@ -224,7 +224,7 @@ void McpHttpEndpoint::Post(const HttpRequest& request, Responder& responder) {
   }
 
   if (!is_request) {  // notifications and responses: handled, then 202
-    const McpReply reply = server_.Handle(message, call);
+    const McpReply reply = server_.HandleParsed(message, call);
     if (reply.error_code != 0 && reply.response) {
       responder.Send(JsonRpcError(400, reply.error_code, "not a valid JSON-RPC message"));
       return;
@@ -241,7 +241,7 @@ void McpHttpEndpoint::Post(const HttpRequest& request, Responder& responder) {
     call.notify = [&responder](const std::string& note) { responder.Event(note); };
     responder.StartEvents({});
   }
-  McpReply reply = server_.Handle(message, call);
+  McpReply reply = server_.HandleParsed(message, call);
   if (wants_progress) {
     if (reply.response) responder.Event(std::move(*reply.response));
     return;

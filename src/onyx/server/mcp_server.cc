@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <functional>
 #include <istream>
 #include <map>
@@ -589,9 +590,33 @@ struct McpServer::Impl {
     tools.push_back(std::move(ingest));
   }
 
-  json ToolList() const {
+  // One page of tools/list: `params.cursor` (from the last page's nextCursor)
+  // says where it starts. Throws ArgError for a cursor this server did not give.
+  json ToolPage(const json& params) const {
+    std::size_t start = 0;
+    if (params.is_object() && params.contains("cursor") && !params["cursor"].is_null()) {
+      const json& cursor = params["cursor"];
+      const std::string text = cursor.is_string() ? cursor.get<std::string>() : std::string();
+      std::size_t parsed = 0;
+      const auto [end, ec] = std::from_chars(text.data() + std::min<std::size_t>(text.size(), 6),
+                                             text.data() + text.size(), parsed);
+      if (!text.starts_with("tools:") || ec != std::errc() || end != text.data() + text.size() ||
+          parsed == 0 || parsed >= tools.size()) {
+        throw ArgError{"tools/list: unknown cursor"};
+      }
+      start = parsed;
+    }
+    const std::size_t page = std::max<std::size_t>(1, options.tools_page_size);
+    const std::size_t end = std::min(tools.size(), start + page);
+    json result = {{"tools", ToolList(start, end)}};
+    if (end < tools.size()) result["nextCursor"] = "tools:" + std::to_string(end);
+    return result;
+  }
+
+  json ToolList(std::size_t begin, std::size_t end) const {
     json list = json::array();
-    for (const Tool& t : tools) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const Tool& t = tools[i];
       list.push_back({{"name", t.name},
                       {"title", t.title},
                       {"description", t.description},
@@ -725,7 +750,12 @@ struct McpServer::Impl {
     if (stateless) {
       if (auto refused = CheckStatelessMeta(id, params["_meta"])) return refused;
     }
-    std::optional<json> response = Answer(id, method, params, call);
+    std::optional<json> response;
+    try {
+      response = Answer(id, method, params, call);
+    } catch (const ArgError& e) {
+      return Error(id, kInvalidParams, e.message);
+    }
     if (stateless && response && response->contains("result") &&
         (*response)["result"].is_object()) {
       json& result = (*response)["result"];
@@ -764,12 +794,7 @@ struct McpServer::Impl {
                  {"cacheScope", "public"}});
     }
     if (method == "ping") return ok(json::object());
-    if (method == "tools/list") {
-      if (params.is_object() && params.contains("cursor") && !params["cursor"].is_null()) {
-        return Error(id, kInvalidParams, "tools/list: unknown cursor (every tool fits one page)");
-      }
-      return ok({{"tools", ToolList()}});
-    }
+    if (method == "tools/list") return ok(ToolPage(params));
     if (method == "tools/call") return Call(id, params, call);
     return Error(id, kMethodNotFound, "Method not found: " + method.substr(0, 64));
   }
@@ -800,10 +825,10 @@ McpReply McpServer::Handle(std::string_view message, const McpCall& call) {
   }
   const json parsed = json::parse(message, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return refuse(kParseError, "Parse error");
-  return Handle(parsed, call);
+  return HandleParsed(parsed, call);
 }
 
-McpReply McpServer::Handle(const json& message, const McpCall& call) {
+McpReply McpServer::HandleParsed(const json& message, const McpCall& call) {
   if (message.is_array()) {
     return {McpErrorResponse(kInvalidRequest, "batches are not supported (MCP 2025-06-18)"),
             kInvalidRequest,

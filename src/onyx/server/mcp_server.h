@@ -25,6 +25,7 @@ struct McpOptions {
   std::size_t max_message_bytes = 4u << 20;  ///< Larger requests are refused.
   int max_json_depth = 64;                   ///< Deeper requests are refused.
   std::size_t max_result_bytes = 4u << 20;   ///< Larger results are a tool error.
+  std::size_t tools_page_size = 50;          ///< tools/list pages (nextCursor past it).
 };
 
 /// Who is asking, for one message: where its notifications go and which
@@ -65,7 +66,7 @@ class McpServer {
   /// from different threads run at once (writes to the graph take turns).
   McpReply Handle(std::string_view message, const McpCall& call = {});
   /// The same, for a message a transport has parsed already.
-  McpReply Handle(const nlohmann::json& message, const McpCall& call);
+  McpReply HandleParsed(const nlohmann::json& message, const McpCall& call);
 
   const McpOptions& options() const;
 
