@@ -106,6 +106,8 @@ test('impact, tests_for and neighbors walk the graph, as of any revision', async
 test('symbol_history, diff and index_status', async () => {
   const history = await call('symbol_history', { name: 'shop.pricing.total' });
   assert.deepEqual(history.versions.map((v) => v.changes), [['added'], ['body']]);
+  assert.equal(history.revision, 2);
+  assert.equal((await call('symbol_history', { name: 'shop.pricing.total', as_of: '1' })).versions.length, 1);
   const diff = await call('diff', { from: '1' });
   assert.equal(diff.from, 1);
   assert.equal(diff.to, 2);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include "onyx/server/host_guard.h"
 #include "testing/temp_dir.h"
@@ -144,6 +145,37 @@ TEST_F(McpServerTest, StatelessRequestsAreCheckedAndMarked) {
   const McpReply init = server.Handle(
       R"({"jsonrpc":"2.0","id":4,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})");
   EXPECT_EQ(init.protocol_version, "2025-06-18");
+}
+
+TEST_F(McpServerTest, StdioAnswersEveryRequestOnceWithCallsOnWorkers) {
+  McpServer server(*engine_, options_);
+  std::stringstream in;
+  for (int id = 1; id <= 6; ++id) {
+    in << json{{"jsonrpc", "2.0"},
+               {"id", id},
+               {"method", "tools/call"},
+               {"params", {{"name", "impact"}, {"arguments", {{"name", "shop.pricing.subtotal"}}}}}}
+              .dump()
+       << "\n";
+  }
+  in << R"({"jsonrpc":"2.0","method":"notifications/initialized"})"
+     << "\n"
+     << R"({"jsonrpc":"2.0","id":"p","method":"ping"})"
+     << "\n"
+     << "{broken\n";
+  std::stringstream out;
+  ServeStdio(server, in, out, 3);
+  std::multiset<std::string> ids;
+  std::string line;
+  while (std::getline(out, line)) {
+    const json reply = json::parse(line);
+    ids.insert(reply["id"].dump());
+    if (reply["id"].is_number()) {
+      EXPECT_EQ(reply["result"]["structuredContent"]["start"]["qualified_name"],
+                "shop.pricing.subtotal");
+    }
+  }
+  EXPECT_EQ(ids, (std::multiset<std::string>{"1", "2", "3", "4", "5", "6", "\"p\"", "null"}));
 }
 
 HttpRequest Request(std::string host, std::string origin = {}) {

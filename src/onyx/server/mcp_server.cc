@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <istream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -255,6 +258,13 @@ struct McpServer::Impl {
 
   static ToolResult Failed(std::string message) { return {json(), std::move(message)}; }
 
+  // The revision an answer comes from: the one asked for, else the latest.
+  Result<RevisionNumber> AnsweredAt(std::optional<RevisionNumber> as_of) const {
+    if (as_of) return *as_of;
+    ONYX_ASSIGN_OR_RETURN(const auto latest, engine.LatestRevision(options.project));
+    return latest ? latest->number : RevisionNumber{0};
+  }
+
   ToolResult Walk(const Args& args, const Running& running, bool impact) {
     args.Only({"name", "depth", "limit", "as_of"});
     const std::string name = args.Text("name", true);
@@ -329,13 +339,9 @@ struct McpServer::Impl {
            auto source = engine.SourceOf(options.project, node, as_of);
            if (!source.ok()) return Failed(source.status().ToString());
            json out = cli::ShowValue(node, *source);
-           if (as_of) {
-             out["revision"] = *as_of;
-           } else {
-             auto latest = engine.LatestRevision(options.project);
-             if (!latest.ok()) return Failed(latest.status().ToString());
-             out["revision"] = *latest ? (*latest)->number : 0;
-           }
+           auto revision = AnsweredAt(as_of);
+           if (!revision.ok()) return Failed(revision.status().ToString());
+           out["revision"] = *revision;
            return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
@@ -403,7 +409,8 @@ struct McpServer::Impl {
          "renames: the revision, commit, author, time and message that made it, and what "
          "changed (added, renamed, signature, body, doc, location, removed).",
          Schema({{"name", kName}, {"as_of", kAsOf}}, {"name"}),
-         Schema({{"versions", {{"type", "array"}}}}, {"versions"}),
+         Schema({{"revision", {{"type", "integer"}}}, {"versions", {{"type", "array"}}}},
+                {"revision", "versions"}),
          [this](const Args& args, const Running&) {
            args.Only({"name", "as_of"});
            const std::string name = args.Text("name", true);
@@ -412,7 +419,11 @@ struct McpServer::Impl {
            if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
            auto history = engine.History(options.project, std::get<Node>(picked).id, as_of);
            if (!history.ok()) return Failed(history.status().ToString());
-           return ToolResult{cli::HistoryValue(*history), {}};
+           auto revision = AnsweredAt(as_of);
+           if (!revision.ok()) return Failed(revision.status().ToString());
+           json out = cli::HistoryValue(*history);
+           out["revision"] = *revision;
+           return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
         {"diff", "What changed between two revisions",
@@ -537,13 +548,9 @@ struct McpServer::Impl {
            }
            auto notes = engine.Recall(options.project, text, about, k, as_of);
            if (!notes.ok()) return Failed(notes.status().ToString());
-           RevisionNumber revision = as_of.value_or(0);
-           if (!as_of) {
-             auto latest = engine.LatestRevision(options.project);
-             if (!latest.ok()) return Failed(latest.status().ToString());
-             revision = *latest ? (*latest)->number : 0;
-           }
-           return ToolResult{cli::RecallValue(*notes, revision), {}};
+           auto revision = AnsweredAt(as_of);
+           if (!revision.ok()) return Failed(revision.status().ToString());
+           return ToolResult{cli::RecallValue(*notes, *revision), {}};
          }});
     Tool ingest{
         "ingest",
@@ -811,21 +818,28 @@ McpServer::~McpServer() = default;
 
 const McpOptions& McpServer::options() const { return impl_->options; }
 
-McpReply McpServer::Handle(std::string_view message, const McpCall& call) {
+// A message's text checked against the limits and parsed; or the error reply.
+std::variant<json, McpReply> ParseMessage(std::string_view message, const McpOptions& options) {
   const auto refuse = [](int code, std::string text) {
     return McpReply{McpErrorResponse(code, text), code, {}};
   };
-  if (message.size() > impl_->options.max_message_bytes) {
-    return refuse(kInvalidRequest, "message larger than " +
-                                       std::to_string(impl_->options.max_message_bytes) + " bytes");
-  }
-  if (core::JsonDepth(message) > impl_->options.max_json_depth) {
+  if (message.size() > options.max_message_bytes) {
     return refuse(kInvalidRequest,
-                  "message nests deeper than " + std::to_string(impl_->options.max_json_depth));
+                  "message larger than " + std::to_string(options.max_message_bytes) + " bytes");
   }
-  const json parsed = json::parse(message, nullptr, /*allow_exceptions=*/false);
+  if (core::JsonDepth(message) > options.max_json_depth) {
+    return refuse(kInvalidRequest,
+                  "message nests deeper than " + std::to_string(options.max_json_depth));
+  }
+  json parsed = json::parse(message, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return refuse(kParseError, "Parse error");
-  return HandleParsed(parsed, call);
+  return parsed;
+}
+
+McpReply McpServer::Handle(std::string_view message, const McpCall& call) {
+  auto parsed = ParseMessage(message, impl_->options);
+  if (auto* reply = std::get_if<McpReply>(&parsed)) return std::move(*reply);
+  return HandleParsed(std::get<json>(parsed), call);
 }
 
 McpReply McpServer::HandleParsed(const json& message, const McpCall& call) {
@@ -853,24 +867,67 @@ McpReply McpServer::HandleParsed(const json& message, const McpCall& call) {
   return reply;
 }
 
-void ServeStdio(McpServer& server, std::istream& in, std::ostream& out) {
-  std::mutex mu;  // notifications come from other threads
-  McpCall call;
-  call.notify = [&](const std::string& note) {
-    std::lock_guard<std::mutex> lock(mu);
-    out << note << '\n';
+void ServeStdio(McpServer& server, std::istream& in, std::ostream& out, std::size_t workers) {
+  std::mutex out_mu;  // responses and notifications come from several threads
+  const auto write = [&](const std::string& text) {
+    std::lock_guard<std::mutex> lock(out_mu);
+    out << text << '\n';
     out.flush();
   };
+  McpCall call;
+  call.notify = write;
+  // tools/call runs on workers, so that the reader sees notifications/cancelled
+  // (and other requests) while a long call runs; the rest is answered inline.
+  std::mutex mu;
+  std::condition_variable changed;
+  std::deque<json> queue;
+  bool closing = false;
+  const std::size_t max_queued = 64;  // past it the reader waits
+  std::vector<std::thread> pool;
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, workers); ++i) {
+    pool.emplace_back([&] {
+      for (;;) {
+        json message;
+        {
+          std::unique_lock<std::mutex> lock(mu);
+          changed.wait(lock, [&] { return closing || !queue.empty(); });
+          if (queue.empty()) return;
+          message = std::move(queue.front());
+          queue.pop_front();
+        }
+        changed.notify_all();
+        const McpReply reply = server.HandleParsed(message, call);
+        if (reply.response) write(*reply.response);
+      }
+    });
+  }
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty() || line == "\r") continue;
-    McpReply reply = server.Handle(std::string_view(line), call);
-    if (reply.response) {
-      std::lock_guard<std::mutex> lock(mu);
-      out << *reply.response << '\n';
-      out.flush();
+    auto parsed = ParseMessage(line, server.options());
+    if (auto* refused = std::get_if<McpReply>(&parsed)) {
+      write(*refused->response);
+      continue;
     }
+    json& message = std::get<json>(parsed);
+    if (message.is_object() && message.contains("id") &&
+        message.value("method", json()) == "tools/call") {
+      std::unique_lock<std::mutex> lock(mu);
+      changed.wait(lock, [&] { return queue.size() < max_queued; });
+      queue.push_back(std::move(message));
+      lock.unlock();
+      changed.notify_all();
+      continue;
+    }
+    const McpReply reply = server.HandleParsed(message, call);
+    if (reply.response) write(*reply.response);
   }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    closing = true;  // the calls queued still run
+  }
+  changed.notify_all();
+  for (std::thread& t : pool) t.join();
 }
 
 }  // namespace onyx::server

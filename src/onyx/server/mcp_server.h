@@ -75,7 +75,10 @@ class McpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Serves newline-delimited JSON-RPC on `in`/`out` until `in` ends.
-void ServeStdio(McpServer& server, std::istream& in, std::ostream& out);
+/// Serves newline-delimited JSON-RPC on `in`/`out` until `in` ends (then
+/// finishes the calls it has read). Tool calls run on `workers` threads, so
+/// that a cancellation can reach a running call; responses may come out of
+/// order, each with its request's id.
+void ServeStdio(McpServer& server, std::istream& in, std::ostream& out, std::size_t workers = 4);
 
 }  // namespace onyx::server
