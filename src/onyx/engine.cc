@@ -212,7 +212,9 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
   {
     std::lock_guard lock(search_->mu);
     auto& cached = search_->by_project[p.id];
-    if (!cached || cached->revision() != view.latest()) {
+    // An index newer than this view answers as of the view's revision too
+    // (a question that began before a concurrent ingest committed).
+    if (!cached || cached->revision() < view.latest()) {
       ONYX_ASSIGN_OR_RETURN(cached, LoadSearchIndex(p, view));
     }
     search = cached;

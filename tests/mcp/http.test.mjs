@@ -278,14 +278,15 @@ test('50 clients call tools at once while an ingest runs: consistent answers, no
   // Every answer is that of one revision, and all answers of a revision agree.
   const byRevision = new Map();
   for (const { impact, symbol, search } of answers) {
-    assert.ok([3, 4].includes(impact.revision), `revision ${impact.revision}`);
+    const context = JSON.stringify({ impact, symbol, search: search.hits.length });
+    assert.ok([3, 4].includes(impact.revision), context);
     const callers = impact.results.map((r) => r.node.qualified_name).sort();
-    assert.equal(callers.includes('shop.pricing.total'), impact.revision === 3);
+    assert.equal(callers.includes('shop.pricing.total'), impact.revision === 3, context);
     const seen = byRevision.get(impact.revision);
-    if (seen) assert.deepEqual(callers, seen);
+    if (seen) assert.deepEqual(callers, seen, context);
     else byRevision.set(impact.revision, callers);
-    assert.match(symbol.source, symbol.revision === 3 ? /subtotal\(items\)/ : /sum\(items\)/);
-    assert.equal(search.hits.length, 5);
+    assert.match(symbol.source, symbol.revision === 3 ? /subtotal\(items\)/ : /sum\(items\)/, context);
+    assert.equal(search.hits.length, 5, context);
   }
   const after = await readers[0].client.callTool({ name: 'impact',
     arguments: { name: 'shop.pricing.subtotal', depth: 1 } });

@@ -332,16 +332,17 @@ struct McpServer::Impl {
          [this](const Args& args, const Running&) {
            args.Only({"name", "as_of"});
            const std::string name = args.Text("name", true);
-           const auto as_of = AsOf(args);
+           // Pinned first, so that the answer and the revision it names agree.
+           auto pinned = AnsweredAt(AsOf(args));
+           if (!pinned.ok()) return Failed(pinned.status().ToString());
+           const auto as_of = *pinned != 0 ? std::optional<RevisionNumber>(*pinned) : std::nullopt;
            auto picked = Pick(name, as_of);
            if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
            const Node& node = std::get<Node>(picked);
            auto source = engine.SourceOf(options.project, node, as_of);
            if (!source.ok()) return Failed(source.status().ToString());
            json out = cli::ShowValue(node, *source);
-           auto revision = AnsweredAt(as_of);
-           if (!revision.ok()) return Failed(revision.status().ToString());
-           out["revision"] = *revision;
+           out["revision"] = *pinned;
            return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
@@ -414,15 +415,16 @@ struct McpServer::Impl {
          [this](const Args& args, const Running&) {
            args.Only({"name", "as_of"});
            const std::string name = args.Text("name", true);
-           const auto as_of = AsOf(args);
+           // Pinned first, so that the answer and the revision it names agree.
+           auto pinned = AnsweredAt(AsOf(args));
+           if (!pinned.ok()) return Failed(pinned.status().ToString());
+           const auto as_of = *pinned != 0 ? std::optional<RevisionNumber>(*pinned) : std::nullopt;
            auto picked = Pick(name, as_of);
            if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
            auto history = engine.History(options.project, std::get<Node>(picked).id, as_of);
            if (!history.ok()) return Failed(history.status().ToString());
-           auto revision = AnsweredAt(as_of);
-           if (!revision.ok()) return Failed(revision.status().ToString());
            json out = cli::HistoryValue(*history);
-           out["revision"] = *revision;
+           out["revision"] = *pinned;
            return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
@@ -539,7 +541,10 @@ struct McpServer::Impl {
            const std::string text = args.Text("query", false, 1000);
            const std::string about_name = args.Text("about", false);
            const auto k = static_cast<std::size_t>(args.Integer("k", 10, 1, 100));
-           const auto as_of = AsOf(args);
+           // Pinned first, so that the answer and the revision it names agree.
+           auto pinned = AnsweredAt(AsOf(args));
+           if (!pinned.ok()) return Failed(pinned.status().ToString());
+           const auto as_of = *pinned != 0 ? std::optional<RevisionNumber>(*pinned) : std::nullopt;
            std::optional<NodeId> about;
            if (!about_name.empty()) {
              auto picked = Pick(about_name, as_of);
@@ -548,9 +553,7 @@ struct McpServer::Impl {
            }
            auto notes = engine.Recall(options.project, text, about, k, as_of);
            if (!notes.ok()) return Failed(notes.status().ToString());
-           auto revision = AnsweredAt(as_of);
-           if (!revision.ok()) return Failed(revision.status().ToString());
-           return ToolResult{cli::RecallValue(*notes, *revision), {}};
+           return ToolResult{cli::RecallValue(*notes, *pinned), {}};
          }});
     Tool ingest{
         "ingest",
