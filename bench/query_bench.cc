@@ -464,14 +464,24 @@ void RunGenerated(const Shape& shape, const std::string& dir, std::size_t querie
       Time(queries, hops(view, 3, onyx::Direction::kOut, nullptr)));
 
   double reached = 0;
+  std::vector<std::pair<std::string, double>> plan;  // mean ms per step (explain)
   const auto impact = [&](const onyx::store::ReadView& v, const onyx::query::Topology* with) {
     return [&, with](std::size_t i) {
       const auto r = Check(onyx::query::Impact(v, starts[i].id, limits, with), "impact");
       reached += static_cast<double>(r.nodes.size());
+      for (std::size_t s = 0; s < r.plan.steps.size(); ++s) {
+        if (plan.size() <= s) plan.emplace_back(r.plan.steps[s].first, 0.0);
+        plan[s].second += r.plan.steps[s].second;
+      }
     };
   };
   const Latency impact_head = Time(queries, impact(view, t));
   const double mean_reached = reached / static_cast<double>(queries);
+  std::printf("  impact depth 3 steps (mean):");
+  for (const auto& [step, ms] : plan) {
+    std::printf(" %s %.3f ms;", step.c_str(), ms / static_cast<double>(queries));
+  }
+  std::printf("\n");
   const Latency impact_past = Time(queries, impact(past, t));
   const Latency impact_store = Time(queries, impact(view, nullptr));
   if (db != nullptr) {

@@ -273,9 +273,26 @@ TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
       ASSERT_OK(impact);
       ASSERT_OK(fast);
       EXPECT_EQ(Lines(*fast), Lines(*impact));
+      EXPECT_EQ(fast->partial, impact->partial);
+      for (std::size_t i = 0; i < fast->nodes.size() && i < impact->nodes.size(); ++i) {
+        EXPECT_EQ(EdgeText(fast->nodes[i].path), EdgeText(impact->nodes[i].path));
+      }
+      WalkLimits tight;  // cut short by depth, by the seen bound, and by the page
+      tight.max_depth = 2;
+      tight.max_results = 1;
+      auto cut = Impact(view, id, tight, nullptr);
+      auto fast_cut = Impact(view, id, tight, topology->get());
+      ASSERT_OK(cut);
+      ASSERT_OK(fast_cut);
+      EXPECT_EQ(Lines(*fast_cut), Lines(*cut));
+      EXPECT_EQ(fast_cut->partial, cut->partial);
       EXPECT_EQ(fast->plan.adjacency, "topology");
       EXPECT_EQ(impact->plan.adjacency, "store");
-      EXPECT_EQ(fast->plan.edges_read, impact->plan.edges_read);
+      // The fast path reads edges straight from the topology's rows (and stops
+      // at the first sign of deeper dependents): never more than the store path.
+      EXPECT_LE(fast->plan.edges_read, impact->plan.edges_read);
+      EXPECT_EQ(fast->plan.edges_read == 0, impact->plan.edges_read == 0);
+      EXPECT_GE(fast->plan.nodes_loaded, fast->nodes.size());
       auto tests = TestsFor(view, id, {}, topology->get());
       auto slow_tests = TestsFor(view, id, {}, nullptr);
       ASSERT_OK(tests);

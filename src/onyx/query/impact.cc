@@ -152,12 +152,94 @@ void Rank(std::vector<Reached>& nodes) {
   });
 }
 
+// ImpactFrom over an in-memory topology: the walk in dense indices, ranking
+// on references into the topology, and Node/Edge values only for the answers
+// kept. Same answer as the general path.
+Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjacency,
+                                      const std::vector<NodeId>& starts, const WalkLimits& limits,
+                                      WalkResult result) {
+  const RevisionNumber rev = result.revision;
+  PlanTimer timer(&result.plan);
+  const Topology::Reach reach = topology.WalkIn(starts, rev, Breaks, limits);
+  result.partial = reach.partial;
+  timer.Step("walk");
+  // Rank every reached node (not the starts) on what the topology holds.
+  const auto missing = [&](std::uint32_t index) {
+    return Status::Corruption("impact: node " + FormatNodeId(topology.IdOf(index)) +
+                              " is an edge's end but has no version at revision " +
+                              std::to_string(rev));
+  };
+  struct Ranked {
+    std::uint32_t step;
+    std::uint32_t depth;
+    float confidence;
+    const Topology::Version* version;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(reach.steps.size());
+  for (std::uint32_t s = 0; s < reach.steps.size(); ++s) {
+    const Topology::ReachStep& step = reach.steps[s];
+    if (step.depth == 0) continue;
+    const Topology::Version* version = topology.VersionAt(step.index, rev);
+    if (version == nullptr) return missing(step.index);
+    ranked.push_back({s, step.depth, step.confidence, version});
+  }
+  const auto before = [](const Ranked& a, const Ranked& b) {
+    if (a.depth != b.depth) return a.depth < b.depth;
+    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+    return a.version->qualified_name < b.version->qualified_name;
+  };
+  if (ranked.size() > limits.max_results) {
+    std::partial_sort(ranked.begin(),
+                      ranked.begin() + static_cast<std::ptrdiff_t>(limits.max_results),
+                      ranked.end(), before);
+    ranked.resize(limits.max_results);
+    result.partial = true;
+  } else {
+    std::sort(ranked.begin(), ranked.end(), before);
+  }
+  timer.Step("rank");
+  const auto node_at = [&](std::uint32_t index) -> Result<Node> {
+    const Topology::Version* version = topology.VersionAt(index, rev);
+    if (version == nullptr) return missing(index);
+    return topology.NodeOf(index, *version);
+  };
+  std::vector<std::uint32_t> tests;
+  std::size_t loaded = 0;
+  result.nodes.reserve(ranked.size());
+  for (const Ranked& entry : ranked) {
+    const Topology::ReachStep& step = reach.steps[entry.step];
+    Reached& r = result.nodes.emplace_back();
+    r.node = topology.NodeOf(step.index, *entry.version);
+    r.depth = static_cast<int>(step.depth);
+    r.confidence = step.confidence;
+    r.path.reserve(step.depth);
+    for (const Topology::ReachStep* at = &step; at->depth > 0; at = &reach.steps[at->toward]) {
+      r.path.push_back(topology.StepEdge(reach, *at));
+    }
+    tests.clear();
+    topology.SourcesInto(step.index, rev, EdgeKind::kTests, &tests);
+    for (const std::uint32_t t : tests) {
+      ONYX_ASSIGN_OR_RETURN(r.tests.emplace_back(), node_at(t));
+    }
+    if (r.node.kind == NodeKind::kTest) r.tests.push_back(r.node);
+    loaded += 1 + tests.size();
+  }
+  timer.Step("load nodes");
+  adjacency.Record(reach.expanded, reach.edges_read, loaded);
+  timer.Count(adjacency);
+  return result;
+}
+
 // Impact from several starts at once (a multi-source walk: each node at its
 // distance from the nearest start).
 Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
                               const std::vector<NodeId>& starts, const WalkLimits& limits,
                               WalkResult result = {}) {
   result.revision = view.revision();
+  if (const Topology* topology = adjacency.topology()) {
+    return ImpactFromTopology(*topology, adjacency, starts, limits, std::move(result));
+  }
   PlanTimer timer(&result.plan);
   const std::set<NodeId> start_set(starts.begin(), starts.end());
   std::unordered_map<NodeId, std::vector<Edge>> tests_into;

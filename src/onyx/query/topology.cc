@@ -2,6 +2,7 @@
 #include "onyx/query/topology.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <string>
 #include <unordered_map>
@@ -142,26 +143,149 @@ std::size_t Topology::memory_bytes() const {
   return bytes;
 }
 
+const Topology::Version* Topology::VersionAt(std::uint32_t index, RevisionNumber rev) const {
+  for (std::uint32_t i = version_offsets_[index]; i < version_offsets_[index + 1]; ++i) {
+    const Version& v = versions_[i];
+    if (v.from <= rev && (v.to == kOpen || rev < v.to)) return &v;
+  }
+  return nullptr;
+}
+
 std::optional<Node> Topology::NodeAt(NodeId id, RevisionNumber rev) const {
   const auto index = Index(id);
   if (!index) return std::nullopt;
-  for (std::uint32_t i = version_offsets_[*index]; i < version_offsets_[*index + 1]; ++i) {
-    const Version& v = versions_[i];
-    if (!(v.from <= rev && (v.to == kOpen || rev < v.to))) continue;
-    Node n;
-    n.id = id;
-    n.kind = v.kind;
-    n.name = v.name;
-    n.qualified_name = v.qualified_name;
-    n.language = strings_[v.language];
-    n.path = strings_[v.path];
-    n.span = v.span;
-    n.signature = v.signature;
-    n.content_hash = v.content_hash;
-    n.validity = {v.from, v.to == kOpen ? kOpenRevision : v.to};
-    return n;
+  const Version* v = VersionAt(*index, rev);
+  if (v == nullptr) return std::nullopt;
+  return NodeOf(*index, *v);
+}
+
+Node Topology::NodeOf(std::uint32_t index, const Version& v) const {
+  Node n;
+  n.id = ids_[index];
+  n.kind = v.kind;
+  n.name = v.name;
+  n.qualified_name = v.qualified_name;
+  n.language = strings_[v.language];
+  n.path = strings_[v.path];
+  n.span = v.span;
+  n.signature = v.signature;
+  n.content_hash = v.content_hash;
+  n.validity = {v.from, v.to == kOpen ? kOpenRevision : v.to};
+  return n;
+}
+
+void Topology::SourcesInto(std::uint32_t index, RevisionNumber rev, EdgeKind kind,
+                           std::vector<std::uint32_t>* sources) const {
+  for (std::uint32_t i = in_.offsets[index]; i < in_.offsets[index + 1]; ++i) {
+    const Entry& e = in_.entries[i];
+    if (e.kind == kind && e.from <= rev && (e.to == kOpen || rev < e.to)) {
+      sources->push_back(e.other);
+    }
   }
-  return std::nullopt;
+}
+
+Edge Topology::StepEdge(const Reach& reach, const ReachStep& step) const {
+  const Entry& entry = in_.entries[step.via];
+  Edge e;
+  e.src = ids_[step.index];
+  e.dst = ids_[reach.steps[step.toward].index];
+  e.kind = entry.kind;
+  e.confidence = entry.confidence;
+  e.resolution = entry.resolution;
+  e.validity = {entry.from, entry.to == kOpen ? kOpenRevision : entry.to};
+  return e;
+}
+
+Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
+                                 bool (*follow)(EdgeKind), const WalkLimits& limits) const {
+  // Per thread, per node: the walk that last marked it, and its step. Stamps
+  // replace clearing a million-entry array per walk.
+  thread_local std::vector<std::uint32_t> stamp;
+  thread_local std::vector<std::uint32_t> step_of;
+  thread_local std::uint32_t epoch = 0;
+  if (stamp.size() < ids_.size()) {
+    stamp.assign(ids_.size(), 0);
+    step_of.resize(ids_.size());
+  }
+  if (++epoch == 0) {  // wrapped: old stamps could match again
+    std::fill(stamp.begin(), stamp.end(), 0);
+    epoch = 1;
+  }
+  const auto valid = [rev](const Entry& e) {
+    return e.from <= rev && (e.to == kOpen || rev < e.to);
+  };
+  const auto deadline = std::chrono::steady_clock::now() + limits.time_limit;
+  Reach reach;
+  std::vector<std::uint32_t> frontier;  // step positions, by node id
+  for (const NodeId id : starts) {
+    const auto index = Index(id);
+    if (!index || stamp[*index] == epoch) continue;
+    stamp[*index] = epoch;
+    step_of[*index] = static_cast<std::uint32_t>(reach.steps.size());
+    frontier.push_back(step_of[*index]);
+    reach.steps.push_back({*index, 0, 0, 0, 1.0F});
+  }
+  const auto by_id = [&](std::uint32_t a, std::uint32_t b) {
+    return reach.steps[a].index < reach.steps[b].index;  // dense order is id order
+  };
+  std::sort(frontier.begin(), frontier.end(), by_id);
+  for (std::uint32_t depth = 1;
+       depth <= static_cast<std::uint32_t>(limits.max_depth) && !frontier.empty(); ++depth) {
+    const std::size_t settled = reach.steps.size();  // steps of earlier depths
+    for (const std::uint32_t from : frontier) {
+      if (limits.Expired(deadline) || settled > limits.max_results * 4) {
+        reach.partial = true;
+        reach.steps.resize(settled);  // as WalkBack: this depth's finds are dropped
+        return reach;
+      }
+      const std::uint32_t node = reach.steps[from].index;
+      const float here = reach.steps[from].confidence;
+      ++reach.expanded;
+      for (std::uint32_t i = in_.offsets[node]; i < in_.offsets[node + 1]; ++i) {
+        const Entry& e = in_.entries[i];
+        if (!valid(e)) continue;
+        ++reach.edges_read;
+        if (!follow(e.kind)) continue;
+        const float confidence = here * e.confidence;
+        if (stamp[e.other] == epoch) {
+          ReachStep& known = reach.steps[step_of[e.other]];
+          if (known.depth == depth && confidence > known.confidence) {
+            known.toward = from;
+            known.via = i;
+            known.confidence = confidence;
+          }
+          continue;
+        }
+        stamp[e.other] = epoch;
+        step_of[e.other] = static_cast<std::uint32_t>(reach.steps.size());
+        reach.steps.push_back({e.other, from, i, depth, confidence});
+      }
+    }
+    frontier.clear();
+    for (std::size_t s = settled; s < reach.steps.size(); ++s) {
+      frontier.push_back(static_cast<std::uint32_t>(s));
+    }
+    std::sort(frontier.begin(), frontier.end(), by_id);
+  }
+  // Deeper dependents past the depth limit make the answer partial.
+  for (const std::uint32_t from : frontier) {
+    if (limits.Expired(deadline)) {
+      reach.partial = true;
+      break;
+    }
+    const std::uint32_t node = reach.steps[from].index;
+    ++reach.expanded;
+    for (std::uint32_t i = in_.offsets[node]; i < in_.offsets[node + 1]; ++i) {
+      const Entry& e = in_.entries[i];
+      if (!valid(e)) continue;
+      ++reach.edges_read;
+      if (follow(e.kind) && stamp[e.other] != epoch) {
+        reach.partial = true;
+        return reach;
+      }
+    }
+  }
+  return reach;
 }
 
 void Topology::Edges(NodeId id, bool out, RevisionNumber rev, std::optional<EdgeKind> kind,

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "onyx/query.h"
 #include "onyx/status.h"
 #include "onyx/store/read_view.h"
 #include "onyx/types.h"
@@ -41,6 +42,54 @@ class Topology {
   void Edges(NodeId id, bool out, RevisionNumber rev, std::optional<EdgeKind> kind,
              std::size_t limit, std::vector<Edge>* edges) const;
 
+  // A reverse walk in dense terms, for impact: no Edge or Node until the
+  // answer is built from the steps that survive ranking.
+
+  /// How a walk first reached a node.
+  struct ReachStep {
+    std::uint32_t index;   ///< The node (dense index; IdOf gives its id).
+    std::uint32_t toward;  ///< The step of the node one edge nearer a start.
+    std::uint32_t via;     ///< The in-row entry of the edge taken (StepEdge).
+    std::uint32_t depth;
+    float confidence;  ///< Product of the edges' confidences.
+  };
+  struct Reach {
+    std::vector<ReachStep> steps;  ///< Starts first (depth 0), then by depth.
+    bool partial = false;          ///< A limit cut the walk short.
+    std::size_t expanded = 0;      ///< Nodes whose in-edges were read (explain).
+    std::size_t edges_read = 0;    ///< In-row entries those reads went over.
+  };
+  /// Breadth-first over in-edges valid at `rev` whose kind `follow` accepts,
+  /// from `starts`; each node at its first depth, over its most confident
+  /// edge at that depth (ties: the node of smaller id, then row order). The
+  /// same walk, limits and answer as WalkBack over Edges(), with no allocation
+  /// per node.
+  Reach WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev, bool (*follow)(EdgeKind),
+               const WalkLimits& limits) const;
+  NodeId IdOf(std::uint32_t index) const { return ids_[index]; }
+  /// The edge a (non-start) step came over: from its node to the node of `toward`.
+  Edge StepEdge(const Reach& reach, const ReachStep& step) const;
+  /// A node version as held: identity and location, no doc or attributes.
+  struct Version {
+    std::uint32_t from;
+    std::uint32_t to;
+    NodeKind kind;
+    std::uint32_t path;      // into strings_
+    std::uint32_t language;  // into strings_
+    Span span;
+    ContentHash content_hash;
+    std::string name;
+    std::string qualified_name;
+    std::string signature;
+  };
+  /// The version of `index` valid at `rev`; null when none is.
+  const Version* VersionAt(std::uint32_t index, RevisionNumber rev) const;
+  /// The Node of a version of node `index`.
+  Node NodeOf(std::uint32_t index, const Version& version) const;
+  /// Dense indices of the sources of `index`'s in-edges of `kind` valid at `rev`, in row order.
+  void SourcesInto(std::uint32_t index, RevisionNumber rev, EdgeKind kind,
+                   std::vector<std::uint32_t>* sources) const;
+
  private:
   struct Entry {
     std::uint32_t other;  // dense index of the other end
@@ -53,18 +102,6 @@ class Topology {
   struct Rows {
     std::vector<std::uint32_t> offsets;  // per dense index, into entries; one extra at the end
     std::vector<Entry> entries;
-  };
-  struct Version {  // a node version, without doc or attributes
-    std::uint32_t from;
-    std::uint32_t to;
-    NodeKind kind;
-    std::uint32_t path;      // into strings_
-    std::uint32_t language;  // into strings_
-    Span span;
-    ContentHash content_hash;
-    std::string name;
-    std::string qualified_name;
-    std::string signature;
   };
   // Dense index of a node id (open addressing: ids are hashes already).
   std::optional<std::uint32_t> Index(NodeId id) const;
@@ -104,6 +141,14 @@ class Adjacency {
   Result<std::vector<Node>> Nodes(const std::vector<NodeId>& ids);
 
   bool in_memory() const { return topology_ != nullptr; }
+  /// The topology it reads (null: the store), for walks with a dense fast path.
+  const Topology* topology() const { return topology_; }
+  /// Counts work a fast path did on the topology directly (for explain).
+  void Record(std::size_t expanded, std::size_t edges, std::size_t nodes) {
+    reads_ += expanded;
+    edges_read_ += edges;
+    nodes_read_ += nodes;
+  }
   /// Reads so far (for explain).
   std::size_t reads() const { return reads_; }
   std::size_t edges_read() const { return edges_read_; }
