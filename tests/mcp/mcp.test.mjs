@@ -101,6 +101,9 @@ test('impact, tests_for and neighbors walk the graph, as of any revision', async
     { name: 'shop.pricing.subtotal', direction: 'in', edge_kinds: ['calls'] });
   assert.deepEqual(callers.results.map((r) => r.node.qualified_name),
     ['shop.cart.Cart.cheap_total']);
+  // Confidences print in their shortest form (0.95, not 0.949999988079071).
+  assert.equal(callers.results[0].confidence, 0.95);
+  assert.match(JSON.stringify(callers.results[0].path[0]), /"confidence":0\.95[,}]/);
 });
 
 test('symbol_history, diff and index_status', async () => {

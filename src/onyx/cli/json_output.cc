@@ -6,12 +6,24 @@
 
 #include "onyx/cli/json_values.h"
 #include "onyx/core/clock.h"
+#include "onyx/core/float_text.h"
 
 namespace onyx::cli {
 
 using nlohmann::json;
 
 json Until(const Validity& v) { return v.IsOpen() ? json(nullptr) : json(v.to); }
+
+namespace {
+
+// A search hit's score parts, each in its shortest form.
+json Parts(const std::map<std::string, float>& parts) {
+  json out = json::object();
+  for (const auto& [name, value] : parts) out[name] = core::ShortestDouble(value);
+  return out;
+}
+
+}  // namespace
 
 json NodeValue(const Node& n) {
   return {{"id", FormatNodeId(n.id)},
@@ -32,7 +44,7 @@ json EdgeValue(const Edge& e) {
           {"kind", EdgeKindName(e.kind)},
           {"dst", FormatNodeId(e.dst)},
           {"resolution", ResolutionName(e.resolution)},
-          {"confidence", e.confidence}};
+          {"confidence", core::ShortestDouble(e.confidence)}};
 }
 
 // Text that came from ingested files may hold invalid UTF-8: replace it.
@@ -55,8 +67,8 @@ json SearchValue(const SearchResults& results, SearchMode mode, const std::strin
                     {"end_line", h.span.end_line},
                     {"valid_from", h.validity.from},
                     {"valid_to", Until(h.validity)},
-                    {"score", h.score},
-                    {"parts", h.parts},
+                    {"score", core::ShortestDouble(h.score)},
+                    {"parts", Parts(h.parts)},
                     {"snippet", h.snippet}});
   }
   return {{"revision", results.revision},
@@ -80,7 +92,7 @@ json ResultsValue(const WalkResult& result) {
     for (const Node& t : r.tests) tests.push_back(NodeValue(t));
     nodes.push_back({{"node", NodeValue(r.node)},
                      {"depth", r.depth},
-                     {"confidence", r.confidence},
+                     {"confidence", core::ShortestDouble(r.confidence)},
                      {"path", path},
                      {"tests", tests}});
   }

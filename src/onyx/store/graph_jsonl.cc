@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "onyx/core/base64.h"
+#include "onyx/core/float_text.h"
 #include "onyx/core/json_depth.h"
 #include "onyx/store/revision_writer.h"
 
@@ -64,13 +65,6 @@ bool IsUtf8(std::string_view s) {
   return true;
 }
 
-// The float's shortest decimal form as a double, so that 0.95f prints "0.95".
-double ShortestDouble(float f) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f);
-  return ec == std::errc() ? std::strtod(std::string(buf, end).c_str(), nullptr) : f;
-}
-
 // A string field: itself when it is valid UTF-8 (as JSON needs), else
 // {"base64": …} so that every byte survives.
 ordered_json Str(std::string_view text) {
@@ -113,7 +107,7 @@ ordered_json EdgeLine(const Edge& e, const Validity& v) {
           {"src", FormatNodeId(e.src)},
           {"kind", EdgeKindName(e.kind)},
           {"dst", FormatNodeId(e.dst)},
-          {"confidence", ShortestDouble(e.confidence)},
+          {"confidence", core::ShortestDouble(e.confidence)},
           {"resolution", ResolutionName(e.resolution)},
           {"site", e.site ? SpanJson(*e.site) : ordered_json(nullptr)},
           {"attributes", attributes},
