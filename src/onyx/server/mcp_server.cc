@@ -16,9 +16,9 @@
 #include <variant>
 #include <vector>
 
-#include "onyx/cli/json_values.h"
 #include "onyx/core/json_depth.h"
 #include "onyx/query/notes.h"
+#include "onyx/shapes/json_values.h"
 
 namespace onyx::server {
 namespace {
@@ -279,7 +279,7 @@ struct McpServer::Impl {
     auto result = impact ? engine.Impact(options.project, start.id, limits, as_of)
                          : engine.TestsFor(options.project, start.id, limits, as_of);
     if (!result.ok()) return Failed(result.status().ToString());
-    return {cli::WalkValue(start, *result), {}};
+    return {shapes::WalkValue(start, *result), {}};
   }
 
   void AddTools() {
@@ -317,7 +317,7 @@ struct McpServer::Impl {
            search.as_of = AsOf(args);
            auto results = engine.Search(options.project, text, search);
            if (!results.ok()) return Failed(results.status().ToString());
-           return ToolResult{cli::SearchValue(*results, search.mode), {}};
+           return ToolResult{shapes::SearchValue(*results, search.mode), {}};
          }});
     tools.push_back(
         {"get_symbol", "Read a symbol",
@@ -341,7 +341,7 @@ struct McpServer::Impl {
            const Node& node = std::get<Node>(picked);
            auto source = engine.SourceOf(options.project, node, as_of);
            if (!source.ok()) return Failed(source.status().ToString());
-           json out = cli::ShowValue(node, *source);
+           json out = shapes::ShowValue(node, *source);
            out["revision"] = *pinned;
            return ToolResult{std::move(out), {}};
          }});
@@ -387,7 +387,7 @@ struct McpServer::Impl {
            spec.starts = {start.id};
            auto result = engine.Traverse(options.project, spec, as_of);
            if (!result.ok()) return Failed(result.status().ToString());
-           return ToolResult{cli::WalkValue(start, *result), {}};
+           return ToolResult{shapes::WalkValue(start, *result), {}};
          }});
     tools.push_back({"impact", "What may break if a symbol changes",
                      "Everything that depends on a symbol (or anything in a file or class): "
@@ -423,7 +423,7 @@ struct McpServer::Impl {
            if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
            auto history = engine.History(options.project, std::get<Node>(picked).id, as_of);
            if (!history.ok()) return Failed(history.status().ToString());
-           json out = cli::HistoryValue(*history);
+           json out = shapes::HistoryValue(*history);
            out["revision"] = *pinned;
            return ToolResult{std::move(out), {}};
          }});
@@ -456,7 +456,7 @@ struct McpServer::Impl {
            }
            auto diff = engine.Diff(options.project, *from, to, limit);
            if (!diff.ok()) return Failed(diff.status().ToString());
-           return ToolResult{cli::DiffValue(*diff), {}};
+           return ToolResult{shapes::DiffValue(*diff), {}};
          }});
     tools.push_back(
         {"index_status", "Is the graph up to date?",
@@ -473,7 +473,7 @@ struct McpServer::Impl {
            auto changes = engine.CompareWorktree(options.project, options.tree, {}, false);
            if (!changes.ok()) return Failed(changes.status().ToString());
            const Revision* last = *latest ? &**latest : nullptr;
-           return ToolResult{cli::StatusValue(last, *changes), {}};
+           return ToolResult{shapes::StatusValue(last, *changes), {}};
          }});
     Tool remember{
         "remember",
@@ -517,7 +517,7 @@ struct McpServer::Impl {
           auto written = engine.Remember(options.project, request);
           if (!written.ok()) return Failed(written.status().ToString());
           answer.note = written->note;
-          return ToolResult{{{"revision", written->revision}, {"note", cli::NoteValue(answer)}},
+          return ToolResult{{{"revision", written->revision}, {"note", shapes::NoteValue(answer)}},
                             {}};
         }};
     remember.read_only = false;
@@ -553,7 +553,7 @@ struct McpServer::Impl {
            }
            auto notes = engine.Recall(options.project, text, about, k, as_of);
            if (!notes.ok()) return Failed(notes.status().ToString());
-           return ToolResult{cli::RecallValue(*notes, *pinned), {}};
+           return ToolResult{shapes::RecallValue(*notes, *pinned), {}};
          }});
     Tool ingest{
         "ingest",

@@ -1,6 +1,7 @@
-// The JSON values behind the --json shapes (docs/cli.md), for the surfaces
-// that embed them in larger documents (the MCP server's structured results).
-// Only the forward declaration of nlohmann::json is included here.
+// The JSON values of Onyx's answers: the shapes of the CLI's --json
+// (docs/cli.md) and of the MCP tools' structured results (docs/mcp.md), one
+// definition for every surface. Only nlohmann::json's forward declaration is
+// included here.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -11,7 +12,7 @@
 #include "onyx/search.h"
 #include "onyx/types.h"
 
-namespace onyx::cli {
+namespace onyx::shapes {
 
 nlohmann::json NodeValue(const Node& node);
 nlohmann::json EdgeValue(const Edge& edge);
@@ -24,6 +25,8 @@ nlohmann::json WalkValue(const Node& start, const WalkResult& result, bool plan 
 nlohmann::json ChangeImpactValue(const ChangeImpact& change);
 nlohmann::json StatusValue(const Revision* last, const WorktreeChanges& changes);
 nlohmann::json NodesValue(const std::vector<Node>& nodes);
+nlohmann::json StatsValue(const GraphStats& stats);
+nlohmann::json RevisionsValue(const std::vector<Revision>& revisions);
 nlohmann::json ShowValue(const Node& node, const std::string& source);
 nlohmann::json HistoryValue(const NodeHistory& history);
 nlohmann::json DiffValue(const GraphDiff& diff);
@@ -31,4 +34,4 @@ nlohmann::json DiffValue(const GraphDiff& diff);
 nlohmann::json NoteValue(const RecalledNote& note);
 nlohmann::json RecallValue(const std::vector<RecalledNote>& notes, RevisionNumber revision);
 
-}  // namespace onyx::cli
+}  // namespace onyx::shapes
