@@ -191,6 +191,12 @@ class Engine {
   Result<NodeHistory> History(std::string_view project, NodeId node,
                               std::optional<RevisionNumber> as_of = std::nullopt) const;
 
+  /// Whether the project's latest revision still matches the working tree
+  /// `root` (empty: the tree of its last worktree ingest). Cheap while nothing
+  /// changed: one stat per file against the stats saved when the tree last
+  /// matched; otherwise files are read and hashed (CompareWorktree).
+  Result<Freshness> CheckFreshness(std::string_view project, const std::string& root = {}) const;
+
   /// Keeps a note about code nodes as a new revision (a `note` node with
   /// `about` edges). InvalidArgument for a bad note, NotFound for a node or
   /// replaced note that does not exist now.
@@ -288,6 +294,7 @@ class Engine {
                                  std::optional<RevisionNumber> as_of = std::nullopt) const;
   Result<std::shared_ptr<const query::Topology>> TopologyFor(const store::ReadView& view) const;
   std::string SnapshotPath(const Project& project) const;
+  std::string WorktreeStatPath(ProjectId project) const;
   std::string data_dir_;
   EngineOptions options_;
   std::unique_ptr<store::Store> store_;

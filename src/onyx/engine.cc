@@ -14,6 +14,7 @@
 #include "onyx/ingest/tree_ingest.h"
 #include "onyx/ingest/tree_watcher.h"
 #include "onyx/ingest/worktree_changes.h"
+#include "onyx/ingest/worktree_stat.h"
 #include "onyx/query/diff.h"
 #include "onyx/query/history.h"
 #include "onyx/query/impact.h"
@@ -89,10 +90,60 @@ Result<std::vector<Project>> Engine::ListProjects() const { return store_->ListP
 
 Status Engine::DeleteProject(std::string_view name) { return store_->DeleteProject(name); }
 
+std::string Engine::WorktreeStatPath(ProjectId project) const {
+  return data_dir_ + "/worktree/" + std::to_string(project) + ".stat";
+}
+
 Result<IngestSummary> Engine::IngestTree(std::string_view project, const std::string& root,
                                          const IngestOptions& options) {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  return ingest::IngestTree(*store_, p, root, options);
+  // Stats taken before the walk: a file changed while ingesting looks newer.
+  auto stat = ingest::StatWorktree(root, options);
+  ONYX_ASSIGN_OR_RETURN(IngestSummary summary, ingest::IngestTree(*store_, p, root, options));
+  // Remember the tree for staleness checks; derived data, so failing costs
+  // the next check a full compare, no more.
+  if (stat.ok()) {
+    auto latest = store_->View(p.id);
+    if (latest.ok()) {
+      stat->revision = latest->latest();
+      const Status saved = ingest::SaveWorktreeStat(*stat, WorktreeStatPath(p.id));
+      if (!saved.ok()) core::Log(core::LogLevel::kWarn, saved.ToString());
+    }
+  }
+  return summary;
+}
+
+Result<Freshness> Engine::CheckFreshness(std::string_view project, const std::string& root) const {
+  ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
+  Freshness fresh;
+  fresh.revision = view.latest();
+  const std::string file = WorktreeStatPath(p.id);
+  const std::optional<ingest::WorktreeStat> saved = ingest::LoadWorktreeStat(file);
+  std::string tree = root;
+  if (tree.empty()) {
+    if (!saved) return fresh;  // no worktree ingest to compare with: unknown
+    tree = saved->root;
+  }
+  const IngestOptions options;
+  auto now = ingest::StatWorktree(tree, options);
+  if (!now.ok()) return fresh;  // the tree is gone or unreadable: unknown
+  fresh.tree = now->root;
+  if (saved && saved->revision == view.latest() && ingest::SameStat(*saved, *now)) {
+    fresh.stale = false;
+    return fresh;
+  }
+  ONYX_ASSIGN_OR_RETURN(const WorktreeChanges changes,
+                        ingest::CompareWorktree(view, tree, options, /*symbols=*/false));
+  fresh.changed_files =
+      changes.modified_files.size() + changes.added_files.size() + changes.removed_files.size();
+  fresh.stale = changes.stale();
+  if (!changes.stale()) {  // matched: next time the stats suffice
+    now->revision = view.latest();
+    const Status saved_now = ingest::SaveWorktreeStat(*now, file);
+    if (!saved_now.ok()) core::Log(core::LogLevel::kDebug, saved_now.ToString());
+  }
+  return fresh;
 }
 
 Status Engine::WatchTree(std::string_view project, const std::string& root,

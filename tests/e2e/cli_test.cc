@@ -448,6 +448,37 @@ TEST_F(CliTest, StatusAndImpactOfTheWorkingTreeAndOfACommit) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact").exit_code, 2);
 }
 
+TEST_F(CliTest, EveryAnswerSaysWhetherTheGraphIsStale) {
+  const std::string tree = CopyShop();
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  const auto stale_of = [&](const std::string& args) {
+    const CliRun run = Onyx(dir_.path(), "-p shop " + args + " --json", false);
+    EXPECT_EQ(run.exit_code, 0) << args << ": " << run.output;
+    const auto doc = nlohmann::json::parse(run.output, nullptr, false);
+    return doc.is_object() ? doc.value("stale", nlohmann::json()) : nlohmann::json("not JSON");
+  };
+  const std::vector<std::string> questions = {
+      "search total", "show shop.pricing.subtotal",   "impact shop.pricing.subtotal",
+      "tests Cart",   "neighbors shop.pricing.total", "history shop.pricing.total",
+      "find subtotal"};
+  for (const std::string& q : questions) EXPECT_EQ(stale_of(q), false) << q;
+
+  std::ofstream(tree + "/shop/pricing.py", std::ios::app) << "\n\ndef discount():\n    return 0\n";
+  for (const std::string& q : questions) EXPECT_EQ(stale_of(q), true) << q;
+  // People get a note on stderr; the answer itself is unchanged.
+  const CliRun text = Onyx(dir_.path(), "-p shop impact shop.pricing.subtotal");
+  EXPECT_NE(text.output.find("onyx: note: the graph is stale: 1 file(s) under " + tree),
+            std::string::npos)
+      << text.output;
+
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  EXPECT_EQ(stale_of("impact shop.pricing.subtotal"), false);
+  EXPECT_EQ(stale_of("diff 1"), false);
+  // A tree that went away makes staleness unknown, not an error.
+  std::filesystem::remove_all(tree);
+  EXPECT_EQ(stale_of("impact shop.pricing.subtotal"), nlohmann::json());
+}
+
 // Waits up to 10 s for `needle` in the file at `path`.
 bool WaitForText(const std::string& path, const std::string& needle) {
   for (int i = 0; i < 100; ++i) {

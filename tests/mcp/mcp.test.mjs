@@ -75,6 +75,7 @@ test('tools/list lists every tool with schemas and read-only annotations', async
 test('search_code finds by meaning and words', async () => {
   const out = await call('search_code', { query: 'cart total', k: 3 });
   assert.equal(out.revision, 2);
+  assert.equal(out.stale, false);  // every answer says whether the tree moved on
   assert.equal(out.hits.length, 3);
   assert.ok(out.hits.some((h) => h.qualified_name.startsWith('shop.cart')));
 });
@@ -122,6 +123,9 @@ test('symbol_history, diff and index_status', async () => {
   const stale = await call('index_status', {});
   assert.equal(stale.stale, true);
   assert.deepEqual(stale.modified, ['app.py']);
+  // Answers say so too (the server checks at most once a second).
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  assert.equal((await call('get_symbol', { name: 'shop.pricing.total' })).stale, true);
 });
 
 test('ingest refreshes the graph and reports progress', async () => {

@@ -10,18 +10,19 @@ namespace onyx::cli {
 using nlohmann::json;
 
 // Text that came from ingested files may hold invalid UTF-8: replace it.
-std::string Dump(const json& j) {
+std::string Dump(json j, const Freshness* fresh = nullptr) {
+  if (fresh != nullptr) shapes::AddFreshness(j, *fresh);
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
-std::string SearchJson(const SearchResults& results, SearchMode mode,
+std::string SearchJson(const Freshness& fresh, const SearchResults& results, SearchMode mode,
                        const std::string& next_cursor) {
-  return Dump(shapes::SearchValue(results, mode, next_cursor));
+  return Dump(shapes::SearchValue(results, mode, next_cursor), &fresh);
 }
 
-std::string WalkJson(const Node& start, const WalkResult& result, bool plan,
+std::string WalkJson(const Freshness& fresh, const Node& start, const WalkResult& result, bool plan,
                      const std::string& next_cursor) {
-  return Dump(shapes::WalkValue(start, result, plan, next_cursor));
+  return Dump(shapes::WalkValue(start, result, plan, next_cursor), &fresh);
 }
 
 std::string ChangeImpactJson(const ChangeImpact& change) {
@@ -32,20 +33,20 @@ std::string StatusJson(const Revision* last, const WorktreeChanges& changes) {
   return Dump(shapes::StatusValue(last, changes));
 }
 
-std::string NodesJson(const std::vector<Node>& nodes) { return Dump(shapes::NodesValue(nodes)); }
+std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes) { return Dump(shapes::NodesValue(nodes), &fresh); }
 
 std::string StatsJson(const GraphStats& stats) { return Dump(shapes::StatsValue(stats)); }
 
-std::string ShowJson(const Node& node, const std::string& source) {
-  return Dump(shapes::ShowValue(node, source));
+std::string ShowJson(const Freshness& fresh, const Node& node, const std::string& source) {
+  return Dump(shapes::ShowValue(node, source), &fresh);
 }
 
-std::string HistoryJson(const NodeHistory& history) { return Dump(shapes::HistoryValue(history)); }
+std::string HistoryJson(const Freshness& fresh, const NodeHistory& history) { return Dump(shapes::HistoryValue(history), &fresh); }
 
 std::string RevisionsJson(const std::vector<Revision>& revisions) {
   return Dump(shapes::RevisionsValue(revisions));
 }
 
-std::string DiffJson(const GraphDiff& diff) { return Dump(shapes::DiffValue(diff)); }
+std::string DiffJson(const Freshness& fresh, const GraphDiff& diff) { return Dump(shapes::DiffValue(diff), &fresh); }
 
 }  // namespace onyx::cli

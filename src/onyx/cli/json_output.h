@@ -12,19 +12,22 @@
 
 namespace onyx::cli {
 
+// The answers' documents carry "stale": whether the graph still matches the
+// working tree (`fresh`; null when unknown).
+
 /// `next_cursor`: the cursor of the next page ("" for none: null).
-std::string SearchJson(const SearchResults& results, SearchMode mode,
+std::string SearchJson(const Freshness& fresh, const SearchResults& results, SearchMode mode,
                        const std::string& next_cursor = {});
 /// With `plan`, a "plan" object: {adjacency, nodes_expanded, edges_read,
 /// nodes_loaded, steps: [{step, ms}]}.
-std::string WalkJson(const Node& start, const WalkResult& result, bool plan = false,
+std::string WalkJson(const Freshness& fresh, const Node& start, const WalkResult& result, bool plan = false,
                      const std::string& next_cursor = {});
-std::string NodesJson(const std::vector<Node>& nodes);
+std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes);
 std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);
-std::string HistoryJson(const NodeHistory& history);
-std::string ShowJson(const Node& node, const std::string& source);
-std::string DiffJson(const GraphDiff& diff);
+std::string HistoryJson(const Freshness& fresh, const NodeHistory& history);
+std::string ShowJson(const Freshness& fresh, const Node& node, const std::string& source);
+std::string DiffJson(const Freshness& fresh, const GraphDiff& diff);
 std::string ChangeImpactJson(const ChangeImpact& change);
 std::string StatusJson(const Revision* last, const WorktreeChanges& changes);
 

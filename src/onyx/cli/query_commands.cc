@@ -271,6 +271,20 @@ void PrintPlan(const WalkPlan& plan) {
   for (const auto& [step, ms] : plan.steps) fmt::print("  {:<24} {:>9.3f} ms\n", step, ms);
 }
 
+// Whether the graph still matches the working tree it was ingested from.
+// People are told on stderr when it does not; JSON answers carry "stale".
+Freshness Fresh(Session& session, Engine& e) {
+  auto fresh = e.CheckFreshness(session.globals().project);
+  if (!fresh.ok()) return {};  // unknown; the answer itself still stands
+  if (fresh->stale.value_or(false) && !session.globals().json) {
+    fmt::print(stderr,
+               "onyx: note: the graph is stale: {} file(s) under {} changed since revision {} "
+               "(run `onyx ingest {}`)\n",
+               fresh->changed_files, fresh->tree, fresh->revision, fresh->tree);
+  }
+  return *std::move(fresh);
+}
+
 // neighbors and covers: a traversal from `start`, paged, as text or JSON.
 // `title` begins the first line ("neighbors of function x").
 int RunTraversal(Session& session, Engine& e, const Node& start, TraverseSpec spec,
@@ -279,8 +293,9 @@ int RunTraversal(Session& session, Engine& e, const Node& start, TraverseSpec sp
   ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result, e.Traverse(session.globals().project, spec, as_of));
   const std::size_t total = result.nodes.size();
   const std::string next = a.Page(result, session.globals().project);
+  const Freshness fresh = Fresh(session, e);
   if (session.globals().json) {
-    std::cout << WalkJson(start, result, a.explain, next);
+    std::cout << WalkJson(fresh, start, result, a.explain, next);
     return kExitOk;
   }
   fmt::print("{} as of revision {}: {} nodes{}\n", title, result.revision, total,
@@ -322,8 +337,9 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
     ONYX_ASSIGN_OR_RETURN_EXIT(const std::vector<Node> nodes,
                                e->FindByName(session.globals().project, find_args->name,
                                              find_args->prefix, find_args->limit, as_of));
+    const Freshness fresh = Fresh(session, *e);
     if (session.globals().json) {
-      std::cout << NodesJson(nodes);
+      std::cout << NodesJson(fresh, nodes);
       return nodes.empty() ? kExitNotFound : kExitOk;
     }
     for (const auto& n : nodes) {
@@ -415,8 +431,9 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
               query::TakePage(results.hits, at ? at->offset : 0, a.page == 0 ? SIZE_MAX : a.page);
           if (more) next = query::EncodeCursor({results.revision, *more, a.Key(project)});
         }
+        const Freshness fresh = Fresh(session, *e);
         if (session.globals().json) {
-          std::cout << SearchJson(results, options.mode, next);
+          std::cout << SearchJson(fresh, results, options.mode, next);
           return total == 0 ? kExitNotFound : kExitOk;
         }
         fmt::print("{} hits as of revision {} ({}, {})\n", total, results.revision,
@@ -461,8 +478,9 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
       [](Session& session, Engine& e, const Node& start, std::optional<RevisionNumber> as_of) {
         ONYX_ASSIGN_OR_RETURN_EXIT(const std::string source,
                                    e.SourceOf(session.globals().project, start, as_of));
+        const Freshness fresh = Fresh(session, e);
         if (session.globals().json) {
-          std::cout << ShowJson(start, source);
+          std::cout << ShowJson(fresh, start, source);
           return kExitOk;
         }
         fmt::print("{} {}\n  {}  id {:016x}  valid from revision {}{}\n", NodeKindName(start.kind),
@@ -512,8 +530,9 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                                            : e.TestsFor(project, start.id, args->limits, as_of));
           const std::size_t total = result.nodes.size();
           const std::string next = args->Page(result, project);
+          const Freshness fresh = Fresh(session, e);
           if (session.globals().json) {
-            std::cout << WalkJson(start, result, args->explain, next);
+            std::cout << WalkJson(fresh, start, result, args->explain, next);
             return kExitOk;
           }
           fmt::print("{} {} {} as of revision {}: {} {}{}\n", is_impact ? "impact of" : "tests of",
@@ -612,8 +631,9 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
       [](Session& session, Engine& e, const Node& start, std::optional<RevisionNumber> as_of) {
         ONYX_ASSIGN_OR_RETURN_EXIT(const NodeHistory versions,
                                    e.History(session.globals().project, start.id, as_of));
+        const Freshness fresh = Fresh(session, e);
         if (session.globals().json) {
-          std::cout << HistoryJson(versions);
+          std::cout << HistoryJson(fresh, versions);
           return kExitOk;
         }
         fmt::print("history of {} {}: {} entries\n", NodeKindName(start.kind),
@@ -647,8 +667,9 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           ONYX_ASSIGN_OR_RETURN_EXIT(to, e->ResolveRevision(project, diff_args->to));
         }
         ONYX_ASSIGN_OR_RETURN_EXIT(const GraphDiff d, e->Diff(project, from, to, diff_args->limit));
+        const Freshness fresh = Fresh(session, *e);
         if (session.globals().json) {
-          std::cout << DiffJson(d);
+          std::cout << DiffJson(fresh, d);
           return kExitOk;
         }
         const GraphDiff::Counts& c = d.counts;

@@ -1,6 +1,8 @@
 // The tree walker.
 #include "onyx/ingest/tree_walk.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -72,14 +74,14 @@ std::string_view LanguageForPath(std::string_view path) {
 }
 
 Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOptions& options,
-                                        IngestSummary* summary_out) {
+                                        IngestSummary* summary_out, bool read_content) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     return Status::NotFound("ingest: '" + root + "' is not a directory");
   }
   IngestSummary& summary = *summary_out;
   std::vector<TreeEntry> entries;
-  entries.push_back({"", true, {}, {}});
+  entries.push_back({"", true, {}, {}, 0, 0});
 
   // .gitignore files apply below their folder; the project's own list (the
   // root's .onyxignore, then options.ignore) is consulted after them.
@@ -139,7 +141,7 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
             ++summary.skipped_by_reason["too_deep"];
             continue;
           }
-          entries.push_back({path, true, {}, {}});
+          entries.push_back({path, true, {}, {}, 0, 0});
           next.emplace_back(child.path(), path);
           continue;
         }
@@ -153,6 +155,22 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
           ec.clear();
           continue;
         }
+        struct stat info;
+        const std::int64_t mtime_ns =
+            ::lstat(child.path().c_str(), &info) == 0
+                ? std::int64_t{info.st_mtim.tv_sec} * 1'000'000'000 + info.st_mtim.tv_nsec
+                : 0;
+        const auto too_many = [&] {
+          return Status::ResourceExhausted(
+              "ingest: more than " + std::to_string(options.max_files) + " files under " + root);
+        };
+        if (!read_content) {
+          if (summary.files >= options.max_files) return too_many();
+          ++summary.files;
+          summary.bytes += size;
+          entries.push_back({path, false, {}, {}, size, mtime_ns});
+          continue;
+        }
         std::ifstream in(child.path(), std::ios::binary);
         std::string text(static_cast<std::size_t>(size), '\0');
         if (!in.read(text.data(), static_cast<std::streamsize>(size))) {
@@ -163,16 +181,13 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
           ++summary.skipped_by_reason["binary"];
           continue;
         }
-        if (summary.files >= options.max_files) {
-          return Status::ResourceExhausted(
-              "ingest: more than " + std::to_string(options.max_files) + " files under " + root);
-        }
+        if (summary.files >= options.max_files) return too_many();
         ++summary.files;
         summary.bytes += size;
         ++summary.files_by_language[std::string(LanguageForPath(path))];
         const ContentHash hash = HashContent(text);
-        entries.push_back(
-            {path, false, std::make_shared<const std::string>(std::move(text)), hash});
+        entries.push_back({path, false, std::make_shared<const std::string>(std::move(text)), hash,
+                           size, mtime_ns});
       }
     }
     pending = std::move(next);

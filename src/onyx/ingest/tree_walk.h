@@ -25,6 +25,8 @@ struct TreeEntry {
   /// A file's bytes, shared between snapshots that hold the same blob.
   std::shared_ptr<const std::string> content;
   ContentHash hash;  ///< Of the content, hashed once when read.
+  std::uint64_t size = 0;     ///< Of a file, in bytes.
+  std::int64_t mtime_ns = 0;  ///< A file's modification time, ns since the Unix epoch.
 
   std::string_view text() const {
     return content ? std::string_view(*content) : std::string_view();
@@ -39,7 +41,9 @@ bool IsSkippedFolder(std::string_view name);
 /// root's .onyxignore and options.ignore (later lists win, as in git). Fills summary->files, bytes,
 /// directories, files_by_language and skipped_by_reason. NotFound when `root` is
 /// not a directory; ResourceExhausted past options.max_files.
+/// With `read_content` false it only stats files (no content, no hash, and no
+/// binary check): what a staleness check needs.
 Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOptions& options,
-                                        IngestSummary* summary);
+                                        IngestSummary* summary, bool read_content = true);
 
 }  // namespace onyx::ingest

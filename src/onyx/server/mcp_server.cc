@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -171,6 +172,7 @@ struct Tool {
   std::function<ToolResult(const Args&, const Running&)> run;
   bool read_only = true;
   bool idempotent = true;
+  bool says_freshness = true;  // adds "stale" to its answers
 };
 
 json Schema(json properties, std::vector<std::string> required) {
@@ -218,6 +220,24 @@ struct McpServer::Impl {
   McpOptions options;
   std::vector<Tool> tools;
   std::mutex write_mu;  // one write to the graph at a time (ingest, remember)
+
+  // Whether the graph matches the server's tree, checked at most once a second
+  // (a stat per file; many calls share one check).
+  std::mutex fresh_mu;
+  std::chrono::steady_clock::time_point fresh_at;
+  Freshness fresh;
+
+  Freshness Fresh() {
+    std::lock_guard<std::mutex> lock(fresh_mu);
+    const auto now = std::chrono::steady_clock::now();
+    if (fresh_at == std::chrono::steady_clock::time_point() ||
+        now - fresh_at > std::chrono::seconds(1)) {
+      auto checked = engine.CheckFreshness(options.project, options.tree);
+      fresh = checked.ok() ? *checked : Freshness{};
+      fresh_at = now;
+    }
+    return fresh;
+  }
 
   // Calls in flight by session and request id, for notifications/cancelled.
   std::mutex flights_mu;
@@ -475,6 +495,7 @@ struct McpServer::Impl {
            const Revision* last = *latest ? &**latest : nullptr;
            return ToolResult{shapes::StatusValue(last, *changes), {}};
          }});
+    tools.back().says_freshness = false;  // it answers exactly that, fully
     Tool remember{
         "remember",
         "Keep a note about the code",
@@ -522,6 +543,7 @@ struct McpServer::Impl {
         }};
     remember.read_only = false;
     remember.idempotent = false;
+    remember.says_freshness = false;
     tools.push_back(std::move(remember));
     tools.push_back(
         {"recall", "Find notes kept earlier",
@@ -597,6 +619,7 @@ struct McpServer::Impl {
         }};
     ingest.read_only = false;
     ingest.idempotent = false;
+    ingest.says_freshness = false;
     tools.push_back(std::move(ingest));
   }
 
@@ -682,6 +705,9 @@ struct McpServer::Impl {
     }
     if (running.cancelled->load()) return std::nullopt;
     if (refused) return refused;
+    if (result.error.empty() && result.structured.is_object() && tool->says_freshness) {
+      shapes::AddFreshness(result.structured, Fresh());
+    }
     json out;
     if (!result.error.empty()) {
       out = {{"content", {{{"type", "text"}, {"text", result.error}}}}, {"isError", true}};

@@ -184,6 +184,10 @@ json NoteValue(const RecalledNote& recalled) {
           {"about", std::move(about)}};
 }
 
+void AddFreshness(json& answer, const Freshness& fresh) {
+  answer["stale"] = fresh.stale ? json(*fresh.stale) : json(nullptr);
+}
+
 json RecallValue(const std::vector<RecalledNote>& notes, RevisionNumber revision) {
   json list = json::array();
   for (const RecalledNote& note : notes) list.push_back(NoteValue(note));

@@ -32,6 +32,8 @@ nlohmann::json HistoryValue(const NodeHistory& history);
 nlohmann::json DiffValue(const GraphDiff& diff);
 /// A note and its links (`recall`; `remember` answers one without links).
 nlohmann::json NoteValue(const RecalledNote& note);
+/// Adds "stale" (true, false, or null when unknown) to an answer's document.
+void AddFreshness(nlohmann::json& answer, const Freshness& fresh);
 nlohmann::json RecallValue(const std::vector<RecalledNote>& notes, RevisionNumber revision);
 
 }  // namespace onyx::shapes
