@@ -7,27 +7,13 @@
 #include <fstream>
 
 #include "onyx/engine.h"
-#include "testing/temp_dir.h"
+#include "testing/shop_engine.h"
 
 namespace onyx {
 namespace {
 
-using testing::SourceDir;
-using testing::TempDir;
-
-class NotesTest : public ::testing::Test {
+class NotesTest : public testing::ShopEngineTest {
  protected:
-  void SetUp() override {
-    tree_ = work_.Sub("shop");
-    std::filesystem::copy(SourceDir() + "/tests/fixtures/resolve/python", tree_,
-                          std::filesystem::copy_options::recursive);
-    auto engine = Engine::Open(work_.Sub("data"));
-    ASSERT_OK(engine);
-    engine_ = std::move(engine).value();
-    ASSERT_OK(engine_->CreateProject("shop"));
-    ASSERT_OK(engine_->IngestTree("shop", tree_));
-  }
-
   NodeId Id(const std::string& name) {
     auto found = engine_->FindNodes("shop", name);
     EXPECT_OK(found);
@@ -55,10 +41,6 @@ class NotesTest : public ::testing::Test {
     std::ofstream(tree_ + "/" + path, std::ios::trunc) << text;
     ASSERT_OK(engine_->IngestTree("shop", tree_));
   }
-
-  TempDir work_;
-  std::string tree_;
-  std::unique_ptr<Engine> engine_;
 };
 
 TEST_F(NotesTest, RecallFindsANoteByItsWordsAndBySymbol) {

@@ -11,26 +11,16 @@
 #include <sstream>
 
 #include "onyx/server/host_guard.h"
-#include "testing/temp_dir.h"
+#include "testing/shop_engine.h"
 
 namespace onyx::server {
 namespace {
 
 using nlohmann::json;
-using testing::SourceDir;
-using testing::TempDir;
-
-class McpServerTest : public ::testing::Test {
+class McpServerTest : public testing::ShopEngineTest {
  protected:
   void SetUp() override {
-    tree_ = work_.Sub("shop");
-    std::filesystem::copy(SourceDir() + "/tests/fixtures/resolve/python", tree_,
-                          std::filesystem::copy_options::recursive);
-    auto engine = Engine::Open(work_.Sub("data"));
-    ASSERT_OK(engine);
-    engine_ = std::move(engine).value();
-    ASSERT_OK(engine_->CreateProject("shop"));
-    ASSERT_OK(engine_->IngestTree("shop", tree_));
+    ShopEngineTest::SetUp();
     options_.project = "shop";
     options_.tree = tree_;
   }
@@ -40,9 +30,6 @@ class McpServerTest : public ::testing::Test {
     return reply.response ? json::parse(*reply.response) : json();
   }
 
-  TempDir work_;
-  std::string tree_;
-  std::unique_ptr<Engine> engine_;
   McpOptions options_;
 };
 
