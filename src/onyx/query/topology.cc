@@ -200,15 +200,15 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
                                  bool (*follow)(EdgeKind), const WalkLimits& limits) const {
   // Per thread, per node: the walk that last marked it, and its step. Stamps
   // replace clearing a million-entry array per walk.
-  thread_local std::vector<std::uint32_t> stamp;
-  thread_local std::vector<std::uint32_t> step_of;
+  struct Mark {
+    std::uint32_t stamp;  // the walk that last reached the node
+    std::uint32_t step;   // its step in that walk
+  };
+  thread_local std::vector<Mark> marks;  // one cache line holds both
   thread_local std::uint32_t epoch = 0;
-  if (stamp.size() < ids_.size()) {
-    stamp.assign(ids_.size(), 0);
-    step_of.resize(ids_.size());
-  }
+  if (marks.size() < ids_.size()) marks.assign(ids_.size(), Mark{0, 0});
   if (++epoch == 0) {  // wrapped: old stamps could match again
-    std::fill(stamp.begin(), stamp.end(), 0);
+    std::fill(marks.begin(), marks.end(), Mark{0, 0});
     epoch = 1;
   }
   const auto valid = [rev](const Entry& e) {
@@ -219,10 +219,9 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
   std::vector<std::uint32_t> frontier;  // step positions, by node id
   for (const NodeId id : starts) {
     const auto index = Index(id);
-    if (!index || stamp[*index] == epoch) continue;
-    stamp[*index] = epoch;
-    step_of[*index] = static_cast<std::uint32_t>(reach.steps.size());
-    frontier.push_back(step_of[*index]);
+    if (!index || marks[*index].stamp == epoch) continue;
+    marks[*index] = {epoch, static_cast<std::uint32_t>(reach.steps.size())};
+    frontier.push_back(marks[*index].step);
     reach.steps.push_back({*index, 0, 0, 0, 1.0F});
   }
   const auto by_id = [&](std::uint32_t a, std::uint32_t b) {
@@ -247,8 +246,9 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
         ++reach.edges_read;
         if (!follow(e.kind)) continue;
         const float confidence = here * e.confidence;
-        if (stamp[e.other] == epoch) {
-          ReachStep& known = reach.steps[step_of[e.other]];
+        Mark& mark = marks[e.other];
+        if (mark.stamp == epoch) {
+          ReachStep& known = reach.steps[mark.step];
           if (known.depth == depth && confidence > known.confidence) {
             known.toward = from;
             known.via = i;
@@ -256,8 +256,7 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
           }
           continue;
         }
-        stamp[e.other] = epoch;
-        step_of[e.other] = static_cast<std::uint32_t>(reach.steps.size());
+        mark = {epoch, static_cast<std::uint32_t>(reach.steps.size())};
         reach.steps.push_back({e.other, from, i, depth, confidence});
       }
     }
@@ -279,7 +278,7 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
       const Entry& e = in_.entries[i];
       if (!valid(e)) continue;
       ++reach.edges_read;
-      if (follow(e.kind) && stamp[e.other] != epoch) {
+      if (follow(e.kind) && marks[e.other].stamp != epoch) {
         reach.partial = true;
         return reach;
       }
