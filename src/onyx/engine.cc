@@ -38,6 +38,13 @@ struct Engine::SearchCache {
   // With EngineOptions::cache_topology: each project's adjacency in memory.
   std::mutex topology_mu;
   std::map<ProjectId, std::shared_ptr<const query::Topology>> topologies;
+  // The last staleness check that found each project's tree stale.
+  struct StaleCheck {
+    ingest::WorktreeStat stat;
+    Freshness fresh;
+  };
+  std::mutex fresh_mu;
+  std::map<ProjectId, StaleCheck> stale_checks;
 };
 
 Result<std::shared_ptr<const query::Topology>> Engine::TopologyFor(
@@ -125,23 +132,37 @@ Result<Freshness> Engine::CheckFreshness(std::string_view project, const std::st
     if (!saved) return fresh;  // no worktree ingest to compare with: unknown
     tree = saved->root;
   }
-  const IngestOptions options;
-  auto now = ingest::StatWorktree(tree, options);
+  // Walk as the ingest did (its ignore list and limits) when it is that tree.
+  const bool same_tree = saved && saved->root == ingest::AbsoluteRoot(tree);
+  auto now = ingest::StatWorktree(tree, same_tree ? saved->Options() : IngestOptions());
   if (!now.ok()) return fresh;  // the tree is gone or unreadable: unknown
   fresh.tree = now->root;
   if (saved && saved->revision == view.latest() && ingest::SameStat(*saved, *now)) {
     fresh.stale = false;
     return fresh;
   }
+  // A tree whose stats are those of the last check that found it stale is
+  // still stale: no need to read it all again.
+  {
+    std::lock_guard<std::mutex> lock(search_->fresh_mu);
+    const auto cached = search_->stale_checks.find(p.id);
+    if (cached != search_->stale_checks.end() && cached->second.stat.revision == view.latest() &&
+        cached->second.stat.root == now->root && cached->second.stat.files == now->files) {
+      return cached->second.fresh;
+    }
+  }
   ONYX_ASSIGN_OR_RETURN(const WorktreeChanges changes,
-                        ingest::CompareWorktree(view, tree, options, /*symbols=*/false));
+                        ingest::CompareWorktree(view, tree, now->Options(), /*symbols=*/false));
   fresh.changed_files =
       changes.modified_files.size() + changes.added_files.size() + changes.removed_files.size();
   fresh.stale = changes.stale();
+  now->revision = view.latest();
   if (!changes.stale()) {  // matched: next time the stats suffice
-    now->revision = view.latest();
     const Status saved_now = ingest::SaveWorktreeStat(*now, file);
     if (!saved_now.ok()) core::Log(core::LogLevel::kDebug, saved_now.ToString());
+  } else {
+    std::lock_guard<std::mutex> lock(search_->fresh_mu);
+    search_->stale_checks[p.id] = {std::move(*now), fresh};
   }
   return fresh;
 }

@@ -474,6 +474,10 @@ TEST_F(CliTest, EveryAnswerSaysWhetherTheGraphIsStale) {
   ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
   EXPECT_EQ(stale_of("impact shop.pricing.subtotal"), false);
   EXPECT_EQ(stale_of("diff 1"), false);
+  // Files the ingest ignored do not make the graph stale.
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "' --ignore README.md").exit_code, 0);
+  std::ofstream(tree + "/README.md", std::ios::app) << "more words\n";
+  EXPECT_EQ(stale_of("impact shop.pricing.subtotal"), false);
   // A tree that went away makes staleness unknown, not an error.
   std::filesystem::remove_all(tree);
   EXPECT_EQ(stale_of("impact shop.pricing.subtotal"), nlohmann::json());

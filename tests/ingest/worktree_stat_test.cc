@@ -39,8 +39,11 @@ TEST_F(WorktreeStatTest, StatsTheFilesAnIngestWouldReadWithoutReadingThem) {
 }
 
 TEST_F(WorktreeStatTest, SavedStatsRoundTripAndDamagedFilesAreIgnored) {
-  auto stat = StatWorktree(dir_.Sub("tree"), {});
+  IngestOptions options;
+  options.ignore = {"*.md", "build/"};
+  auto stat = StatWorktree(dir_.Sub("tree"), options);
   ASSERT_OK(stat);
+  EXPECT_EQ(stat->files.size(), 1u);  // b.md ignored
   stat->revision = 7;
   const std::string file = dir_.Sub("data/worktree/1.stat");
   ASSERT_OK(SaveWorktreeStat(*stat, file));
@@ -50,10 +53,14 @@ TEST_F(WorktreeStatTest, SavedStatsRoundTripAndDamagedFilesAreIgnored) {
   EXPECT_EQ(loaded->revision, 7u);
   EXPECT_EQ(loaded->taken_ns, stat->taken_ns);
   EXPECT_EQ(loaded->files, stat->files);
+  EXPECT_EQ(loaded->ignore, options.ignore);
+  EXPECT_EQ(loaded->Options().max_file_bytes, options.max_file_bytes);
   EXPECT_FALSE(LoadWorktreeStat(dir_.Sub("nothing.stat")));
-  for (const char* damaged : {"", "onyx-worktree-stat 9\n/x\n1 2\n", "onyx-worktree-stat 1\n/x\n",
-                              "onyx-worktree-stat 1\n/x\n1 2\nnot numbers a.py\n",
-                              "onyx-worktree-stat 1\n/x\n1 2\n3 4\n"}) {
+  for (const char* damaged :
+       {"", "onyx-worktree-stat 9\n/x\n1 2\n1 2 0\n", "onyx-worktree-stat 2\n/x\n",
+        "onyx-worktree-stat 2\n/x\n1 2\nnot numbers a.py\n", "onyx-worktree-stat 2\n/x\n1 2\n3 4\n",
+        "onyx-worktree-stat 2\n/x\n1 2\n10 64 0\nnot numbers a.py\n",
+        "onyx-worktree-stat 2\n/x\n1 2\n10 64 2\nonly-one\n"}) {
     std::ofstream(file, std::ios::trunc) << damaged;
     EXPECT_FALSE(LoadWorktreeStat(file)) << damaged;
   }

@@ -173,7 +173,8 @@ HttpRequest Request(std::string host, std::string origin = {}) {
 }
 
 TEST(HostGuardTest, OnlyThisServersNamesAndOriginsPass) {
-  const HostGuard guard("127.0.0.1", {"onyx.internal"}, {"https://app.example"});
+  HostGuard guard("127.0.0.1", {"onyx.internal"}, {"https://app.example"});
+  guard.set_port(7300);
   EXPECT_FALSE(guard.Check(Request("127.0.0.1:7300")));
   EXPECT_FALSE(guard.Check(Request("LOCALHOST:7300")));
   EXPECT_FALSE(guard.Check(Request("[::1]:7300")));
@@ -181,7 +182,11 @@ TEST(HostGuardTest, OnlyThisServersNamesAndOriginsPass) {
   EXPECT_TRUE(guard.Check(Request("evil.example:7300")));
   EXPECT_TRUE(guard.Check(Request("localhost.evil.example")));
   EXPECT_TRUE(guard.Check(HttpRequest{}));  // no Host at all
-  EXPECT_FALSE(guard.Check(Request("localhost:7300", "http://localhost:5173")));
+  EXPECT_FALSE(guard.Check(Request("localhost:7300", "http://localhost:7300")));
+  EXPECT_FALSE(guard.Check(Request("localhost:7300", "http://127.0.0.1:7300")));
+  // Another local program's page is another origin.
+  EXPECT_TRUE(guard.Check(Request("localhost:7300", "http://localhost:5173")));
+  EXPECT_TRUE(guard.Check(Request("localhost:7300", "http://localhost")));
   EXPECT_FALSE(guard.Check(Request("localhost:7300", "https://app.example")));
   EXPECT_TRUE(guard.Check(Request("localhost:7300", "https://evil.example")));
   EXPECT_TRUE(guard.Check(Request("localhost:7300", "null")));

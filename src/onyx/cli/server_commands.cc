@@ -42,7 +42,7 @@ int Serve(Session& session, const ServeFlags& flags) {
   mcp_options.tree = flags.tree;
   server::McpServer mcp(*engine, mcp_options);
   server::McpHttpEndpoint endpoint(mcp);
-  const server::HostGuard guard(flags.host, flags.allow_hosts, flags.allow_origins);
+  server::HostGuard guard(flags.host, flags.allow_hosts, flags.allow_origins);
   std::atomic<server::HttpServer*> http{nullptr};
 
   server::Router router;
@@ -85,6 +85,7 @@ int Serve(Session& session, const ServeFlags& flags) {
       });
   if (!bound.ok()) return Fail(bound.status());
   server::HttpServer& running = **bound;
+  guard.set_port(running.port());  // before any request is read
   http.store(&running);
   const bool v6 = flags.host.find(':') != std::string::npos;
   std::printf("onyx: serving project '%s' on http://%s%s%s:%u (MCP at /mcp)\n", project.c_str(),

@@ -1,5 +1,8 @@
 #include "onyx/ingest/worktree_stat.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -10,7 +13,7 @@
 namespace onyx::ingest {
 namespace {
 
-constexpr const char* kMagic = "onyx-worktree-stat 1";
+constexpr const char* kMagic = "onyx-worktree-stat 2";
 constexpr std::int64_t kRacyNs = 2'000'000'000;
 
 std::int64_t NowNs() {
@@ -21,12 +24,21 @@ std::int64_t NowNs() {
 
 }  // namespace
 
+std::string AbsoluteRoot(const std::string& root) {
+  std::error_code ec;
+  std::string absolute = std::filesystem::absolute(root, ec).lexically_normal().string();
+  if (ec) return root;
+  while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
+  return absolute;
+}
+
 Result<WorktreeStat> StatWorktree(const std::string& root, const IngestOptions& options) {
   WorktreeStat stat;
-  std::error_code ec;
-  stat.root = std::filesystem::absolute(root, ec).lexically_normal().string();
-  if (ec) stat.root = root;
+  stat.root = AbsoluteRoot(root);
   stat.taken_ns = NowNs();
+  stat.ignore = options.ignore;
+  stat.max_file_bytes = options.max_file_bytes;
+  stat.max_depth = options.max_depth;
   IngestSummary summary;
   ONYX_ASSIGN_OR_RETURN(const std::vector<TreeEntry> entries,
                         WalkTree(root, options, &summary, /*read_content=*/false));
@@ -34,6 +46,14 @@ Result<WorktreeStat> StatWorktree(const std::string& root, const IngestOptions& 
     if (!e.is_dir) stat.files.push_back({e.path, e.size, e.mtime_ns});
   }
   return stat;
+}
+
+IngestOptions WorktreeStat::Options() const {
+  IngestOptions options;
+  options.ignore = ignore;
+  options.max_file_bytes = max_file_bytes;
+  options.max_depth = max_depth;
+  return options;
 }
 
 bool SameStat(const WorktreeStat& saved, const WorktreeStat& now) {
@@ -47,6 +67,13 @@ bool SameStat(const WorktreeStat& saved, const WorktreeStat& now) {
 Status SaveWorktreeStat(const WorktreeStat& stat, const std::string& file) {
   std::ostringstream out;
   out << kMagic << '\n' << stat.root << '\n' << stat.revision << ' ' << stat.taken_ns << '\n';
+  out << stat.max_file_bytes << ' ' << stat.max_depth << ' ' << stat.ignore.size() << '\n';
+  for (const std::string& pattern : stat.ignore) {
+    if (pattern.find('\n') != std::string::npos) {
+      return Status::InvalidArgument("worktree stat: an ignore pattern holds a newline");
+    }
+    out << pattern << '\n';
+  }
   for (const WorktreeStat::File& f : stat.files) {
     if (f.path.find('\n') != std::string::npos) {
       return Status::InvalidArgument("worktree stat: a path holds a newline");
@@ -59,7 +86,9 @@ Status SaveWorktreeStat(const WorktreeStat& stat, const std::string& file) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
   // Write then rename: a reader never sees half a file.
-  const std::string temp = file + ".tmp";
+  static std::atomic<std::uint64_t> writes{0};
+  const std::string temp =
+      file + "." + std::to_string(::getpid()) + "-" + std::to_string(writes.fetch_add(1)) + ".tmp";
   {
     std::ofstream f(temp, std::ios::binary | std::ios::trunc);
     f << out.str();
@@ -79,6 +108,18 @@ std::optional<WorktreeStat> LoadWorktreeStat(const std::string& file) {
   {
     std::istringstream header(line);
     if (!(header >> stat.revision >> stat.taken_ns)) return std::nullopt;
+  }
+  std::size_t patterns = 0;
+  if (!std::getline(in, line)) return std::nullopt;
+  {
+    std::istringstream limits(line);
+    if (!(limits >> stat.max_file_bytes >> stat.max_depth >> patterns) || patterns > 100'000) {
+      return std::nullopt;
+    }
+  }
+  for (std::size_t i = 0; i < patterns; ++i) {
+    if (!std::getline(in, line)) return std::nullopt;
+    stat.ignore.push_back(line);
   }
   while (std::getline(in, line)) {
     std::istringstream row(line);

@@ -27,7 +27,16 @@ struct WorktreeStat {
     friend bool operator==(const File&, const File&) = default;
   };
   std::vector<File> files;  ///< In walk order.
+  /// What the walk honoured (the ingest's options): a check must walk alike.
+  std::vector<std::string> ignore;
+  std::uint64_t max_file_bytes = 0;
+  int max_depth = 0;
+  /// The options to walk with again.
+  IngestOptions Options() const;
 };
+
+/// `root` as the stats name it: absolute, normalised.
+std::string AbsoluteRoot(const std::string& root);
 
 /// Stats the files under `root` that a tree ingest with `options` would
 /// consider (same ignore rules and limits; no content is read).

@@ -22,6 +22,19 @@ std::string_view WithoutPort(std::string_view host) {
   return colon == std::string_view::npos ? host : host.substr(0, colon);
 }
 
+// The port an origin names ("host:port"), or its scheme's default.
+std::uint32_t OriginPort(const std::string& scheme, std::string_view host_and_port) {
+  const std::size_t close = host_and_port.find(']');
+  const std::size_t colon = host_and_port.find(':', close == std::string_view::npos ? 0 : close);
+  if (colon == std::string_view::npos) return scheme == "https" ? 443 : 80;
+  std::uint32_t port = 0;
+  for (const char c : host_and_port.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) return 0;
+    port = port * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return port;
+}
+
 }  // namespace
 
 HostGuard::HostGuard(const std::string& bind_host, std::vector<std::string> hosts,
@@ -55,7 +68,7 @@ std::optional<std::string> HostGuard::Check(const HttpRequest& request) const {
     const std::string scheme = origin.substr(0, scheme_end);
     const std::string_view rest = std::string_view(origin).substr(scheme_end + 3);
     if ((scheme == "http" || scheme == "https") && rest.find('/') == std::string_view::npos &&
-        AllowedHost(rest)) {
+        AllowedHost(rest) && (port_ == 0 || OriginPort(scheme, rest) == port_)) {
       return std::nullopt;
     }
   }

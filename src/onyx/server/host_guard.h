@@ -3,6 +3,7 @@
 // page on evil.example that resolves its name to 127.0.0.1 is refused.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,11 @@ class HostGuard {
   HostGuard(const std::string& bind_host, std::vector<std::string> hosts,
             std::vector<std::string> origins);
 
+  /// The port the server listens on: a browser origin must name it too (a
+  /// page served by another local program is another origin). Set before
+  /// serving; 0 (the default) accepts any port.
+  void set_port(std::uint16_t port) { port_ = port; }
+
   /// Why the request must be refused (403), or nullopt when it may go on.
   std::optional<std::string> Check(const HttpRequest& request) const;
 
@@ -26,6 +32,7 @@ class HostGuard {
   bool AllowedHost(std::string_view host_and_port) const;
   std::vector<std::string> hosts_;    // lower case, without port
   std::vector<std::string> origins_;  // lower case, as sent
+  std::uint16_t port_ = 0;
 };
 
 }  // namespace onyx::server

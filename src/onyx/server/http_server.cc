@@ -92,8 +92,9 @@ class Exchange final : public Responder, public std::enable_shared_from_this<Exc
     return batch;
   }
 
-  // Waits until the handler produces more (or finishes). Only call after a
-  // Take() that found nothing final: a wake posted since cancels this wait.
+  // Waits until the handler produces more (or finishes). Only call right
+  // after a Take() that found nothing: a wake posted since cancels this wait
+  // (one posted before it, while the connection was writing, did nothing).
   net::awaitable<void> WaitForMore() {
     co_await wake_.async_wait(kTuple);  // cancelled by Wake(): not an error
   }
@@ -150,6 +151,7 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{io};
   net::thread_pool workers;
   std::optional<net::signal_set> signals;
+  net::steady_timer grace{io};  // a graceful stop's deadline
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> busy{0};    // requests queued or running on a worker
   std::list<Connection*> connections;  // touched on the I/O thread only
@@ -216,7 +218,9 @@ struct HttpServer::Impl {
         auto [ec, n] = co_await net::async_write(c.stream, http::make_chunk_last(), kTuple);
         co_return !ec && keep_alive;
       }
-      co_await exchange.WaitForMore();
+      // Wait only after finding nothing: a wake posted while this batch was
+      // being written found no wait to cancel, so look again first.
+      if (!batch.start_events && batch.events.empty()) co_await exchange.WaitForMore();
     }
     exchange.SetGone();
     co_return false;
@@ -231,7 +235,15 @@ struct HttpServer::Impl {
     }
     Connection c{beast::tcp_stream(std::move(socket))};
     connections.push_back(&c);
-    const auto registered = std::prev(connections.end());
+    // Unregistered however the coroutine ends (BeginStop walks the list).
+    struct Unregister {
+      Impl* impl;
+      std::list<Connection*>::iterator at;
+      ~Unregister() {
+        impl->connections.erase(at);
+        impl->MaybeDone();
+      }
+    } unregister{this, std::prev(connections.end())};
     beast::flat_buffer buffer;
     bool open = true;
     while (open && !stopping.load()) {
@@ -296,7 +308,6 @@ struct HttpServer::Impl {
     }
     beast::error_code ignored;
     c.stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    connections.erase(registered);
   }
 
   net::awaitable<void> Accept() {
@@ -329,14 +340,55 @@ struct HttpServer::Impl {
   }
 
   // On the I/O thread: stop listening, close idle connections; busy ones
-  // finish their request and close.
+  // finish their request and close, within the grace period.
   void BeginStop() {
     beast::error_code ignored;
     acceptor.close(ignored);
-    if (signals) signals->cancel(ignored);
     for (Connection* c : connections) {
       if (c->idle) c->stream.cancel();
     }
+    grace.expires_after(options.stop_grace);
+    grace.async_wait([this](const beast::error_code& ec) {
+      if (ec) return;  // everything finished first
+      core::Log(core::LogLevel::kWarn,
+                "serve: requests still running after the grace period; dropping them");
+      DropEverything();
+    });
+    MaybeDone();
+  }
+
+  // Once a stop has begun and the last connection has closed, nothing more
+  // is waited for: io.run() returns.
+  void MaybeDone() {
+    if (!stopping.load() || !connections.empty()) return;
+    beast::error_code ignored;
+    grace.cancel();
+    if (signals) signals->cancel(ignored);
+  }
+
+  // A stop that does not wait: connections are abandoned (their handlers
+  // finish on the workers, unheard).
+  void DropEverything() {
+    beast::error_code ignored;
+    if (signals) signals->cancel(ignored);
+    io.stop();
+  }
+
+  void WaitForSignal() {
+    signals->async_wait([this](const beast::error_code& ec, int signal) {
+      if (ec) return;
+      const char* name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
+      if (!stopping.exchange(true)) {
+        core::Log(core::LogLevel::kWarn, std::string("serve: ") + name +
+                                             ": finishing in-flight requests, then stopping "
+                                             "(again to stop at once)");
+        BeginStop();
+        WaitForSignal();
+      } else {
+        core::Log(core::LogLevel::kWarn, std::string("serve: ") + name + " again: stopping now");
+        DropEverything();
+      }
+    });
   }
 };
 
@@ -380,15 +432,8 @@ void HttpServer::Run(bool handle_signals) {
   Impl& impl = *impl_;
   if (handle_signals) {
     impl.signals.emplace(impl.io, SIGTERM, SIGINT);
-    impl.signals->async_wait([this](const beast::error_code& ec, int signal) {
-      if (ec) return;
-      core::Log(core::LogLevel::kWarn, std::string("serve: ") +
-                                           (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
-                                           ": finishing in-flight requests, then stopping");
-      Stop();
-    });
+    impl.WaitForSignal();
   }
-  if (impl.stopping.load()) impl.BeginStop();
   net::co_spawn(impl.io, impl.Accept(), [](const std::exception_ptr&) {});
   impl.io.run();
   impl.workers.join();

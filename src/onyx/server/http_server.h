@@ -26,6 +26,9 @@ struct HttpServerOptions {
   std::size_t max_queued = 256;                    ///< Requests waiting for a worker; more get 503.
   std::chrono::milliseconds idle_timeout{60'000};  ///< To read a request.
   std::chrono::milliseconds write_timeout{30'000};
+  /// How long a graceful stop waits for in-flight requests before it drops
+  /// them (a second SIGTERM/SIGINT drops them at once).
+  std::chrono::milliseconds stop_grace{30'000};
 };
 
 class HttpServer {

@@ -5,6 +5,7 @@
 #include <sys/random.h>
 
 #include <algorithm>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "onyx/core/base64.h"
@@ -197,6 +198,8 @@ void McpHttpEndpoint::Post(const HttpRequest& request, Responder& responder) {
       responder.Send(JsonRpcError(400, kMcpHeaderMismatch, mismatch, id));
       return;
     }
+    // No session: each request is its own scope (two clients may both use id 1).
+    call.session = "stateless:" + std::to_string(stateless_calls_.fetch_add(1));
   } else if (method == "initialize" && is_request) {
     // A new session; its id is issued once initialize succeeds.
   } else {
@@ -233,16 +236,20 @@ void McpHttpEndpoint::Post(const HttpRequest& request, Responder& responder) {
     return;
   }
 
-  // A call that asks for progress streams it, then its response.
-  const bool wants_progress = method == "tools/call" && params.contains("_meta") &&
-                              params["_meta"].is_object() &&
-                              params["_meta"].contains("progressToken");
-  if (wants_progress) {
-    call.notify = [&responder](const std::string& note) { responder.Event(note); };
-    responder.StartEvents({});
-  }
+  // A call that reports progress streams it, then its response; the stream
+  // starts with the first notification, so that a call refused before any
+  // progress still gets its own status.
+  std::once_flag streaming;
+  bool streamed = false;
+  call.notify = [&](const std::string& note) {
+    std::call_once(streaming, [&] {
+      responder.StartEvents({});
+      streamed = true;
+    });
+    responder.Event(note);
+  };
   McpReply reply = server_.HandleParsed(message, call);
-  if (wants_progress) {
+  if (streamed) {  // (every notification came before the call returned)
     if (reply.response) responder.Event(std::move(*reply.response));
     return;
   }

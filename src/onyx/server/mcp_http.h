@@ -11,8 +11,10 @@
 // credentials.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -49,6 +51,7 @@ class McpHttpEndpoint {
   McpHttpOptions options_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Session> sessions_;
+  std::atomic<std::uint64_t> stateless_calls_{0};
 };
 
 }  // namespace onyx::server

@@ -39,6 +39,7 @@ constexpr int kParseError = kJsonRpcParseError;
 constexpr int kInvalidRequest = kJsonRpcInvalidRequest;
 constexpr int kMethodNotFound = kJsonRpcMethodNotFound;
 constexpr int kInvalidParams = kJsonRpcInvalidParams;
+constexpr int kServerBusy = -32000;  // implementation-defined server error
 
 constexpr const char* kInstructions =
     "Onyx is a memory of this codebase: a graph of files, symbols and their relations "
@@ -692,16 +693,20 @@ struct McpServer::Impl {
         return Error(id, kInvalidRequest, "a request with this id is already running");
       }
     }
+    struct Landed {  // the call leaves the registry however it ends
+      Impl& impl;
+      const std::string& key;
+      ~Landed() {
+        std::lock_guard<std::mutex> lock(impl.flights_mu);
+        impl.flights.erase(key);
+      }
+    } landed{*this, key};
     ToolResult result;
     std::optional<json> refused;
     try {
       result = tool->run(Args(arguments), running);
     } catch (const ArgError& e) {
       refused = Error(id, kInvalidParams, name + ": " + e.message);
-    }
-    {
-      std::lock_guard<std::mutex> lock(flights_mu);
-      flights.erase(key);
     }
     if (running.cancelled->load()) return std::nullopt;
     if (refused) return refused;
@@ -942,7 +947,13 @@ void ServeStdio(McpServer& server, std::istream& in, std::ostream& out, std::siz
     if (message.is_object() && message.contains("id") &&
         message.value("method", json()) == "tools/call") {
       std::unique_lock<std::mutex> lock(mu);
-      changed.wait(lock, [&] { return queue.size() < max_queued; });
+      if (queue.size() >= max_queued) {  // refused, so that the reader keeps reading
+        lock.unlock();
+        write(Dump(Error(message["id"], kServerBusy,
+                         "too many calls waiting (" + std::to_string(max_queued) +
+                             "); try again when some have answered")));
+        continue;
+      }
       queue.push_back(std::move(message));
       lock.unlock();
       changed.notify_all();
