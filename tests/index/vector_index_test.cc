@@ -170,5 +170,36 @@ TEST(VectorIndex, SearchesWhileAnotherThreadInserts) {
   EXPECT_EQ((*index)->size(), vectors.size());
 }
 
+TEST(VectorIndex, ManyMoreConcurrentSearchesThanCoresOrContexts) {
+  // A server answers many questions at once: 48 threads searching together
+  // (more than the cores and than USearch's reserved contexts) all succeed,
+  // on a built index and on one loaded from its snapshot.
+  const auto vectors = Clustered(1000, 13);
+  auto built = VectorIndex::Create({});
+  ASSERT_TRUE(built.ok());
+  for (std::size_t i = 0; i < vectors.size(); ++i) {
+    ASSERT_TRUE((*built)->Add(i, vectors[i].data()).ok());
+  }
+  auto bytes = (*built)->Serialize();
+  ASSERT_TRUE(bytes.ok());
+  auto loaded = VectorIndex::Deserialize(*bytes, {});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  for (VectorIndex* index : {built->get(), loaded->get()}) {
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 48; ++t) {
+      threads.emplace_back([&, t] {
+        for (int round = 0; round < 20; ++round) {
+          const std::size_t probe = static_cast<std::size_t>(t * 20 + round) % vectors.size();
+          auto hits = index->Search(vectors[probe].data(), 3);
+          if (!hits.ok() || hits->empty()) ++failures;
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 0);
+  }
+}
+
 }  // namespace
 }  // namespace onyx::index

@@ -5,8 +5,8 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <semaphore>
 #include <shared_mutex>
-#include <thread>
 #include <unordered_map>
 #include <usearch/index_dense.hpp>
 
@@ -61,6 +61,11 @@ Status UsearchError(const char* what, unum::usearch::error_t& error) {
 
 }  // namespace
 
+// USearch keeps a scratch context per concurrent search or add, reserved up
+// front; a call that finds none free fails ("Reserve capacity ahead of
+// searches!"). Onyx reserves this many and makes callers past it wait.
+constexpr std::size_t kContexts = 32;
+
 struct VectorIndex::Impl {
   Dense index;
   VectorIndexOptions options;
@@ -68,7 +73,24 @@ struct VectorIndex::Impl {
   std::size_t capacity = 0;              // under mu
   std::atomic<std::size_t> reserved{0};  // capacity, read without the lock
   std::atomic<std::size_t> adding{0};    // Add calls in flight
+  mutable std::counting_semaphore<kContexts> contexts{kContexts};  // free USearch contexts
 };
+
+namespace {
+
+// Holds one of the index's USearch contexts for a search or an add.
+class Context {
+ public:
+  explicit Context(std::counting_semaphore<kContexts>& free) : free_(free) { free_.acquire(); }
+  ~Context() { free_.release(); }
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+ private:
+  std::counting_semaphore<kContexts>& free_;
+};
+
+}  // namespace
 
 VectorIndex::VectorIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 VectorIndex::~VectorIndex() = default;
@@ -106,8 +128,7 @@ Status VectorIndex::Add(std::uint64_t key, const float* vector) {
     const std::size_t needed = impl_->index.size() + impl_->adding.load();
     if (needed > impl_->capacity) {
       const std::size_t grown = std::max<std::size_t>({1024, impl_->capacity * 2, needed});
-      const std::size_t threads = std::max(1u, std::thread::hardware_concurrency());
-      if (!impl_->index.try_reserve(unum::usearch::index_limits_t(grown, threads))) {
+      if (!impl_->index.try_reserve(unum::usearch::index_limits_t(grown, kContexts))) {
         return Status::ResourceExhausted("vector index: cannot reserve " + std::to_string(grown) +
                                          " vectors");
       }
@@ -116,6 +137,7 @@ Status VectorIndex::Add(std::uint64_t key, const float* vector) {
     }
   }
   std::shared_lock lock(impl_->mu);
+  const Context context(impl_->contexts);
   if (impl_->index.contains(key)) {
     return Status::AlreadyExists("vector index: key " + std::to_string(key) + " exists");
   }
@@ -150,6 +172,7 @@ Result<std::vector<VectorHit>> VectorIndex::Find(const float* query, std::size_t
   std::shared_lock lock(impl_->mu);
   std::vector<VectorHit> hits;
   if (k == 0 || impl_->index.size() == 0) return hits;
+  const Context context(impl_->contexts);
   auto found = filter ? impl_->index.filtered_search(
                             query, k, [&](std::uint64_t key) { return filter(key); },
                             Dense::any_thread(), exact)
@@ -201,6 +224,9 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Deserialize(std::string_view b
   impl.index.change_expansion_search(options.expansion_search);
   impl.index.change_expansion_add(options.expansion_add);
   impl.capacity = impl.index.capacity();
+  if (!impl.index.try_reserve(unum::usearch::index_limits_t(impl.capacity, kContexts))) {
+    return Status::ResourceExhausted("vector index: cannot reserve search contexts");
+  }
   impl.reserved = impl.capacity;
   return index;
 }
