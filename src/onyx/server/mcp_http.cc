@@ -240,7 +240,7 @@ void McpHttpEndpoint::Post(const HttpRequest& request, Responder& responder) {
   // starts with the first notification, so that a call refused before any
   // progress still gets its own status.
   std::once_flag streaming;
-  bool streamed = false;
+  std::atomic<bool> streamed{false};  // set on a notifying thread
   call.notify = [&](const std::string& note) {
     std::call_once(streaming, [&] {
       responder.StartEvents({});
@@ -249,7 +249,7 @@ void McpHttpEndpoint::Post(const HttpRequest& request, Responder& responder) {
     responder.Event(note);
   };
   McpReply reply = server_.HandleParsed(message, call);
-  if (streamed) {  // (every notification came before the call returned)
+  if (streamed.load()) {  // (every notification came before the call returned)
     if (reply.response) responder.Event(std::move(*reply.response));
     return;
   }
