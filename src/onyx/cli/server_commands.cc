@@ -37,6 +37,9 @@ int Serve(Session& session, const ServeFlags& flags) {
   session.globals().engine.cache_topology = true;
   ONYX_ASSIGN_OR_RETURN_EXIT(Engine * engine, session.engine());
   const std::string project = session.globals().project;
+  // A new project is fine: agents fill it with the ingest tool.
+  ONYX_ASSIGN_OR_RETURN_EXIT(const Project opened, engine->OpenOrCreateProject(project));
+  (void)opened;
   server::McpOptions mcp_options;
   mcp_options.project = project;
   mcp_options.tree = flags.tree;
@@ -106,6 +109,9 @@ void AddServerCommands(CLI::App& app, Globals& /*globals*/, Commands& commands) 
                    [tree](Session& session) {
                      session.globals().engine.cache_topology = true;
                      ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+                     ONYX_ASSIGN_OR_RETURN_EXIT(const Project opened,
+                                                e->OpenOrCreateProject(session.globals().project));
+                     (void)opened;
                      server::McpOptions options;
                      options.project = session.globals().project;
                      options.tree = *tree;
