@@ -151,10 +151,10 @@ struct WorktreeChanges {
 /// Whether the graph still describes the working tree it was ingested from
 /// (every answer says so).
 struct Freshness {
-  std::optional<bool> stale;  ///< nullopt: unknown (no tree ingested, or unreadable).
-  std::string tree;           ///< The working tree compared (absolute).
-  RevisionNumber revision = 0;     ///< The latest revision it was compared with.
-  std::size_t changed_files = 0;   ///< Modified, added and removed files.
+  std::optional<bool> stale;      ///< nullopt: unknown (no tree ingested, or unreadable).
+  std::string tree;               ///< The working tree compared (absolute).
+  RevisionNumber revision = 0;    ///< The latest revision it was compared with.
+  std::size_t changed_files = 0;  ///< Modified, added and removed files.
 };
 
 /// impact of a change (a commit, or the working tree): the symbols it touched,

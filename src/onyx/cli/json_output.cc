@@ -33,7 +33,9 @@ std::string StatusJson(const Revision* last, const WorktreeChanges& changes) {
   return Dump(shapes::StatusValue(last, changes));
 }
 
-std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes) { return Dump(shapes::NodesValue(nodes), &fresh); }
+std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes) {
+  return Dump(shapes::NodesValue(nodes), &fresh);
+}
 
 std::string StatsJson(const GraphStats& stats) { return Dump(shapes::StatsValue(stats)); }
 
@@ -41,12 +43,16 @@ std::string ShowJson(const Freshness& fresh, const Node& node, const std::string
   return Dump(shapes::ShowValue(node, source), &fresh);
 }
 
-std::string HistoryJson(const Freshness& fresh, const NodeHistory& history) { return Dump(shapes::HistoryValue(history), &fresh); }
+std::string HistoryJson(const Freshness& fresh, const NodeHistory& history) {
+  return Dump(shapes::HistoryValue(history), &fresh);
+}
 
 std::string RevisionsJson(const std::vector<Revision>& revisions) {
   return Dump(shapes::RevisionsValue(revisions));
 }
 
-std::string DiffJson(const Freshness& fresh, const GraphDiff& diff) { return Dump(shapes::DiffValue(diff), &fresh); }
+std::string DiffJson(const Freshness& fresh, const GraphDiff& diff) {
+  return Dump(shapes::DiffValue(diff), &fresh);
+}
 
 }  // namespace onyx::cli

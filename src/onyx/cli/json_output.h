@@ -20,8 +20,8 @@ std::string SearchJson(const Freshness& fresh, const SearchResults& results, Sea
                        const std::string& next_cursor = {});
 /// With `plan`, a "plan" object: {adjacency, nodes_expanded, edges_read,
 /// nodes_loaded, steps: [{step, ms}]}.
-std::string WalkJson(const Freshness& fresh, const Node& start, const WalkResult& result, bool plan = false,
-                     const std::string& next_cursor = {});
+std::string WalkJson(const Freshness& fresh, const Node& start, const WalkResult& result,
+                     bool plan = false, const std::string& next_cursor = {});
 std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes);
 std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);

@@ -24,7 +24,7 @@ struct TreeEntry {
   bool is_dir = false;
   /// A file's bytes, shared between snapshots that hold the same blob.
   std::shared_ptr<const std::string> content;
-  ContentHash hash;  ///< Of the content, hashed once when read.
+  ContentHash hash;           ///< Of the content, hashed once when read.
   std::uint64_t size = 0;     ///< Of a file, in bytes.
   std::int64_t mtime_ns = 0;  ///< A file's modification time, ns since the Unix epoch.
 
