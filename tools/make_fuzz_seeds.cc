@@ -1,10 +1,12 @@
 // make_fuzz_seeds DIR: writes valid encodings of every decoded format into
 // DIR/<target>/ as the fuzzers' seed corpus (fuzz/corpus is its output).
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "onyx/index/vector_index.h"
 #include "onyx/ingest/file_facts.h"
 #include "onyx/store/keys.h"
 #include "onyx/store/values.h"
@@ -92,5 +94,24 @@ int main(int argc, char** argv) {
   facts.references.push_back({ingest::ReferenceKind::kMention, "total", "Cart", "", {0, 9, 1, 1}});
   Write(root / "facts", "three_of_each", ingest::EncodeFileFacts(facts));
   Write(root / "facts", "empty", ingest::EncodeFileFacts({}));
+
+  // A small vector index (8 dimensions, M=4, as the fuzzer opens it) with two
+  // removals, and an empty one.
+  const index::VectorIndexOptions vector_options{8, 4, 16, 16};
+  auto vectors = index::VectorIndex::Create(vector_options);
+  if (!vectors.ok()) return 1;
+  Write(root / "vector_snapshot", "empty", *(*vectors)->Serialize());
+  for (std::uint64_t key = 0; key < 40; ++key) {
+    float v[8];
+    float norm = 0;
+    for (std::size_t d = 0; d < 8; ++d) {
+      v[d] = static_cast<float>((key * 7 + d * 3) % 11) - 5.0F;
+      norm += v[d] * v[d];
+    }
+    for (float& x : v) x /= std::sqrt(norm);
+    if (!(*vectors)->Add(key, v).ok()) return 1;
+  }
+  if (!(*vectors)->Remove(3).ok() || !(*vectors)->Remove(17).ok()) return 1;
+  Write(root / "vector_snapshot", "small", *(*vectors)->Serialize());
   return 0;
 }

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -198,6 +200,105 @@ TEST(VectorIndex, ManyMoreConcurrentSearchesThanCoresOrContexts) {
     }
     for (std::thread& t : threads) t.join();
     EXPECT_EQ(failures.load(), 0);
+  }
+}
+
+TEST(VectorIndex, RemovedSlotsAreReusedAndNeverAnswered) {
+  const auto vectors = Clustered(1200, 17);
+  std::vector<std::vector<float>> first(vectors.begin(), vectors.begin() + 1000);
+  auto index = Build(first);
+  auto before = index->Serialize();
+  ASSERT_TRUE(before.ok());
+  // Replace keys 0..99 by 100 new keys with other vectors (a re-embedding).
+  for (std::uint64_t k = 0; k < 100; ++k) ASSERT_TRUE(index->Remove(k).ok());
+  EXPECT_EQ(index->size(), 900u);
+  for (std::uint64_t k = 0; k < 100; ++k) {
+    const auto hits = index->Search(vectors[k].data(), 10);
+    ASSERT_TRUE(hits.ok());
+    for (const VectorHit& h : *hits) EXPECT_GE(h.key, 100u);
+    const auto exact = index->ExactSearch(vectors[k].data(), 10);
+    ASSERT_TRUE(exact.ok());
+    for (const VectorHit& h : *exact) EXPECT_GE(h.key, 100u);
+  }
+  for (std::uint64_t k = 1000; k < 1100; ++k) ASSERT_TRUE(index->Add(k, vectors[k].data()).ok());
+  EXPECT_EQ(index->size(), 1000u);
+  for (std::uint64_t k = 1000; k < 1100; ++k) {
+    const auto hits = index->Search(vectors[k].data(), 1);
+    ASSERT_TRUE(hits.ok());
+    ASSERT_EQ(hits->size(), 1u);
+    EXPECT_EQ(hits->front().key, k);
+  }
+  // The new keys took the removed slots: the snapshot did not grow.
+  auto after = index->Serialize();
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size(), before->size());
+  // A removed key can come back.
+  ASSERT_TRUE(index->Add(5, vectors[5].data()).ok());
+  EXPECT_EQ(index->Search(vectors[5].data(), 1)->front().key, 5u);
+}
+
+TEST(VectorIndex, SnapshotKeepsRemovalsAndAnswersAlike) {
+  const auto vectors = Clustered(2000, 19);
+  auto index = Build(vectors);
+  for (std::uint64_t k = 0; k < 2000; k += 7) ASSERT_TRUE(index->Remove(k).ok());
+  auto bytes = index->Serialize();
+  ASSERT_TRUE(bytes.ok());
+  auto loaded = VectorIndex::Deserialize(*bytes, {});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ((*loaded)->size(), index->size());
+  for (std::size_t q = 0; q < 200; ++q) {
+    const auto a = index->Search(vectors[q].data(), 10);
+    const auto b = (*loaded)->Search(vectors[q].data(), 10);
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(*a, *b);
+    for (const VectorHit& h : *b) EXPECT_NE(h.key % 7, 0u);
+  }
+  // Removed keys are absent after the load, and can be added again.
+  EXPECT_TRUE((*loaded)->Remove(7).IsNotFound());
+  EXPECT_TRUE((*loaded)->Remove(8).ok());
+  ASSERT_TRUE((*loaded)->Add(7, vectors[7].data()).ok());
+  EXPECT_EQ((*loaded)->Search(vectors[7].data(), 1)->front().key, 7u);
+  EXPECT_EQ((*loaded)->Add(9, vectors[9].data()).code(), StatusCode::kAlreadyExists);
+}
+
+TEST(VectorIndex, DamagedSnapshotsAreRefusedNotTrusted) {
+  const auto vectors = Clustered(300, 23);
+  auto index = Build(vectors);
+  ASSERT_TRUE(index->Remove(3).ok());
+  auto bytes = index->Serialize();
+  ASSERT_TRUE(bytes.ok());
+  // Every truncation is refused.
+  for (std::size_t cut = 0; cut < bytes->size(); cut += 97) {
+    auto loaded = VectorIndex::Deserialize(std::string_view(*bytes).substr(0, cut), {});
+    ASSERT_FALSE(loaded.ok()) << "cut at " << cut;
+    EXPECT_EQ(loaded.status().code(), StatusCode::kCorruption);
+  }
+  // Other dimensions, a foreign format.
+  EXPECT_FALSE(VectorIndex::Deserialize(*bytes, {128, 16, 200, 100}).ok());
+  std::string foreign = *bytes;
+  foreign[0] = 'X';
+  EXPECT_EQ(VectorIndex::Deserialize(foreign, {}).status().code(), StatusCode::kCorruption);
+  // A neighbour pointing outside the graph, anywhere in the graph section:
+  // the first neighbour of the first node (after magic, 3 sizes, the graph's
+  // 5-word header, 300 levels and the node's key and level) set to 300.
+  std::string outside = *bytes;
+  const std::size_t first_neighbour = 8 + 24 + 40 + 300 * 2 + 10 + 4;
+  const std::uint32_t bad = 300;
+  std::memcpy(outside.data() + first_neighbour, &bad, 4);
+  auto loaded = VectorIndex::Deserialize(outside, {});
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().ToString().find("neighbour outside the graph"), std::string::npos)
+      << loaded.status().ToString();
+  // Random byte flips: refused or usable, never a crash (ASan watches).
+  std::mt19937 rng(5);
+  for (int round = 0; round < 300; ++round) {
+    std::string flipped = *bytes;
+    for (int i = 0; i < 3; ++i)
+      flipped[rng() % flipped.size()] ^= static_cast<char>(1 + rng() % 255);
+    auto maybe = VectorIndex::Deserialize(flipped, {});
+    if (!maybe.ok()) continue;
+    EXPECT_TRUE((*maybe)->Search(vectors[round].data(), 5).ok());
+    EXPECT_TRUE((*maybe)->ExactSearch(vectors[round].data(), 5).ok());
   }
 }
 

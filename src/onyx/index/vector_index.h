@@ -1,5 +1,6 @@
-// An HNSW vector index (USearch) over unit vectors, cosine distance. Keys are
-// caller-chosen 64-bit labels. USearch's headers stay in the .cc file.
+// An HNSW vector index over unit vectors, cosine distance: USearch's graph,
+// Onyx's vector rows and search loop. Keys are caller-chosen 64-bit labels.
+// USearch's headers stay in the .cc file.
 #pragma once
 
 #include <cstddef>
@@ -38,7 +39,7 @@ class VectorIndex {
   /// Adds `vector` (options.dimensions floats) under `key`; AlreadyExists when
   /// the key is taken.
   Status Add(std::uint64_t key, const float* vector);
-  /// Removes a key; NotFound when absent.
+  /// Removes a key; NotFound when absent. Its slot is reused by a later Add.
   Status Remove(std::uint64_t key);
   /// The `k` nearest keys that pass `filter` (all when empty), nearest first.
   /// A filter that rejects most keys makes the search visit more of the graph.
@@ -50,11 +51,12 @@ class VectorIndex {
       const float* query, std::size_t k,
       const std::function<bool(std::uint64_t)>& filter = {}) const;
 
-  /// USearch's serialized form of the index (graph and vectors).
+  /// The index as bytes: USearch's graph stream, then the vectors and which
+  /// slots are removed.
   Result<std::string> Serialize() const;
-  /// The inverse; Corruption when USearch refuses the bytes or their
-  /// dimensions differ from options.dimensions. Callers checksum the bytes
-  /// first: USearch trusts a well-formed header.
+  /// The inverse; Corruption when the bytes are not such an index (every
+  /// level and neighbour of the graph is checked before USearch loads it) or
+  /// their dimensions or connectivity differ from `options`.
   static Result<std::unique_ptr<VectorIndex>> Deserialize(std::string_view bytes,
                                                           const VectorIndexOptions& options);
 
