@@ -18,6 +18,14 @@ enum class SearchMode { kHybrid, kVector, kLexical };
 std::optional<SearchMode> ParseSearchMode(std::string_view name);
 std::string_view SearchModeName(SearchMode mode);
 
+/// An optional graph prior added to each hit's score. centrality: a hit with
+/// more incoming calls, references, imports, inherits and implements edges (as
+/// of the search's revision) is lifted, by up to a quarter of the best hit's
+/// score for the most-depended-on candidate (log-scaled in-degree).
+enum class SearchPrior { kNone, kCentrality };
+std::optional<SearchPrior> ParseSearchPrior(std::string_view name);
+std::string_view SearchPriorName(SearchPrior prior);
+
 struct SearchFilters {
   std::optional<NodeKind> kind;
   std::string language;     ///< "" for any.
@@ -29,6 +37,7 @@ struct SearchOptions {
   std::optional<RevisionNumber> as_of;  ///< Default: the latest revision.
   SearchMode mode = SearchMode::kHybrid;
   SearchFilters filters;
+  SearchPrior prior = SearchPrior::kNone;
 };
 
 struct SearchHit {
@@ -42,7 +51,8 @@ struct SearchHit {
   Validity validity;  ///< Of the version that matched.
   float score = 0;    ///< Fused score; higher is better.
   /// Why it ranked: "vector_rank", "vector_similarity", "lexical_rank",
-  /// "lexical_score", "exact_name" (1 when the name equals the query).
+  /// "lexical_score", "exact_name" (1 when the name equals the query); with
+  /// the centrality prior, "in_degree" and "prior" (what it added).
   std::map<std::string, float> parts;
   std::string snippet;  ///< The first lines of its source.
 };

@@ -20,6 +20,7 @@
 #include "onyx/query/impact.h"
 #include "onyx/query/notes.h"
 #include "onyx/query/revisions.h"
+#include "onyx/query/search_prior.h"
 #include "onyx/query/topology.h"
 #include "onyx/query/traverse.h"
 #include "onyx/store/backup.h"
@@ -294,8 +295,20 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
   SearchResults results;
   results.revision = as_of;
   results.model = std::string(search->model_id());
+  if (options.prior == SearchPrior::kNone) {
+    ONYX_ASSIGN_OR_RETURN(results.hits,
+                          search->Search(text, options.k, options.filters, as_of, options.mode));
+    return results;
+  }
+  // The prior re-ranks a wider pool, so a well-connected hit just below the
+  // first k can rise into them.
+  const std::size_t pool = std::min<std::size_t>(1000, std::max(options.k * 3, options.k + 20));
   ONYX_ASSIGN_OR_RETURN(results.hits,
-                        search->Search(text, options.k, options.filters, as_of, options.mode));
+                        search->Search(text, pool, options.filters, as_of, options.mode));
+  ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView at, view.AsOf(as_of));
+  ONYX_RETURN_IF_ERROR(query::ApplyCentralityPrior(at, topology.get(), &results.hits));
+  if (results.hits.size() > options.k) results.hits.resize(options.k);
   return results;
 }
 

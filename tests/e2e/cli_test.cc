@@ -199,6 +199,15 @@ TEST_F(CliTest, SearchKeepsASnapshotAndRebuildsADamagedOne) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart --kind gizmo").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart --as-of 9").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart -k 0").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart --prior pagerank").exit_code, 2);
+
+  // The centrality prior: pricing.total (3 imports, 3 calls) rises to first.
+  const CliRun lifted = Onyx(dir_.path(), "-p shop search total -k 3 --prior centrality --json");
+  ASSERT_EQ(lifted.exit_code, 0) << lifted.output;
+  const auto hits = nlohmann::json::parse(lifted.output)["hits"];
+  ASSERT_EQ(hits.size(), 3u);
+  EXPECT_EQ(hits[0]["qualified_name"], "shop.pricing.total");
+  EXPECT_EQ(hits[0]["parts"]["in_degree"], 6);
 }
 
 TEST_F(CliTest, SearchWithALocalBertModelAndReembed) {

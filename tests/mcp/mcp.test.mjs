@@ -80,6 +80,14 @@ test('search_code finds by meaning and words', async () => {
   assert.ok(out.hits.some((h) => h.qualified_name.startsWith('shop.cart')));
 });
 
+test('search_code can lift what the code depends on', async () => {
+  const out = await call('search_code', { query: 'total', k: 3, prior: 'centrality' });
+  assert.equal(out.hits.length, 3);
+  assert.equal(out.hits[0].qualified_name, 'shop.pricing.total');
+  assert.equal(out.hits[0].parts.in_degree, 6);  // 3 imports, 3 calls
+  assert.ok(out.hits.every((h) => 'prior' in h.parts));
+});
+
 test('get_symbol returns source as of a revision', async () => {
   const now = await call('get_symbol', { name: 'shop.pricing.total' });
   assert.match(now.source, /return sum\(items\)/);
@@ -166,6 +174,8 @@ test('bad arguments are JSON-RPC errors that name the argument; tool failures ar
     (e) => e instanceof McpError && /'name' is required/.test(e.message));
   await assert.rejects(client.callTool({ name: 'search_code', arguments: { query: 'x', colour: 1 } }),
     (e) => e instanceof McpError && /unknown argument 'colour'/.test(e.message));
+  await assert.rejects(client.callTool({ name: 'search_code', arguments: { query: 'x', prior: 'pagerank' } }),
+    (e) => e instanceof McpError && e.code === -32602 && /'prior'/.test(e.message));
   await assert.rejects(client.callTool({ name: 'get_symbol', arguments: { name: 'total', as_of: '99' } }),
     (e) => e instanceof McpError && /'as_of'/.test(e.message));
   await assert.rejects(client.callTool({ name: 'no_such_tool', arguments: {} }),

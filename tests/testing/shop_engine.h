@@ -20,12 +20,15 @@ class ShopEngineTest : public ::testing::Test {
     tree_ = work_.Sub("shop");
     std::filesystem::copy(SourceDir() + "/tests/fixtures/resolve/python", tree_,
                           std::filesystem::copy_options::recursive);
-    auto engine = Engine::Open(work_.Sub("data"));
+    auto engine = Engine::Open(work_.Sub("data"), Options());
     ASSERT_OK(engine);
     engine_ = std::move(engine).value();
     ASSERT_OK(engine_->CreateProject("shop"));
     ASSERT_OK(engine_->IngestTree("shop", tree_));
   }
+
+  /// The engine's options; a test may change them.
+  virtual EngineOptions Options() const { return {}; }
 
   TempDir work_;
   std::string tree_;  ///< The copy ingested; tests may edit it.

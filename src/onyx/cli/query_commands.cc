@@ -380,15 +380,16 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   struct SearchArgs {
     std::string query;
     std::string mode = "hybrid";
+    std::string prior = "none";
     std::string kind;
     std::string as_of;
     SearchOptions options;
     std::size_t page = 0;
     std::string cursor;
     std::uint64_t Key(const std::string& project) const {
-      return query::QueryKey("search\n" + project + "\n" + query + "\n" + mode + "\n" + kind +
-                             "\n" + options.filters.language + "\n" + options.filters.path_prefix +
-                             "\n" + std::to_string(options.k));
+      return query::QueryKey("search\n" + project + "\n" + query + "\n" + mode + "\n" + prior +
+                             "\n" + kind + "\n" + options.filters.language + "\n" +
+                             options.filters.path_prefix + "\n" + std::to_string(options.k));
     }
   };
   auto search_args = std::make_shared<SearchArgs>();
@@ -405,6 +406,12 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
               Status::InvalidArgument("--mode: '" + a.mode + "' is not hybrid, vector or lexical"));
         }
         options.mode = *mode;
+        const auto prior = ParseSearchPrior(a.prior);
+        if (!prior) {
+          return Fail(
+              Status::InvalidArgument("--prior: '" + a.prior + "' is not none or centrality"));
+        }
+        options.prior = *prior;
         if (!a.kind.empty()) {
           options.filters.kind = ParseNodeKind(a.kind);
           if (!options.filters.kind) {
@@ -463,6 +470,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   search->add_option("--as-of", search_args->as_of, "Answer as of this revision, commit or date");
   search->add_option("--mode", search_args->mode, "hybrid, vector or lexical")
       ->capture_default_str();
+  search->add_option("--prior", search_args->prior,
+                     "none, or centrality: lift hits the code depends on more");
   search->add_option("--kind", search_args->kind, "Only this node kind (function, class, test, …)");
   search->add_option("--lang", search_args->options.filters.language, "Only this language");
   search->add_option("--path", search_args->options.filters.path_prefix, "Only paths starting so");

@@ -187,4 +187,14 @@ std::string_view SearchModeName(SearchMode mode) {
   return "hybrid";
 }
 
+std::optional<SearchPrior> ParseSearchPrior(std::string_view name) {
+  if (name == "none") return SearchPrior::kNone;
+  if (name == "centrality") return SearchPrior::kCentrality;
+  return std::nullopt;
+}
+
+std::string_view SearchPriorName(SearchPrior prior) {
+  return prior == SearchPrior::kCentrality ? "centrality" : "none";
+}
+
 }  // namespace onyx

@@ -319,12 +319,18 @@ struct McpServer::Impl {
                    {"description", "Most hits (default 10)."}}},
                  {"kind", {{"type", "string"}, {"description", "Only this node kind."}}},
                  {"path", {{"type", "string"}, {"description", "Only paths starting so."}}},
+                 {"prior",
+                  {{"type", "string"},
+                   {"enum", {"none", "centrality"}},
+                   {"description",
+                    "centrality: lift hits that more code calls, references, imports or "
+                    "extends (default none)."}}},
                  {"as_of", kAsOf}},
                 {"query"}),
          Schema({{"revision", {{"type", "integer"}}}, {"hits", {{"type", "array"}}}},
                 {"revision", "hits"}),
          [this](const Args& args, const Running&) {
-           args.Only({"query", "k", "kind", "path", "as_of"});
+           args.Only({"query", "k", "kind", "path", "prior", "as_of"});
            SearchOptions search;
            const std::string text = args.Text("query", true, 1000);
            search.k = static_cast<std::size_t>(args.Integer("k", 10, 1, 100));
@@ -335,6 +341,14 @@ struct McpServer::Impl {
                throw ArgError{"argument 'kind': '" + kind + "' is not a node kind"};
            }
            search.filters.path_prefix = args.Text("path", false);
+           const std::string prior = args.Text("prior", false, 32);
+           if (!prior.empty()) {
+             const auto parsed = ParseSearchPrior(prior);
+             if (!parsed) {
+               throw ArgError{"argument 'prior': '" + prior + "' is not none or centrality"};
+             }
+             search.prior = *parsed;
+           }
            search.as_of = AsOf(args);
            auto results = engine.Search(options.project, text, search);
            if (!results.ok()) return Failed(results.status().ToString());
