@@ -11,8 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace onyx::index;
   // The seeds are written with these options (tools/make_fuzz_seeds).
   const VectorIndexOptions options{8, 4, 16, 16};
-  auto index = VectorIndex::Deserialize(
-      std::string_view(reinterpret_cast<const char*>(data), size), options);
+  auto index = VectorIndex::Deserialize(std::string_view(reinterpret_cast<const char*>(data), size),
+                                        options);
   if (!index.ok()) return 0;
   const float query[8] = {0.5F, 0.5F, 0.5F, 0.5F, 0, 0, 0, 0};
   auto hits = (*index)->Search(query, 4);
