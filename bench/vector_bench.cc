@@ -7,6 +7,7 @@
 //
 //   vector_bench [--n 100000] [--queries 1000] [--dims 384] [--rounds 5]
 #include <hnswlib/hnswlib.h>
+#include <immintrin.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -55,7 +56,26 @@ void ParallelFor(std::size_t n, Fn fn) {
   for (auto& t : pool) t.join();
 }
 
-// Top-10 keys of each query by exact inner product (the vectors are unit length).
+// Inner product with four SSE accumulators (16 floats a step): the exact
+// scan's kernel.
+float Dot(const float* a, const float* b, std::size_t n) {
+  __m128 s0 = _mm_setzero_ps(), s1 = _mm_setzero_ps(), s2 = _mm_setzero_ps(), s3 = _mm_setzero_ps();
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    s0 = _mm_add_ps(s0, _mm_mul_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i)));
+    s1 = _mm_add_ps(s1, _mm_mul_ps(_mm_loadu_ps(a + i + 4), _mm_loadu_ps(b + i + 4)));
+    s2 = _mm_add_ps(s2, _mm_mul_ps(_mm_loadu_ps(a + i + 8), _mm_loadu_ps(b + i + 8)));
+    s3 = _mm_add_ps(s3, _mm_mul_ps(_mm_loadu_ps(a + i + 12), _mm_loadu_ps(b + i + 12)));
+  }
+  alignas(16) float lanes[4];
+  _mm_store_ps(lanes, _mm_add_ps(_mm_add_ps(s0, s1), _mm_add_ps(s2, s3)));
+  float sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  for (; i < n; ++i) sum += a[i] * b[i];
+  return sum;
+}
+
+// Top-10 keys of each query by exact inner product (the vectors are unit
+// length), scanned with the SSE kernel on every core.
 std::vector<std::vector<std::uint64_t>> ExactTop10(const std::vector<float>& base,
                                                    const std::vector<float>& queries,
                                                    std::size_t dims, double* qps) {
@@ -67,10 +87,7 @@ std::vector<std::vector<std::uint64_t>> ExactTop10(const std::vector<float>& bas
     std::vector<std::pair<float, std::uint64_t>> scored(n);
     const float* query = queries.data() + i * dims;
     for (std::size_t j = 0; j < n; ++j) {
-      const float* v = base.data() + j * dims;
-      float dot = 0;
-      for (std::size_t d = 0; d < dims; ++d) dot += query[d] * v[d];
-      scored[j] = {-dot, j};
+      scored[j] = {-Dot(query, base.data() + j * dims, dims), j};
     }
     std::partial_sort(scored.begin(), scored.begin() + 10, scored.end());
     for (int k = 0; k < 10; ++k) truth[i].push_back(scored[k].second);
@@ -260,6 +277,6 @@ int main(int argc, char** argv) {
                 a && b ? a->p99_ms / b->p99_ms : 0.0);
     std::printf("  onyx:    %s\n  hnswlib: %s\n", Describe(a).c_str(), Describe(b).c_str());
   }
-  std::printf("%-30s %14.0f  (%d threads)\n", "exact scan QPS", exact_qps, Threads());
+  std::printf("%-30s %14.0f  (SSE, %d threads)\n", "exact scan QPS", exact_qps, Threads());
   return 0;
 }

@@ -48,6 +48,13 @@ struct EngineOptions {
   /// servers); one-shot commands are faster without it. Memory: about 40
   /// bytes per edge version.
   bool cache_topology = false;
+  /// The HNSW vector index of search: neighbours per node (M), candidates
+  /// while inserting (ef_construction) and while searching (ef_search). A
+  /// snapshot built with another M is rebuilt on the next search;
+  /// ef_construction applies to vectors added from then on.
+  std::size_t hnsw_m = 16;
+  std::size_t hnsw_ef_construction = 200;
+  std::size_t hnsw_ef_search = 100;
 };
 
 /// What one ingest of a tree did.

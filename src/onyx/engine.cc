@@ -216,13 +216,26 @@ std::string Engine::SnapshotPath(const Project& project) const {
          std::string(search_->embedder->model_id()) + ".snapshot";
 }
 
+namespace {
+
+index::VectorIndexOptions VectorOptionsOf(const EngineOptions& engine, std::size_t dimensions) {
+  index::VectorIndexOptions options;
+  options.dimensions = dimensions;
+  options.connectivity = engine.hnsw_m;
+  options.expansion_add = engine.hnsw_ef_construction;
+  options.expansion_search = engine.hnsw_ef_search;
+  return options;
+}
+
+}  // namespace
+
 Result<std::size_t> Engine::Reembed(std::string_view project) {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
   std::lock_guard lock(search_->mu);
   ONYX_RETURN_IF_ERROR(LoadEmbedder());
-  index::VectorIndexOptions options;
-  options.dimensions = search_->embedder->dimensions();
+  const index::VectorIndexOptions options =
+      VectorOptionsOf(options_, search_->embedder->dimensions());
   ONYX_ASSIGN_OR_RETURN(std::unique_ptr<index::CodeSearch> search,
                         index::CodeSearch::Build(view, *search_->embedder, options));
   ONYX_RETURN_IF_ERROR(search->Save(SnapshotPath(p)));
@@ -237,8 +250,7 @@ Result<std::shared_ptr<const index::CodeSearch>> Engine::LoadSearchIndex(
     const Project& project, const store::ReadView& view) {
   ONYX_RETURN_IF_ERROR(LoadEmbedder());
   const embed::Embedder& embedder = *search_->embedder;
-  index::VectorIndexOptions options;
-  options.dimensions = embedder.dimensions();
+  const index::VectorIndexOptions options = VectorOptionsOf(options_, embedder.dimensions());
   const std::string path = SnapshotPath(project);
   auto loaded = index::CodeSearch::Load(path, project.id, embedder, options);
   std::unique_ptr<index::CodeSearch> search;
@@ -258,6 +270,10 @@ Result<std::shared_ptr<const index::CodeSearch>> Engine::LoadSearchIndex(
     core::Log(core::LogLevel::kWarn, "search index of project '" + project.name +
                                          "': " + loaded.status().ToString() +
                                          "; rebuilding it from the store");
+  } else {
+    core::Log(core::LogLevel::kInfo, "search index of project '" + project.name +
+                                         "': no snapshot for " + std::string(embedder.model_id()) +
+                                         " yet; building it from the store");
   }
   if (!search) {
     ONYX_ASSIGN_OR_RETURN(search, index::CodeSearch::Build(view, embedder, options));

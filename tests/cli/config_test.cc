@@ -32,6 +32,9 @@ time_limit_ms = 100
 [search]
 k = 3
 mode = "lexical"
+hnsw_m = 24
+hnsw_ef_construction = 300
+hnsw_ef_search = 64
 )",
                             "onyx.toml");
   ASSERT_OK(config);
@@ -48,6 +51,9 @@ mode = "lexical"
   EXPECT_EQ(config->walk.time_limit, std::chrono::milliseconds(100));
   EXPECT_EQ(config->search_k, 3u);
   EXPECT_EQ(config->search_mode, "lexical");
+  EXPECT_EQ(config->hnsw_m, 24u);
+  EXPECT_EQ(config->hnsw_ef_construction, 300u);
+  EXPECT_EQ(config->hnsw_ef_search, 64u);
 }
 
 TEST(ConfigTest, ErrorsNameTheKeyAndTheProblem) {
@@ -59,6 +65,7 @@ TEST(ConfigTest, ErrorsNameTheKeyAndTheProblem) {
       {"colour = true\n", "onyx.toml: unknown key 'colour'"},
       {"[ingest]\nmax_file_bytes = \"big\"\n", "ingest.max_file_bytes: expected an integer"},
       {"[query]\ndepth = 0\n", "query.depth: must be 1..10, not 0"},
+      {"[search]\nhnsw_m = 1\n", "search.hnsw_m: must be 2..256, not 1"},
       {"[search]\nmode = \"fuzzy\"\n", "search.mode: 'fuzzy' is not hybrid, vector or lexical"},
       {"embedder = \"word2vec\"\n", "embedder: 'word2vec' is not hash, bert:FOLDER"},
       {"[ingest]\nignore = \"vendor/\"\n", "ingest.ignore: expected an array of strings"},

@@ -201,8 +201,19 @@ TEST_F(CliTest, SearchKeepsASnapshotAndRebuildsADamagedOne) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart -k 0").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop search Cart --prior pagerank").exit_code, 2);
 
+  // Another HNSW M (search.hnsw_m): the snapshot's graph no longer fits, so
+  // the index is rebuilt, and said so; the answer stays the same.
+  const CliRun other_m =
+      Onyx(dir_.path(), "-p shop search Cart -k 3", true, "ONYX_SEARCH_HNSW_M=8");
+  ASSERT_EQ(other_m.exit_code, 0) << other_m.output;
+  EXPECT_NE(other_m.output.find("connectivity differs"), std::string::npos) << other_m.output;
+  EXPECT_NE(other_m.output.find("shop.cart.Cart  shop/cart.py:11"), std::string::npos);
+  const CliRun kept = Onyx(dir_.path(), "-p shop search Cart -k 3", true, "ONYX_SEARCH_HNSW_M=8");
+  EXPECT_EQ(kept.output.find("rebuilding"), std::string::npos) << kept.output;
+
   // The centrality prior: pricing.total (3 imports, 3 calls) rises to first.
-  const CliRun lifted = Onyx(dir_.path(), "-p shop search total -k 3 --prior centrality --json");
+  const CliRun lifted =
+      Onyx(dir_.path(), "-p shop search total -k 3 --prior centrality --json", false);
   ASSERT_EQ(lifted.exit_code, 0) << lifted.output;
   const auto hits = nlohmann::json::parse(lifted.output)["hits"];
   ASSERT_EQ(hits.size(), 3u);
@@ -220,12 +231,17 @@ TEST_F(CliTest, SearchWithALocalBertModelAndReembed) {
   const std::string bert = "--embedder 'bert:" + model + "' ";
   const CliRun search = Onyx(dir_.path(), bert + "-p shop search 'cart total' -k 2");
   ASSERT_EQ(search.exit_code, 0) << search.output;
-  EXPECT_NE(search.output.find("(hybrid, bert-tiny-bert-32)"), std::string::npos) << search.output;
+  const std::size_t id_at = search.output.find("(hybrid, bert-tiny-bert-32-");
+  ASSERT_NE(id_at, std::string::npos) << search.output;
+  // The id ends with 8 hex digits of the weights' fingerprint.
+  const std::string id =
+      search.output.substr(id_at + 9, search.output.find(')', id_at) - id_at - 9);
+  EXPECT_EQ(id.size(), std::string("bert-tiny-bert-32-").size() + 8) << id;
   const CliRun reembed = Onyx(dir_.path(), bert + "-p shop reembed");
   ASSERT_EQ(reembed.exit_code, 0) << reembed.output;
   EXPECT_NE(reembed.output.find("re-embedded 22 documents"), std::string::npos) << reembed.output;
   // Each model keeps its own index.
-  EXPECT_TRUE(std::ifstream(dir_.path() + "/search/1-bert-tiny-bert-32.snapshot").good());
+  EXPECT_TRUE(std::ifstream(dir_.path() + "/search/1-" + id + ".snapshot").good());
   EXPECT_FALSE(std::ifstream(dir_.path() + "/search/1-hash-384-v1.snapshot").good());
   EXPECT_EQ(Onyx(dir_.path(), "--embedder bert:/nonexistent -p shop search cart").exit_code, 3);
   EXPECT_EQ(Onyx(dir_.path(), "--embedder word2vec -p shop stats").exit_code, 2);

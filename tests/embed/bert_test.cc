@@ -72,6 +72,24 @@ TEST_P(BertTest, MatchesTheNumPyReference) {
 
 INSTANTIATE_TEST_SUITE_P(Dtypes, BertTest, ::testing::Values("F32", "F16", "BF16"));
 
+TEST(BertEmbedder, TheModelIdNamesTheWeightsNotOnlyTheFolder) {
+  // Two models in folders of the same name: their vectors must not mix.
+  testing::TempDir dir;
+  const std::string a = dir.Sub("a/minilm");
+  const std::string b = dir.Sub("b/minilm");
+  MakeModel(a, "F32");
+  MakeModel(b, "F16");
+  auto first = BertEmbedder::Load(a);
+  auto second = BertEmbedder::Load(b);
+  auto again = BertEmbedder::Load(a);
+  ASSERT_OK(first);
+  ASSERT_OK(second);
+  ASSERT_OK(again);
+  EXPECT_TRUE((*first)->model_id().starts_with("bert-minilm-32-")) << (*first)->model_id();
+  EXPECT_NE((*first)->model_id(), (*second)->model_id());
+  EXPECT_EQ((*first)->model_id(), (*again)->model_id());
+}
+
 TEST(BertEmbedder, TextsAreTokenizedTruncatedAndEmbedded) {
   testing::TempDir dir;
   const Reference ref = MakeModel(dir.path(), "F32");

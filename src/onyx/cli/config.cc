@@ -132,6 +132,15 @@ const std::vector<Key>& Keys() {
     k.push_back(IntegerKey("search.k", 1, 1000, [](Config& c, std::int64_t v) {
       c.search_k = static_cast<std::size_t>(v);
     }));
+    k.push_back(IntegerKey("search.hnsw_m", 2, 256, [](Config& c, std::int64_t v) {
+      c.hnsw_m = static_cast<std::size_t>(v);
+    }));
+    k.push_back(IntegerKey("search.hnsw_ef_construction", 1, 4096, [](Config& c, std::int64_t v) {
+      c.hnsw_ef_construction = static_cast<std::size_t>(v);
+    }));
+    k.push_back(IntegerKey("search.hnsw_ef_search", 1, 4096, [](Config& c, std::int64_t v) {
+      c.hnsw_ef_search = static_cast<std::size_t>(v);
+    }));
     k.push_back(StringKey(
         "search.mode",
         [](const std::string& v) {

@@ -22,7 +22,10 @@ struct Config {
   WalkLimits walk;  ///< Defaults of impact, tests and neighbors.
   std::size_t search_k = 10;
   std::string search_mode = "hybrid";
-  std::string source;  ///< The file read ("" when none).
+  std::size_t hnsw_m = 16;                 ///< search.hnsw_m
+  std::size_t hnsw_ef_construction = 200;  ///< search.hnsw_ef_construction
+  std::size_t hnsw_ef_search = 100;        ///< search.hnsw_ef_search
+  std::string source;                      ///< The file read ("" when none).
 };
 
 /// Where the configuration file is: `explicit_path` (from --config), else
@@ -33,7 +36,7 @@ Result<std::optional<std::string>> FindConfigFile(const std::string& explicit_pa
 
 /// Defaults, overridden by the file (if any), overridden by ONYX_* variables
 /// (ONYX_DATA_DIR, ONYX_PROJECT, ONYX_EMBEDDER, ONYX_INGEST_MAX_FILE_BYTES,
-/// ONYX_QUERY_DEPTH, ONYX_SEARCH_K …: one per key, upper-cased, dots as
+/// ONYX_QUERY_DEPTH, ONYX_SEARCH_K, ONYX_SEARCH_HNSW_M …: one per key, upper-cased, dots as
 /// underscores). InvalidArgument naming the key (or variable) on any problem.
 Result<Config> LoadConfig(const std::optional<std::string>& file);
 

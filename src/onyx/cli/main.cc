@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   globals.data_dir = globals.defaults.data_dir;
   globals.project = globals.defaults.project;
   globals.engine.embedder = globals.defaults.embedder;
+  globals.engine.hnsw_m = globals.defaults.hnsw_m;
+  globals.engine.hnsw_ef_construction = globals.defaults.hnsw_ef_construction;
+  globals.engine.hnsw_ef_search = globals.defaults.hnsw_ef_search;
   app.add_option("--config", config_path,
                  "Configuration file (default: $ONYX_CONFIG, ./onyx.toml, "
                  "$XDG_CONFIG_HOME/onyx/onyx.toml)");

@@ -4,8 +4,10 @@
 #include "onyx/embed/bert_embedder.h"
 
 #include <cblas.h>
+#include <xxhash.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -167,6 +169,15 @@ Result<std::unique_ptr<BertEmbedder>> BertEmbedder::Load(const std::string& fold
 
   ONYX_ASSIGN_OR_RETURN(std::string weights,
                         ReadFile(dir / "model.safetensors", std::size_t{8} << 30));
+  // The model id names the weights and configuration, not only the folder:
+  // two models downloaded to folders of the same name keep separate vectors.
+  XXH3_state_t* state = XXH3_createState();
+  if (state == nullptr) return Status::ResourceExhausted("bert: out of memory");
+  XXH3_64bits_reset(state);
+  XXH3_64bits_update(state, config_text.data(), config_text.size());
+  XXH3_64bits_update(state, weights.data(), weights.size());
+  const std::uint64_t fingerprint = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
   ONYX_ASSIGN_OR_RETURN(const SafeTensors tensors, SafeTensors::Parse(std::move(weights)));
   // Checkpoints name tensors with or without a "bert." prefix.
   const std::string prefix = tensors.Has("bert.embeddings.word_embeddings.weight") ? "bert." : "";
@@ -250,8 +261,10 @@ Result<std::unique_ptr<BertEmbedder>> BertEmbedder::Load(const std::string& fold
   }
   model->max_length = std::max<std::size_t>(2, std::min(max_length, model->positions));
   model->batch_size = std::max<std::size_t>(1, options.batch_size);
-  model->model_id =
-      "bert-" + fs::path(folder).lexically_normal().filename().string() + "-" + std::to_string(h);
+  char print[9];
+  std::snprintf(print, sizeof print, "%08x", static_cast<unsigned>(fingerprint >> 32));
+  model->model_id = "bert-" + fs::path(folder).lexically_normal().filename().string() + "-" +
+                    std::to_string(h) + "-" + print;
   return std::unique_ptr<BertEmbedder>(new BertEmbedder(std::move(model)));
 }
 

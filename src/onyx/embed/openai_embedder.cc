@@ -3,6 +3,8 @@
 // read all honour the timeout.
 #include "onyx/embed/openai_embedder.h"
 
+#include <xxhash.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,6 +13,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -116,7 +119,12 @@ struct OpenAiEmbedder::Endpoint {
 
 OpenAiEmbedder::OpenAiEmbedder(OpenAiOptions options, std::unique_ptr<Endpoint> endpoint)
     : options_(std::move(options)), endpoint_(std::move(endpoint)) {
-  model_id_ = "openai-" + options_.model;
+  // The endpoint is part of the model's identity: two servers may serve
+  // different weights under one name.
+  char print[9];
+  std::snprintf(print, sizeof print, "%08x",
+                static_cast<unsigned>(XXH3_64bits(options_.url.data(), options_.url.size()) >> 32));
+  model_id_ = "openai-" + options_.model + "-" + print;
   dimensions_ = options_.dimensions;
 }
 

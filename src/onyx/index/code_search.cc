@@ -153,15 +153,24 @@ Status CodeSearch::AddDocuments(const store::ReadView& view, std::vector<Node> v
   const std::size_t n = texts.size();
   const int workers =
       threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Workers take batches, so an embedder that batches (a BERT forward pass, an
+  // HTTP request) gets several texts per call.
+  constexpr std::size_t kBatch = 16;
+  const std::size_t dims = embedder_.dimensions();
   std::atomic<std::size_t> next{0};
   std::vector<Status> failures(static_cast<std::size_t>(workers));
   auto work = [&](int w) {
-    std::vector<float> v(embedder_.dimensions());
-    for (std::size_t i = next++; i < n; i = next++) {
-      const std::string_view t[] = {texts[i]};
-      Status s = embedder_.Embed(t, v.data());
-      if (s.ok()) s = vectors_->Add(first + i, v.data());
-      if (s.ok()) s = lexical_->Add(first + i, docs_[first + i].name, texts[i]);
+    std::vector<float> v(kBatch * dims);
+    std::vector<std::string_view> batch;
+    for (std::size_t begin = next.fetch_add(kBatch); begin < n; begin = next.fetch_add(kBatch)) {
+      const std::size_t end = std::min(n, begin + kBatch);
+      batch.assign(texts.begin() + static_cast<std::ptrdiff_t>(begin),
+                   texts.begin() + static_cast<std::ptrdiff_t>(end));
+      Status s = embedder_.Embed(batch, v.data());
+      for (std::size_t i = begin; s.ok() && i < end; ++i) {
+        s = vectors_->Add(first + i, v.data() + (i - begin) * dims);
+        if (s.ok()) s = lexical_->Add(first + i, docs_[first + i].name, texts[i]);
+      }
       if (!s.ok()) {
         failures[static_cast<std::size_t>(w)] = std::move(s);
         return;

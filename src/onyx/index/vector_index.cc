@@ -587,7 +587,15 @@ Result<std::vector<VectorHit>> VectorIndex::Find(const float* query, std::size_t
                                                  const std::function<bool(std::uint64_t)>& filter,
                                                  bool exact) const {
   const Impl& impl = *impl_;
-  std::shared_lock lock(impl.mu);
+  // An exact scan reads every slot up to the graph's size, which an add
+  // raises before the slot is filled: it runs alone.
+  std::shared_lock shared(impl.mu, std::defer_lock);
+  std::unique_lock exclusive(impl.mu, std::defer_lock);
+  if (exact) {
+    exclusive.lock();
+  } else {
+    shared.lock();
+  }
   std::vector<VectorHit> hits;
   if (k == 0 || impl.live.load() == 0) return hits;
   const Context context(impl.search_contexts);

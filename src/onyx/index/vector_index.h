@@ -46,7 +46,8 @@ class VectorIndex {
   Result<std::vector<VectorHit>> Search(
       const float* query, std::size_t k,
       const std::function<bool(std::uint64_t)>& filter = {}) const;
-  /// The same, by brute force (exact): the reference for recall.
+  /// The same, by brute force (exact): the reference for recall. It takes
+  /// the index exclusively (adds and searches wait).
   Result<std::vector<VectorHit>> ExactSearch(
       const float* query, std::size_t k,
       const std::function<bool(std::uint64_t)>& filter = {}) const;

@@ -6,9 +6,8 @@
 namespace onyx::query {
 namespace {
 
-constexpr EdgeKind kDependencies[] = {EdgeKind::kCalls, EdgeKind::kReferences,
-                                      EdgeKind::kImports, EdgeKind::kInherits,
-                                      EdgeKind::kImplements};
+constexpr EdgeKind kDependencies[] = {EdgeKind::kCalls, EdgeKind::kReferences, EdgeKind::kImports,
+                                      EdgeKind::kInherits, EdgeKind::kImplements};
 constexpr std::size_t kMaxCounted = 100'000;
 
 Result<std::size_t> DependentCount(store::AdjacencyReader& reader, const Topology* topology,
