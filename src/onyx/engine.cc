@@ -105,18 +105,18 @@ std::string Engine::WorktreeStatPath(ProjectId project) const {
 Result<IngestSummary> Engine::IngestTree(std::string_view project, const std::string& root,
                                          const IngestOptions& options) {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
-  // Stats taken before the walk: a file changed while ingesting looks newer.
-  auto stat = ingest::StatWorktree(root, options);
-  ONYX_ASSIGN_OR_RETURN(IngestSummary summary, ingest::IngestTree(*store_, p, root, options));
+  // The walk's stats, taken as it began: a file changed while ingesting
+  // looks newer than them.
+  ingest::WorktreeStat stat;
+  ONYX_ASSIGN_OR_RETURN(IngestSummary summary,
+                        ingest::IngestTree(*store_, p, root, options, &stat));
   // Remember the tree for staleness checks; derived data, so failing costs
   // the next check a full compare, no more.
-  if (stat.ok()) {
-    auto latest = store_->View(p.id);
-    if (latest.ok()) {
-      stat->revision = latest->latest();
-      const Status saved = ingest::SaveWorktreeStat(*stat, WorktreeStatPath(p.id));
-      if (!saved.ok()) core::Log(core::LogLevel::kWarn, saved.ToString());
-    }
+  auto latest = store_->View(p.id);
+  if (latest.ok()) {
+    stat.revision = latest->latest();
+    const Status saved = ingest::SaveWorktreeStat(stat, WorktreeStatPath(p.id));
+    if (!saved.ok()) core::Log(core::LogLevel::kWarn, saved.ToString());
   }
   return summary;
 }

@@ -145,6 +145,29 @@ TEST_F(TreeIngestTest, RecordsEveryDirectoryAndFileOfTheFixture) {
   EXPECT_OK(store_->VerifyIntegrity(project_.id));
 }
 
+TEST_F(TreeIngestTest, TheIngestsStatIsWhatAStatWalkFinds) {
+  // One walk gives both the files and their stat: the same list, in the same
+  // order, as a stat-only walk, binary and unreadable files included (a
+  // staleness check stats those too).
+  testing::TempDir tree;
+  WriteFile(tree.Sub("src/a.py"), "def a():\n    return 1\n");
+  WriteFile(tree.Sub("src/blob.bin"), std::string("\0\1\2", 3));
+  WriteFile(tree.Sub("docs/b.md"), "# B\n");
+  WriteFile(tree.Sub("big.py"), std::string(4096, '#'));
+  IngestOptions options;
+  options.max_file_bytes = 1024;
+  WorktreeStat stat;
+  ASSERT_OK(IngestTree(*store_, project_, tree.path(), options, &stat));
+  auto walked = StatWorktree(tree.path(), options);
+  ASSERT_OK(walked);
+  EXPECT_EQ(stat.files, walked->files);
+  EXPECT_EQ(stat.files.size(), 3u);  // a.py, blob.bin, b.md; big.py is too large
+  EXPECT_EQ(stat.root, walked->root);
+  EXPECT_EQ(stat.max_file_bytes, 1024u);
+  EXPECT_TRUE(SameStat(stat, *walked) ||
+              stat.files.back().mtime_ns >= stat.taken_ns - 2'000'000'000);
+}
+
 TEST_F(TreeIngestTest, DefinitionsHangUnderTheirFilesAndClasses) {
   ASSERT_OK(IngestTree(*store_, project_, Fixture("mixed_tree"), {}));
   std::vector<std::string> want = {

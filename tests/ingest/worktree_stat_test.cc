@@ -64,6 +64,28 @@ TEST_F(WorktreeStatTest, SavedStatsRoundTripAndDamagedFilesAreIgnored) {
     std::ofstream(file, std::ios::trunc) << damaged;
     EXPECT_FALSE(LoadWorktreeStat(file)) << damaged;
   }
+  // The file is rewritten in place: one cut short anywhere (a reader meeting
+  // a write in progress), or missing rows, is ignored, not believed.
+  auto two = StatWorktree(dir_.Sub("tree"), {});
+  ASSERT_OK(two);
+  ASSERT_OK(SaveWorktreeStat(*two, file));
+  std::string whole;
+  {
+    std::ifstream in(file, std::ios::binary);
+    whole.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  ASSERT_TRUE(LoadWorktreeStat(file));
+  // (Only the last newline may go: the trailer line is then still whole.)
+  for (std::size_t cut = 0; cut + 1 < whole.size(); ++cut) {
+    std::ofstream(file, std::ios::trunc | std::ios::binary) << whole.substr(0, cut);
+    EXPECT_FALSE(LoadWorktreeStat(file)) << "cut at " << cut;
+  }
+  const std::size_t at = whole.find("src/a.py");
+  const std::size_t line_start = whole.rfind('\n', at) + 1;
+  std::string dropped = whole;
+  dropped.erase(line_start, whole.find('\n', at) + 1 - line_start);
+  std::ofstream(file, std::ios::trunc | std::ios::binary) << dropped;
+  EXPECT_FALSE(LoadWorktreeStat(file)) << dropped;
 }
 
 TEST_F(WorktreeStatTest, OnlyOldUnchangedStatsAreTrusted) {

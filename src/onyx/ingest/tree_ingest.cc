@@ -214,10 +214,16 @@ Result<std::vector<Definition>> FileDefinitions(const TreeEntry& entry,
 }
 
 Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
-                                 const std::string& root, const IngestOptions& options) {
+                                 const std::string& root, const IngestOptions& options,
+                                 WorktreeStat* stat) {
   const auto started = std::chrono::steady_clock::now();
+  const std::int64_t stat_taken_ns = StatClockNs();
   IngestSummary summary;
-  ONYX_ASSIGN_OR_RETURN(std::vector<TreeEntry> entries, WalkTree(root, options, &summary));
+  std::vector<TreeEntry> stats;
+  ONYX_ASSIGN_OR_RETURN(
+      std::vector<TreeEntry> entries,
+      WalkTree(root, options, &summary, /*read_content=*/true, stat != nullptr ? &stats : nullptr));
+  if (stat != nullptr) *stat = WorktreeStatOf(root, options, stat_taken_ns, stats);
   summary.phase_seconds["walk"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   RevisionInfo info;

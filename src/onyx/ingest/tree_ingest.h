@@ -7,15 +7,18 @@
 #include "onyx/engine.h"
 #include "onyx/ingest/definition_extractor.h"
 #include "onyx/ingest/tree_walk.h"
+#include "onyx/ingest/worktree_stat.h"
 #include "onyx/status.h"
 #include "onyx/store/store.h"
 
 namespace onyx::ingest {
 
 /// Walks `root` and commits it into `project` as one revision (see
-/// Engine::IngestTree for the rules).
+/// Engine::IngestTree for the rules). With `stat`, it is set to the tree's
+/// stat as the walk found it (what StatWorktree would have returned).
 Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
-                                 const std::string& root, const IngestOptions& options);
+                                 const std::string& root, const IngestOptions& options,
+                                 WorktreeStat* stat = nullptr);
 
 /// Commits `entries` (a whole tree: what is not in it is removed) as one
 /// revision described by `info`: parses what changed, links references, and

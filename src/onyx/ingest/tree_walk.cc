@@ -74,7 +74,8 @@ std::string_view LanguageForPath(std::string_view path) {
 }
 
 Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOptions& options,
-                                        IngestSummary* summary_out, bool read_content) {
+                                        IngestSummary* summary_out, bool read_content,
+                                        std::vector<TreeEntry>* stats) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
     return Status::NotFound("ingest: '" + root + "' is not a directory");
@@ -149,21 +150,24 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
           ++summary.skipped_by_reason["special_file"];
           continue;
         }
-        const std::uintmax_t size = child.file_size(ec);
-        if (ec || size > options.max_file_bytes) {
-          ++summary.skipped_by_reason[ec ? "unreadable" : "too_large"];
-          ec.clear();
+        // One lstat for size and time (the entry is a regular file, not a link).
+        struct stat info;
+        if (::lstat(child.path().c_str(), &info) != 0) {
+          ++summary.skipped_by_reason["unreadable"];
           continue;
         }
-        struct stat info;
+        const auto size = static_cast<std::uintmax_t>(info.st_size);
+        if (size > options.max_file_bytes) {
+          ++summary.skipped_by_reason["too_large"];
+          continue;
+        }
         const std::int64_t mtime_ns =
-            ::lstat(child.path().c_str(), &info) == 0
-                ? std::int64_t{info.st_mtim.tv_sec} * 1'000'000'000 + info.st_mtim.tv_nsec
-                : 0;
+            std::int64_t{info.st_mtim.tv_sec} * 1'000'000'000 + info.st_mtim.tv_nsec;
         const auto too_many = [&] {
           return Status::ResourceExhausted(
               "ingest: more than " + std::to_string(options.max_files) + " files under " + root);
         };
+        if (stats != nullptr) stats->push_back({path, false, {}, {}, size, mtime_ns});
         if (!read_content) {
           if (summary.files >= options.max_files) return too_many();
           ++summary.files;

@@ -43,7 +43,11 @@ bool IsSkippedFolder(std::string_view name);
 /// not a directory; ResourceExhausted past options.max_files.
 /// With `read_content` false it only stats files (no content, no hash, and no
 /// binary check): what a staleness check needs.
+/// With `stats`, every file a stat-only walk would list (before the binary
+/// check and the read) is appended to it, path, size and mtime only: the same
+/// list, in the same order, without a second walk.
 Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOptions& options,
-                                        IngestSummary* summary, bool read_content = true);
+                                        IngestSummary* summary, bool read_content = true,
+                                        std::vector<TreeEntry>* stats = nullptr);
 
 }  // namespace onyx::ingest

@@ -1,8 +1,5 @@
 #include "onyx/ingest/worktree_stat.h"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -13,16 +10,16 @@
 namespace onyx::ingest {
 namespace {
 
-constexpr const char* kMagic = "onyx-worktree-stat 2";
+constexpr const char* kMagic = "onyx-worktree-stat 3";
 constexpr std::int64_t kRacyNs = 2'000'000'000;
 
-std::int64_t NowNs() {
+}  // namespace
+
+std::int64_t StatClockNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-}  // namespace
 
 std::string AbsoluteRoot(const std::string& root) {
   std::error_code ec;
@@ -32,20 +29,27 @@ std::string AbsoluteRoot(const std::string& root) {
   return absolute;
 }
 
-Result<WorktreeStat> StatWorktree(const std::string& root, const IngestOptions& options) {
+WorktreeStat WorktreeStatOf(const std::string& root, const IngestOptions& options,
+                            std::int64_t taken_ns, const std::vector<TreeEntry>& files) {
   WorktreeStat stat;
   stat.root = AbsoluteRoot(root);
-  stat.taken_ns = NowNs();
+  stat.taken_ns = taken_ns;
   stat.ignore = options.ignore;
   stat.max_file_bytes = options.max_file_bytes;
   stat.max_depth = options.max_depth;
-  IngestSummary summary;
-  ONYX_ASSIGN_OR_RETURN(const std::vector<TreeEntry> entries,
-                        WalkTree(root, options, &summary, /*read_content=*/false));
-  for (const TreeEntry& e : entries) {
+  stat.files.reserve(files.size());
+  for (const TreeEntry& e : files) {
     if (!e.is_dir) stat.files.push_back({e.path, e.size, e.mtime_ns});
   }
   return stat;
+}
+
+Result<WorktreeStat> StatWorktree(const std::string& root, const IngestOptions& options) {
+  const std::int64_t taken_ns = StatClockNs();
+  IngestSummary summary;
+  ONYX_ASSIGN_OR_RETURN(const std::vector<TreeEntry> entries,
+                        WalkTree(root, options, &summary, /*read_content=*/false));
+  return WorktreeStatOf(root, options, taken_ns, entries);
 }
 
 IngestOptions WorktreeStat::Options() const {
@@ -83,19 +87,15 @@ Status SaveWorktreeStat(const WorktreeStat& stat, const std::string& file) {
   if (stat.root.find('\n') != std::string::npos) {
     return Status::InvalidArgument("worktree stat: the root holds a newline");
   }
+  out << "end " << stat.files.size() << '\n';
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
-  // Write then rename: a reader never sees half a file.
-  static std::atomic<std::uint64_t> writes{0};
-  const std::string temp =
-      file + "." + std::to_string(::getpid()) + "-" + std::to_string(writes.fetch_add(1)) + ".tmp";
-  {
-    std::ofstream f(temp, std::ios::binary | std::ios::trunc);
-    f << out.str();
-    if (!f.flush()) return Status::IOError("worktree stat: cannot write " + temp);
-  }
-  std::filesystem::rename(temp, file, ec);
-  if (ec) return Status::IOError("worktree stat: cannot rename " + temp + ": " + ec.message());
+  // Rewritten in place (a new file per ingest costs an inode allocation,
+  // which is slow on ext4): a reader that meets a half-written file finds no
+  // "end" line with the right count and ignores it, as it ignores a damaged one.
+  std::ofstream f(file, std::ios::binary | std::ios::trunc);
+  f << out.str();
+  if (!f.flush()) return Status::IOError("worktree stat: cannot write " + file);
   return Status::Ok();
 }
 
@@ -122,6 +122,12 @@ std::optional<WorktreeStat> LoadWorktreeStat(const std::string& file) {
     stat.ignore.push_back(line);
   }
   while (std::getline(in, line)) {
+    if (line.starts_with("end ")) {
+      // The trailer: the file is whole when it counts the rows read.
+      if (line != "end " + std::to_string(stat.files.size())) return std::nullopt;
+      if (std::getline(in, line)) return std::nullopt;  // nothing after it
+      return stat;
+    }
     std::istringstream row(line);
     WorktreeStat::File f;
     if (!(row >> f.size >> f.mtime_ns) || row.get() != ' ') return std::nullopt;
@@ -129,7 +135,7 @@ std::optional<WorktreeStat> LoadWorktreeStat(const std::string& file) {
     if (f.path.empty()) return std::nullopt;
     stat.files.push_back(std::move(f));
   }
-  return stat;
+  return std::nullopt;  // no trailer: cut short
 }
 
 }  // namespace onyx::ingest

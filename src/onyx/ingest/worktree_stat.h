@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "onyx/engine.h"
+#include "onyx/ingest/tree_walk.h"
 #include "onyx/status.h"
 
 namespace onyx::ingest {
@@ -41,6 +42,14 @@ std::string AbsoluteRoot(const std::string& root);
 /// Stats the files under `root` that a tree ingest with `options` would
 /// consider (same ignore rules and limits; no content is read).
 Result<WorktreeStat> StatWorktree(const std::string& root, const IngestOptions& options);
+
+/// The stat of `root` from a walk that listed `files` (WalkTree's `stats`),
+/// begun at `taken_ns`: what StatWorktree would have returned then.
+WorktreeStat WorktreeStatOf(const std::string& root, const IngestOptions& options,
+                            std::int64_t taken_ns, const std::vector<TreeEntry>& files);
+
+/// Now, in ns since the Unix epoch (a stat's clock).
+std::int64_t StatClockNs();
 
 /// Whether `now` (just taken) shows the same files as `saved`, with no file
 /// recent enough to distrust.
