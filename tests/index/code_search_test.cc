@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 
@@ -194,6 +195,83 @@ TEST_F(CodeSearchTest, DamagedOrForeignSnapshotsAreRefused) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << "onyx";
   EXPECT_EQ(CodeSearch::Load(path, project_.id, embedder_).status().code(),
             StatusCode::kCorruption);
+}
+
+// The hash embedder, counting the texts it is given.
+class CountingEmbedder : public embed::Embedder {
+ public:
+  std::string_view model_id() const override { return inner_.model_id(); }
+  std::size_t dimensions() const override { return inner_.dimensions(); }
+  Status Embed(std::span<const std::string_view> texts, float* out) const override {
+    embedded_ += texts.size();
+    return inner_.Embed(texts, out);
+  }
+  std::size_t embedded() const { return embedded_.load(); }
+
+ private:
+  embed::HashEmbedder inner_;
+  mutable std::atomic<std::size_t> embedded_{0};
+};
+
+TEST_F(CodeSearchTest, OnlyTextsNotEmbeddedBeforeAreEmbedded) {
+  CountingEmbedder counting;
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto built = CodeSearch::Build(*view, counting);
+  ASSERT_OK(built);
+  const std::size_t documents = (*built)->documents();
+  // Versions with the same text (none changed but their place) share one.
+  EXPECT_LE(counting.embedded(), documents);
+  std::size_t first = counting.embedded();
+
+  // Revision 3 moves every definition of pricing.py two lines down: new
+  // versions (their spans changed), the same texts, nothing embedded.
+  std::string text;
+  {
+    std::ifstream in(root_ + "/shop/pricing.py", std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::ofstream(root_ + "/shop/pricing.py", std::ios::binary) << "# prices\n\n" << text;
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  auto moved = store_->View(project_.id);
+  ASSERT_OK(moved);
+  ASSERT_OK((*built)->CatchUp(*moved));
+  EXPECT_GT((*built)->documents(), documents);  // the moved versions are there
+  EXPECT_EQ(counting.embedded(), first);        // and took their vectors
+
+  // A moved version answers as its old self did, as of its own revision.
+  auto now = (*built)->Search("coupon", 3, {}, 3, SearchMode::kVector);
+  auto then = (*built)->Search("coupon", 3, {}, 2, SearchMode::kVector);
+  ASSERT_OK(now);
+  ASSERT_OK(then);
+  ASSERT_FALSE(now->empty());
+  EXPECT_EQ(now->front().qualified_name, then->front().qualified_name);
+  EXPECT_EQ(now->front().validity.from, 3u);
+  EXPECT_EQ(now->front().parts.at("vector_similarity"),
+            then->front().parts.at("vector_similarity"));
+  first = counting.embedded();  // the two queries were embedded too
+
+  // The texts embedded survive a snapshot: a loaded index reuses them too.
+  const std::string path = work_.Sub("search.snapshot");
+  ASSERT_OK((*built)->Save(path));
+  auto loaded = CodeSearch::Load(path, project_.id, counting);
+  ASSERT_OK(loaded);
+  std::ofstream(root_ + "/shop/pricing.py", std::ios::binary) << "# prices\n\n\n" << text;
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  auto again = store_->View(project_.id);
+  ASSERT_OK(again);
+  ASSERT_OK((*loaded)->CatchUp(*again));
+  EXPECT_EQ(counting.embedded(), first);
+
+  // A real change is embedded: one new text.
+  std::ofstream(root_ + "/shop/pricing.py", std::ios::binary)
+      << "# prices\n\n\n"
+      << text << "\n\ndef refund(items):\n    return -subtotal(items)\n";
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  auto changed = store_->View(project_.id);
+  ASSERT_OK(changed);
+  ASSERT_OK((*loaded)->CatchUp(*changed));
+  EXPECT_EQ(counting.embedded(), first + 1);
 }
 
 }  // namespace

@@ -149,12 +149,33 @@ Status CodeSearch::AddDocuments(const store::ReadView& view, std::vector<Node> v
     }
   }
 
-  // Embed and insert, in parallel.
+  // Only texts not embedded before are embedded: a version whose text equals
+  // an indexed one (a definition that moved, a file reverted) copies its
+  // vector, and a text repeated within this call is embedded once.
   const std::size_t n = texts.size();
+  std::vector<std::size_t> to_embed;
+  std::vector<std::pair<std::size_t, std::uint64_t>> to_copy;  // (index, key to copy from)
+  {
+    std::unordered_map<std::uint64_t, std::size_t> first_in_call;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t h = XXH3_64bits(texts[i].data(), texts[i].size());
+      docs_[first + i].text_hash = h;
+      if (const auto known = by_text_.find(h); known != by_text_.end()) {
+        to_copy.emplace_back(i, known->second);
+      } else if (const auto seen = first_in_call.find(h); seen != first_in_call.end()) {
+        to_copy.emplace_back(i, first + seen->second);
+      } else {
+        first_in_call.emplace(h, i);
+        to_embed.push_back(i);
+      }
+    }
+  }
+
+  // Embed and insert, in parallel. Workers take batches, so an embedder that
+  // batches (a BERT forward pass, an HTTP request) gets several texts per call.
+  const std::size_t m = to_embed.size();
   const int workers =
       threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Workers take batches, so an embedder that batches (a BERT forward pass, an
-  // HTTP request) gets several texts per call.
   constexpr std::size_t kBatch = 16;
   const std::size_t dims = embedder_.dimensions();
   std::atomic<std::size_t> next{0};
@@ -162,13 +183,14 @@ Status CodeSearch::AddDocuments(const store::ReadView& view, std::vector<Node> v
   auto work = [&](int w) {
     std::vector<float> v(kBatch * dims);
     std::vector<std::string_view> batch;
-    for (std::size_t begin = next.fetch_add(kBatch); begin < n; begin = next.fetch_add(kBatch)) {
-      const std::size_t end = std::min(n, begin + kBatch);
-      batch.assign(texts.begin() + static_cast<std::ptrdiff_t>(begin),
-                   texts.begin() + static_cast<std::ptrdiff_t>(end));
+    for (std::size_t begin = next.fetch_add(kBatch); begin < m; begin = next.fetch_add(kBatch)) {
+      const std::size_t end = std::min(m, begin + kBatch);
+      batch.clear();
+      for (std::size_t j = begin; j < end; ++j) batch.push_back(texts[to_embed[j]]);
       Status s = embedder_.Embed(batch, v.data());
-      for (std::size_t i = begin; s.ok() && i < end; ++i) {
-        s = vectors_->Add(first + i, v.data() + (i - begin) * dims);
+      for (std::size_t j = begin; s.ok() && j < end; ++j) {
+        const std::size_t i = to_embed[j];
+        s = vectors_->Add(first + i, v.data() + (j - begin) * dims);
         if (s.ok()) s = lexical_->Add(first + i, docs_[first + i].name, texts[i]);
       }
       if (!s.ok()) {
@@ -182,13 +204,20 @@ Status CodeSearch::AddDocuments(const store::ReadView& view, std::vector<Node> v
   work(0);
   for (std::thread& t : pool) t.join();
   for (Status& s : failures) ONYX_RETURN_IF_ERROR(std::move(s));
+  std::vector<float> v(dims);
+  for (const auto& [i, from] : to_copy) {
+    ONYX_RETURN_IF_ERROR(vectors_->Get(from, v.data()));
+    ONYX_RETURN_IF_ERROR(vectors_->Add(first + i, v.data()));
+    ONYX_RETURN_IF_ERROR(lexical_->Add(first + i, docs_[first + i].name, texts[i]));
+  }
+  for (std::size_t i = 0; i < n; ++i) by_text_.try_emplace(docs_[first + i].text_hash, first + i);
   return Status::Ok();
 }
 
 namespace {
 
 constexpr std::string_view kMagic = "onyx-search";  // then a NUL
-constexpr std::uint8_t kSnapshotFormat = 2;
+constexpr std::uint8_t kSnapshotFormat = 3;
 constexpr std::size_t kMaxSnapshotBytes = std::size_t{8} << 30;
 
 Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
@@ -236,6 +265,7 @@ Status CodeSearch::Save(const std::string& path) const {
     core::PutVarint64(&out, d.validity.from);
     core::PutVarint64(&out, d.validity.IsOpen() ? 0 : d.validity.to);
     core::PutLengthPrefixed(&out, d.snippet);
+    core::PutBigEndian64(&out, d.text_hash);
   }
   core::PutLengthPrefixed(&out, lexical_->Serialize());
   ONYX_ASSIGN_OR_RETURN(const std::string vectors, vectors_->Serialize());
@@ -316,19 +346,24 @@ Result<std::unique_ptr<CodeSearch>> CodeSearch::Load(const std::string& path, Pr
   search->docs_.resize(static_cast<std::size_t>(count));
   for (Doc& d : search->docs_) {
     std::string_view id;
+    std::string_view text_hash;
     std::uint8_t kind = 0;
     std::uint64_t to = 0;
     if (!(r.ReadBytes(8, &id) && r.ReadByte(&kind) && r.ReadLengthPrefixed(&d.name) &&
           r.ReadLengthPrefixed(&d.qualified_name) && r.ReadLengthPrefixed(&d.language) &&
           r.ReadLengthPrefixed(&d.path) && r.ReadSpan(&d.span) &&
           r.ReadVarint64(&d.validity.from) && r.ReadVarint64(&to) &&
-          r.ReadLengthPrefixed(&d.snippet))) {
+          r.ReadLengthPrefixed(&d.snippet) && r.ReadBytes(8, &text_hash))) {
       return r.Error("search snapshot " + path);
     }
     if (!IsValidNodeKind(kind)) return corrupt("node kind " + std::to_string(kind));
     d.id = core::DecodeBigEndian64(id.data());
     d.kind = static_cast<NodeKind>(kind);
     d.validity.to = to == 0 ? kOpenRevision : to;
+    d.text_hash = core::DecodeBigEndian64(text_hash.data());
+  }
+  for (std::size_t i = 0; i < search->docs_.size(); ++i) {
+    search->by_text_.try_emplace(search->docs_[i].text_hash, i);
   }
   std::string_view lexical;
   std::uint64_t vector_bytes = 0;

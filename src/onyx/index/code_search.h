@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "onyx/embed/embedder.h"
@@ -71,6 +72,7 @@ class CodeSearch {
     Span span;
     Validity validity;
     std::string snippet;
+    std::uint64_t text_hash = 0;  ///< Of the text embedded (xxh3).
   };
   explicit CodeSearch(const embed::Embedder& embedder) : embedder_(embedder) {}
   bool Passes(std::uint64_t key, const SearchFilters& filters, RevisionNumber as_of) const;
@@ -82,6 +84,9 @@ class CodeSearch {
   std::string model_id_;
   RevisionNumber revision_ = 0;
   std::vector<Doc> docs_;
+  // A document key for each text embedded: a version whose text is one
+  // already embedded (a function that only moved) takes that vector.
+  std::unordered_map<std::uint64_t, std::uint64_t> by_text_;
   std::unique_ptr<VectorIndex> vectors_;
   std::unique_ptr<LexicalIndex> lexical_;
 };

@@ -557,6 +557,22 @@ Status VectorIndex::Add(std::uint64_t key, const float* vector) {
   return Status::Ok();
 }
 
+Status VectorIndex::Get(std::uint64_t key, float* out) const {
+  Impl& impl = *impl_;
+  std::shared_lock lock(impl.mu);
+  Slot slot = Impl::kPending;
+  {
+    std::lock_guard keys(impl.keys_mu);
+    const auto it = impl.slots.find(key);
+    if (it != impl.slots.end()) slot = it->second;
+  }
+  if (slot == Impl::kPending) {
+    return Status::NotFound("vector index: key " + std::to_string(key) + " is absent");
+  }
+  std::memcpy(out, impl.Rows().Row(slot), impl.options.dimensions * sizeof(float));
+  return Status::Ok();
+}
+
 Status VectorIndex::Remove(std::uint64_t key) {
   Impl& impl = *impl_;
   std::unique_lock lock(impl.mu);

@@ -39,6 +39,9 @@ class VectorIndex {
   /// Adds `vector` (options.dimensions floats) under `key`; AlreadyExists when
   /// the key is taken.
   Status Add(std::uint64_t key, const float* vector);
+  /// Copies the vector stored under `key` to `out` (dimensions() floats);
+  /// NotFound when absent.
+  Status Get(std::uint64_t key, float* out) const;
   /// Removes a key; NotFound when absent. Its slot is reused by a later Add.
   Status Remove(std::uint64_t key);
   /// The `k` nearest keys that pass `filter` (all when empty), nearest first.
