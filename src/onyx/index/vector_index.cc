@@ -1,9 +1,10 @@
-// USearch's HNSW graph (index_gt) behind VectorIndex, with Onyx's own vector
-// storage: every vector sits at `slot × stride` in one aligned array, so a
-// distance is one address computation away, and a search prefetches the
-// vectors of the neighbours it is about to measure. (USearch's index_dense
-// reaches each vector through a pointer table and prefetches nothing; this
-// layout made search about 1.3× faster on vector_bench.)
+// USearch's HNSW graph (index_gt: its nodes, links and insertion) behind
+// VectorIndex, with Onyx's own vector storage and search loop: every vector
+// sits at `slot × stride` in one aligned array, so a distance is one address
+// computation away; a search marks visited slots with an epoch instead of
+// clearing a hash set, and prefetches the rows of the neighbours it is about
+// to measure. (USearch's index_dense reaches each vector through a pointer
+// table and prefetches nothing; see docs/benchmarks.md, vector_bench.)
 #include "onyx/index/vector_index.h"
 
 #include <sys/mman.h>
