@@ -318,7 +318,11 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
   }
   // The prior re-ranks a wider pool, so a well-connected hit just below the
   // first k can rise into them.
-  const std::size_t pool = std::min<std::size_t>(1000, std::max(options.k * 3, options.k + 20));
+  // (A k out of range goes through as asked, to be refused.)
+  const std::size_t pool =
+      options.k == 0 || options.k > 1000
+          ? options.k
+          : std::min<std::size_t>(1000, std::max(options.k * 3, options.k + 20));
   ONYX_ASSIGN_OR_RETURN(results.hits,
                         search->Search(text, pool, options.filters, as_of, options.mode));
   ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));

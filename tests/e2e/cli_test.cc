@@ -174,12 +174,12 @@ TEST_F(CliTest, SearchKeepsASnapshotAndRebuildsADamagedOne) {
   ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest " + fixture).exit_code, 0);
   const CliRun first = Onyx(dir_.path(), "-p shop search Cart -k 3");
   ASSERT_EQ(first.exit_code, 0) << first.output;
-  EXPECT_NE(first.output.find("3 hits as of revision 1 (hybrid, hash-384-v1)"), std::string::npos)
+  EXPECT_NE(first.output.find("3 hits as of revision 1 (hybrid, hash-384-v2)"), std::string::npos)
       << first.output;
   EXPECT_NE(first.output.find("  1. "), std::string::npos);
   EXPECT_NE(first.output.find("shop.cart.Cart  shop/cart.py:11"), std::string::npos)
       << first.output;
-  const std::string snapshot = dir_.path() + "/search/1-hash-384-v1.snapshot";
+  const std::string snapshot = dir_.path() + "/search/1-hash-384-v2.snapshot";
   ASSERT_TRUE(std::ifstream(snapshot).good());
 
   const CliRun again = Onyx(dir_.path(), "-p shop search Cart -k 3");
@@ -242,7 +242,7 @@ TEST_F(CliTest, SearchWithALocalBertModelAndReembed) {
   EXPECT_NE(reembed.output.find("re-embedded 22 documents"), std::string::npos) << reembed.output;
   // Each model keeps its own index.
   EXPECT_TRUE(std::ifstream(dir_.path() + "/search/1-" + id + ".snapshot").good());
-  EXPECT_FALSE(std::ifstream(dir_.path() + "/search/1-hash-384-v1.snapshot").good());
+  EXPECT_FALSE(std::ifstream(dir_.path() + "/search/1-hash-384-v2.snapshot").good());
   EXPECT_EQ(Onyx(dir_.path(), "--embedder bert:/nonexistent -p shop search cart").exit_code, 3);
   EXPECT_EQ(Onyx(dir_.path(), "--embedder word2vec -p shop stats").exit_code, 2);
 }

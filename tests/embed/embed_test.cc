@@ -27,8 +27,12 @@ TEST(CodeTokens, SplitsIdentifiersAndKeepsThemWhole) {
   EXPECT_EQ(Texts("x = a + b"), std::vector<std::string>{});  // single letters say nothing
   EXPECT_EQ(Texts("HTMLParser.feed(data)"),
             (std::vector<std::string>{"=htmlparser", "html", "parser", "feed", "data"}));
-  EXPECT_EQ(Texts("utf8 v42"), (std::vector<std::string>{"utf", "42"}));
-  EXPECT_EQ(Texts("héllo wörld"), (std::vector<std::string>{"llo", "rld"}));  // ASCII words only
+  // Whole identifiers whenever they split, even when a part is one character.
+  EXPECT_EQ(Texts("utf8 v42 get_x"),
+            (std::vector<std::string>{"=utf8", "utf", "=v42", "42", "=get_x", "get"}));
+  // Other scripts are letters: their words stay whole (only ASCII is lowered).
+  EXPECT_EQ(Texts("héllo Wörld größe_Maß"),
+            (std::vector<std::string>{"héllo", "wörld", "=größe_maß", "größe", "maß"}));
 }
 
 TEST(CodeTokens, HonoursTheTokenLimit) {
@@ -43,7 +47,7 @@ float Dot(const std::vector<float>& a, const std::vector<float>& b) {
 
 TEST(HashEmbedder, DeterministicUnitVectors) {
   const HashEmbedder embedder;
-  EXPECT_EQ(embedder.model_id(), "hash-384-v1");
+  EXPECT_EQ(embedder.model_id(), "hash-384-v2");
   auto a = embedder.EmbedOne("def parse_request(data): return Request(data)");
   auto b = embedder.EmbedOne("def parse_request(data): return Request(data)");
   ASSERT_TRUE(a.ok() && b.ok());

@@ -88,7 +88,13 @@ TEST_P(SearchPriorTest, LiftsWhatTheCodeDependsOn) {
   }
   EXPECT_EQ(RankOf(lifted, "shop.pricing.total"), 1u);
   EXPECT_LT(RankOf(lifted, "shop.cart.Cart"), RankOf(plain, "shop.cart.Cart"));
-  // k still bounds the answer.
+  // k still bounds the answer, and out of range is refused as without it.
+  for (const std::size_t bad : {std::size_t{0}, std::size_t{1001}}) {
+    SearchOptions options;
+    options.k = bad;
+    options.prior = SearchPrior::kCentrality;
+    EXPECT_TRUE(engine_->Search("shop", "total", options).status().IsInvalidArgument()) << bad;
+  }
   const SearchResults three = Search(SearchPrior::kCentrality, 3);
   ASSERT_EQ(three.hits.size(), 3u);
   EXPECT_EQ(three.hits.front().qualified_name, "shop.pricing.total");

@@ -7,7 +7,12 @@ namespace {
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsWordChar(char c) { return IsLower(c) || IsUpper(c) || IsDigit(c) || c == '_'; }
+// Bytes of non-ASCII UTF-8 characters are word characters too (identifiers
+// and prose in other scripts stay whole; only ASCII letters are lower-cased).
+bool IsWordChar(char c) {
+  return IsLower(c) || IsUpper(c) || IsDigit(c) || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -55,9 +60,8 @@ std::vector<CodeToken> CodeTokens(std::string_view text, std::size_t max_tokens)
     if (i == start) break;
     const std::string_view word = text.substr(start, std::min<std::size_t>(i - start, 128));
     std::vector<std::string_view> parts = Parts(word);
-    std::size_t kept = 0;
-    for (const std::string_view part : parts) kept += part.size() > 1 ? 1 : 0;
-    if (kept > 1) out.push_back({Lower(word), true});
+    // The whole identifier too, whenever it splits (utf8, v2, get_x).
+    if (parts.size() > 1 && word.size() > 1) out.push_back({Lower(word), true});
     for (const std::string_view part : parts) {
       if (part.size() > 1 && out.size() < max_tokens) out.push_back({Lower(part), false});
     }

@@ -15,7 +15,7 @@ namespace onyx::embed {
 class Embedder {
  public:
   virtual ~Embedder() = default;
-  /// Names the model and its settings ("hash-384-v1"); vectors are stored and
+  /// Names the model and its settings ("hash-384-v2"); vectors are stored and
   /// indexed per model id.
   virtual std::string_view model_id() const = 0;
   virtual std::size_t dimensions() const = 0;

@@ -27,7 +27,7 @@ void AddFeature(std::string_view feature, float weight, float* v, std::size_t di
 
 HashEmbedder::HashEmbedder(std::size_t dimensions)
     : dimensions_(dimensions == 0 ? 1 : dimensions),
-      model_id_("hash-" + std::to_string(dimensions_) + "-v1") {}
+      model_id_("hash-" + std::to_string(dimensions_) + "-v2") {}
 
 Status HashEmbedder::Embed(std::span<const std::string_view> texts, float* out) const {
   std::string pair;
