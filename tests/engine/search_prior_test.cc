@@ -114,7 +114,9 @@ TEST_P(SearchPriorTest, CountsTheEdgesOfTheRevisionAsked) {
 }
 
 INSTANTIATE_TEST_SUITE_P(StoreAndTopology, SearchPriorTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "topology" : "store"; });
+                         [](const auto& param_info) {
+                           return param_info.param ? "topology" : "store";
+                         });
 
 }  // namespace
 }  // namespace onyx
