@@ -600,5 +600,78 @@ TEST_F(CliTest, PagesWithCursorsPinTheirRevision) {
   EXPECT_NE(more["hits"][0]["id"], hits["hits"][0]["id"]);
 }
 
+TEST_F(CliTest, FindHistoryAndDiffPageToo) {
+  const std::string tree = CopyShop();
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  for (const char* tax : {"0.25", "0.3"}) {
+    std::ofstream(tree + "/shop/pricing.py", std::ios::trunc)
+        << "TAX_RATE = " << tax << "\n\n\ndef subtotal(items):\n    return 0\n\n\n"
+        << "def total(items):\n    return subtotal(items) * " << tax << "\n";
+    ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  }
+  // Follows the cursors of `query` in pages of `size`; each page's `list`
+  // entries, flattened over `lists`.
+  const auto pages = [&](const std::string& query, int size,
+                         const std::vector<std::string>& lists) {
+    std::vector<nlohmann::json> seen;
+    std::string cursor;
+    for (int n = 0; n < 50; ++n) {
+      const CliRun run = Onyx(dir_.path(),
+                              query + " --json --page " + std::to_string(size) +
+                                  (cursor.empty() ? "" : " --cursor " + cursor),
+                              false);
+      EXPECT_EQ(run.exit_code, 0) << run.output;
+      const auto page = nlohmann::json::parse(run.output);
+      std::size_t on_page = 0;
+      for (const std::string& list : lists) {
+        for (const auto& item : page[list]) {
+          seen.push_back(item);
+          ++on_page;
+        }
+      }
+      EXPECT_LE(on_page, static_cast<std::size_t>(size));
+      if (!page["next_cursor"].is_string()) break;
+      EXPECT_EQ(on_page, static_cast<std::size_t>(size));
+      cursor = page["next_cursor"];
+    }
+    return seen;
+  };
+  const auto whole = [&](const std::string& query, const std::vector<std::string>& lists) {
+    const auto all = nlohmann::json::parse(Onyx(dir_.path(), query + " --json", false).output);
+    EXPECT_TRUE(all["next_cursor"].is_null());
+    std::vector<nlohmann::json> out;
+    for (const std::string& list : lists) {
+      for (const auto& item : all[list]) out.push_back(item);
+    }
+    return out;
+  };
+
+  // history: three versions of total, one per page.
+  const auto versions = whole("-p shop history shop.pricing.total", {"versions"});
+  ASSERT_EQ(versions.size(), 3u);
+  EXPECT_EQ(pages("-p shop history shop.pricing.total", 1, {"versions"}), versions);
+
+  // diff 1..3, pages of 2 across all its lists.
+  const std::vector<std::string> lists = {"added", "removed",     "changed",
+                                          "moved", "edges_added", "edges_removed"};
+  const auto changes = whole("-p shop diff 1", lists);
+  ASSERT_GE(changes.size(), 3u);
+  EXPECT_EQ(pages("-p shop diff 1", 2, lists), changes);
+
+  // find: names starting with "t".
+  const auto found = whole("-p shop find t --prefix", {"nodes"});
+  ASSERT_GE(found.size(), 2u);
+  EXPECT_EQ(pages("-p shop find t --prefix", 1, {"nodes"}), found);
+
+  // A cursor belongs to its query.
+  const auto first = nlohmann::json::parse(
+      Onyx(dir_.path(), "-p shop history shop.pricing.total --json --page 1", false).output);
+  const std::string cursor = first["next_cursor"];
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop diff 1 --cursor " + cursor).exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop find t --cursor " + cursor).exit_code, 2);
+  const CliRun text = Onyx(dir_.path(), "-p shop diff 1 --page 2");
+  EXPECT_NE(text.output.find("next page: --cursor c1"), std::string::npos) << text.output;
+}
+
 }  // namespace
 }  // namespace onyx

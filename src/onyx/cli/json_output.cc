@@ -15,6 +15,12 @@ std::string Dump(json j, const Freshness* fresh = nullptr) {
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+// "next_cursor": the next page's cursor, or null.
+json WithNext(json j, const std::string& next_cursor) {
+  j["next_cursor"] = next_cursor.empty() ? json(nullptr) : json(next_cursor);
+  return j;
+}
+
 std::string SearchJson(const Freshness& fresh, const SearchResults& results, SearchMode mode,
                        const std::string& next_cursor) {
   return Dump(shapes::SearchValue(results, mode, next_cursor), &fresh);
@@ -33,8 +39,9 @@ std::string StatusJson(const Revision* last, const WorktreeChanges& changes) {
   return Dump(shapes::StatusValue(last, changes));
 }
 
-std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes) {
-  return Dump(shapes::NodesValue(nodes), &fresh);
+std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes,
+                      const std::string& next_cursor) {
+  return Dump(WithNext(shapes::NodesValue(nodes), next_cursor), &fresh);
 }
 
 std::string StatsJson(const GraphStats& stats) { return Dump(shapes::StatsValue(stats)); }
@@ -43,16 +50,18 @@ std::string ShowJson(const Freshness& fresh, const Node& node, const std::string
   return Dump(shapes::ShowValue(node, source), &fresh);
 }
 
-std::string HistoryJson(const Freshness& fresh, const NodeHistory& history) {
-  return Dump(shapes::HistoryValue(history), &fresh);
+std::string HistoryJson(const Freshness& fresh, const NodeHistory& history,
+                        const std::string& next_cursor) {
+  return Dump(WithNext(shapes::HistoryValue(history), next_cursor), &fresh);
 }
 
 std::string RevisionsJson(const std::vector<Revision>& revisions) {
   return Dump(shapes::RevisionsValue(revisions));
 }
 
-std::string DiffJson(const Freshness& fresh, const GraphDiff& diff) {
-  return Dump(shapes::DiffValue(diff), &fresh);
+std::string DiffJson(const Freshness& fresh, const GraphDiff& diff,
+                     const std::string& next_cursor) {
+  return Dump(WithNext(shapes::DiffValue(diff), next_cursor), &fresh);
 }
 
 }  // namespace onyx::cli

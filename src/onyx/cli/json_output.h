@@ -22,12 +22,17 @@ std::string SearchJson(const Freshness& fresh, const SearchResults& results, Sea
 /// nodes_loaded, steps: [{step, ms}]}.
 std::string WalkJson(const Freshness& fresh, const Node& start, const WalkResult& result,
                      bool plan = false, const std::string& next_cursor = {});
-std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes);
+/// Nodes, history and diff carry "next_cursor" (null unless paging, as search
+/// and the walks do).
+std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes,
+                      const std::string& next_cursor = {});
 std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);
-std::string HistoryJson(const Freshness& fresh, const NodeHistory& history);
+std::string HistoryJson(const Freshness& fresh, const NodeHistory& history,
+                        const std::string& next_cursor = {});
 std::string ShowJson(const Freshness& fresh, const Node& node, const std::string& source);
-std::string DiffJson(const Freshness& fresh, const GraphDiff& diff);
+std::string DiffJson(const Freshness& fresh, const GraphDiff& diff,
+                     const std::string& next_cursor = {});
 std::string ChangeImpactJson(const ChangeImpact& change);
 std::string StatusJson(const Revision* last, const WorktreeChanges& changes);
 

@@ -261,6 +261,89 @@ void PrintNext(const std::string& next) {
   if (!next.empty()) fmt::print("next page: --cursor {}\n", next);
 }
 
+// Where a page of a list answer starts: the revision asked (a cursor pins
+// it), the offset, and the revision a next cursor pins.
+struct PagePosition {
+  std::optional<RevisionNumber> as_of;
+  std::uint64_t offset = 0;
+  bool paging = false;
+  RevisionNumber revision = 0;
+};
+
+// --page N and --cursor C of a command whose answer is a list.
+struct PageArgs {
+  std::size_t page = 0;
+  std::string cursor;
+
+  void AddOptions(CLI::App* cmd) {
+    cmd->add_option("--page", page, "Results per page (the answer ends with the next cursor)");
+    cmd->add_option("--cursor", cursor, "The next page of the query that printed it");
+  }
+
+  // From the cursor (of this query; it replaces --as-of), else from --as-of;
+  // a first page pins the latest revision for the pages after it.
+  Result<PagePosition> Resolve(Session& session, Engine& e, const std::string& as_of,
+                               std::uint64_t key) const {
+    PagePosition at;
+    at.paging = page != 0 || !cursor.empty();
+    if (!cursor.empty()) {
+      if (!as_of.empty()) {
+        return Status::InvalidArgument("--cursor already names a revision; drop --as-of");
+      }
+      ONYX_ASSIGN_OR_RETURN(const query::Cursor c, query::DecodeCursor(cursor, key));
+      at.as_of = c.revision;
+      at.offset = c.offset;
+      at.revision = c.revision;
+      return at;
+    }
+    ONYX_ASSIGN_OR_RETURN(at.as_of, session.AsOf(as_of));
+    if (at.as_of) {
+      at.revision = *at.as_of;
+    } else if (at.paging) {
+      ONYX_ASSIGN_OR_RETURN(const std::optional<Revision> last,
+                            e.LatestRevision(session.globals().project));
+      at.revision = last ? last->number : 0;
+      at.as_of = last ? std::optional<RevisionNumber>(last->number) : std::nullopt;
+    }
+    return at;
+  }
+
+  // Keeps the page of `items`; the next page's cursor, or "".
+  template <typename T>
+  std::string Next(std::vector<T>& items, const PagePosition& at, std::uint64_t key) const {
+    if (!at.paging) return {};
+    const auto more = query::TakePage(items, at.offset, page == 0 ? SIZE_MAX : page);
+    return more ? query::EncodeCursor({at.revision, *more, key}) : std::string();
+  }
+};
+
+// Pages a diff as one list: added, removed, changed, moved, then the edges
+// added and removed. The diff must hold at least offset + size + 1 entries of
+// each list (or all of them); the offset of the next page when more follow.
+std::optional<std::uint64_t> PageDiff(GraphDiff& d, std::uint64_t offset, std::size_t size) {
+  std::uint64_t skip = offset;
+  std::size_t room = size;
+  bool more = false;
+  const auto cut = [&](auto& list) {
+    const std::size_t n = list.size();
+    const std::size_t begin = static_cast<std::size_t>(std::min<std::uint64_t>(skip, n));
+    skip -= begin;
+    const std::size_t take = std::min(room, n - begin);
+    room -= take;
+    if (begin + take < n) more = true;
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(begin + take), list.end());
+    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(begin));
+  };
+  cut(d.added);
+  cut(d.removed);
+  cut(d.changed);
+  cut(d.moved);
+  cut(d.edges_added);
+  cut(d.edges_removed);
+  if (!more) return std::nullopt;
+  return offset + size;
+}
+
 void PrintPlan(const WalkPlan& plan) {
   double total = 0;
   for (const auto& [step, ms] : plan.steps) total += ms;
@@ -329,24 +412,33 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
     bool prefix = false;
     std::size_t limit = 20;
     std::string as_of;
+    PageArgs paging;
+    std::uint64_t Key(const std::string& project) const {
+      return query::QueryKey("find\n" + project + "\n" + name + "\n" + (prefix ? "1" : "0") + "\n" +
+                             std::to_string(limit));
+    }
   };
   auto find_args = std::make_shared<FindArgs>();
   CLI::App* find = commands.Add(app, "find", "Find nodes by name", [find_args](Session& session) {
+    FindArgs& a = *find_args;
     ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
-    ONYX_ASSIGN_OR_RETURN_EXIT(const auto as_of, session.AsOf(find_args->as_of));
-    ONYX_ASSIGN_OR_RETURN_EXIT(const std::vector<Node> nodes,
-                               e->FindByName(session.globals().project, find_args->name,
-                                             find_args->prefix, find_args->limit, as_of));
+    const std::string& project = session.globals().project;
+    ONYX_ASSIGN_OR_RETURN_EXIT(const PagePosition at,
+                               a.paging.Resolve(session, *e, a.as_of, a.Key(project)));
+    ONYX_ASSIGN_OR_RETURN_EXIT(std::vector<Node> nodes,
+                               e->FindByName(project, a.name, a.prefix, a.limit, at.as_of));
+    const std::string next = a.paging.Next(nodes, at, a.Key(project));
     const Freshness fresh = Fresh(session, *e);
     if (session.globals().json) {
-      std::cout << NodesJson(fresh, nodes);
-      return nodes.empty() ? kExitNotFound : kExitOk;
+      std::cout << NodesJson(fresh, nodes, next);
+      return nodes.empty() && at.offset == 0 ? kExitNotFound : kExitOk;
     }
     for (const auto& n : nodes) {
       fmt::print("{} {:<32} {}  [rev {}..{}]\n", Kind(n.kind), n.name, n.path, n.validity.from,
                  Until(n.validity));
     }
-    if (nodes.empty()) {
+    PrintNext(next);
+    if (nodes.empty() && at.offset == 0) {
       std::cerr << "onyx: no node named '" << find_args->name << "'\n";
       return kExitNotFound;
     }
@@ -356,6 +448,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   find->add_flag("--prefix", find_args->prefix, "Match names that start with NAME");
   find->add_option("-n,--limit", find_args->limit, "Most results")->capture_default_str();
   find->add_option("--as-of", find_args->as_of, "Answer as of this revision, commit or date");
+  find_args->paging.AddOptions(find);
   json_flag(find);
 
   json_flag(commands.Add(app, "log", "List revisions", [](Session& session) {
@@ -635,18 +728,32 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   json_flag(covers);
 
   auto history_args = std::make_shared<NodeArgs>();
-  json_flag(AddNodeCommand(
+  CLI::App* history = AddNodeCommand(
       app, commands, "history", "Every version of a symbol, across renames", history_args,
-      [](Session& session, Engine& e, const Node& start, std::optional<RevisionNumber> as_of) {
-        ONYX_ASSIGN_OR_RETURN_EXIT(const NodeHistory versions,
-                                   e.History(session.globals().project, start.id, as_of));
+      [history_args](Session& session, Engine& e, const Node& start,
+                     std::optional<RevisionNumber> as_of) {
+        const NodeArgs& a = *history_args;
+        const std::string& project = session.globals().project;
+        // A first page pins the latest revision for the pages after it.
+        if (!as_of && a.page != 0) {
+          ONYX_ASSIGN_OR_RETURN_EXIT(const std::optional<Revision> last, e.LatestRevision(project));
+          if (last) as_of = last->number;
+        }
+        ONYX_ASSIGN_OR_RETURN_EXIT(NodeHistory versions, e.History(project, start.id, as_of));
+        const std::size_t total = versions.versions.size();
+        std::string next;
+        if (a.page != 0 || a.at) {
+          const auto more = query::TakePage(versions.versions, a.at ? a.at->offset : 0,
+                                            a.page == 0 ? SIZE_MAX : a.page);
+          if (more) next = query::EncodeCursor({as_of.value_or(0), *more, a.Key(project)});
+        }
         const Freshness fresh = Fresh(session, e);
         if (session.globals().json) {
-          std::cout << HistoryJson(fresh, versions);
+          std::cout << HistoryJson(fresh, versions, next);
           return kExitOk;
         }
         fmt::print("history of {} {}: {} entries\n", NodeKindName(start.kind),
-                   Name(start.qualified_name), versions.versions.size());
+                   Name(start.qualified_name), total);
         for (const auto& v : versions.versions) {
           std::string what;
           for (const auto& c : v.changes) what += (what.empty() ? "" : ", ") + c;
@@ -656,29 +763,61 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                      core::FormatTimeMicros(v.revision.info.time_micros).substr(0, 19),
                      v.revision.info.commit.substr(0, 10), what, Where(v.node), subject);
         }
+        PrintNext(next);
         return kExitOk;
-      }));
+      });
+  history->add_option("--page", history_args->page,
+                      "Versions per page (the answer ends with the next cursor)");
+  history->add_option("--cursor", history_args->cursor,
+                      "The next page of the history that printed it");
+  json_flag(history);
 
   struct DiffArgs {
     std::string from;
     std::string to;
     std::size_t limit = 1000;
+    PageArgs paging;
   };
   auto diff_args = std::make_shared<DiffArgs>();
   CLI::App* diff = commands.Add(
       app, "diff", "What changed between two revisions", [diff_args](Session& session) {
+        const DiffArgs& a = *diff_args;
         ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
         const std::string& project = session.globals().project;
-        ONYX_ASSIGN_OR_RETURN_EXIT(const RevisionNumber from,
-                                   e->ResolveRevision(project, diff_args->from));
+        ONYX_ASSIGN_OR_RETURN_EXIT(const RevisionNumber from, e->ResolveRevision(project, a.from));
+        // Pages pin the newer end (a cursor holds it) and the older one (in
+        // the query's key, so a cursor cannot page another diff).
+        const std::uint64_t key = query::QueryKey("diff\n" + project + "\n" + std::to_string(from) +
+                                                  "\n" + a.to + "\n" + std::to_string(a.limit));
         std::optional<RevisionNumber> to;
-        if (!diff_args->to.empty()) {
-          ONYX_ASSIGN_OR_RETURN_EXIT(to, e->ResolveRevision(project, diff_args->to));
+        std::uint64_t offset = 0;
+        if (!a.paging.cursor.empty()) {
+          ONYX_ASSIGN_OR_RETURN_EXIT(const query::Cursor c,
+                                     query::DecodeCursor(a.paging.cursor, key));
+          to = c.revision;
+          offset = c.offset;
+        } else if (!a.to.empty()) {
+          ONYX_ASSIGN_OR_RETURN_EXIT(to, e->ResolveRevision(project, a.to));
         }
-        ONYX_ASSIGN_OR_RETURN_EXIT(const GraphDiff d, e->Diff(project, from, to, diff_args->limit));
+        const bool paging = a.paging.page != 0 || !a.paging.cursor.empty();
+        // Sizes are capped so that the sums below cannot wrap.
+        constexpr std::uint64_t kMost = std::uint64_t{1} << 32;
+        const std::size_t size = static_cast<std::size_t>(
+            std::min<std::uint64_t>(a.paging.page == 0 ? a.limit : a.paging.page, kMost));
+        // Paged, each list is read as far as the page needs (and one more, to
+        // know that more follow); -n applies to unpaged answers.
+        const std::size_t limit =
+            paging ? static_cast<std::size_t>(std::min(offset, kMost) + size + 1) : a.limit;
+        ONYX_ASSIGN_OR_RETURN_EXIT(GraphDiff d, e->Diff(project, from, to, limit));
+        std::string next;
+        if (paging) {
+          const auto more = PageDiff(d, offset, size);
+          if (more) next = query::EncodeCursor({d.to, *more, key});
+          d.partial = false;  // the pages cover it all
+        }
         const Freshness fresh = Fresh(session, *e);
         if (session.globals().json) {
-          std::cout << DiffJson(fresh, d);
+          std::cout << DiffJson(fresh, d, next);
           return kExitOk;
         }
         const GraphDiff::Counts& c = d.counts;
@@ -707,6 +846,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
             fmt::print("  {} {} {} -> {}\n", sign, EdgeKindName(ne.edge.kind), ne.src, ne.dst);
           }
         }
+        PrintNext(next);
         return kExitOk;
       });
   diff->add_option("from", diff_args->from, "The older revision (number, HEAD~N, commit, date)")
@@ -714,6 +854,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   diff->add_option("to", diff_args->to, "The newer revision (default: the latest)");
   diff->add_option("-n,--limit", diff_args->limit, "Most entries in each list")
       ->capture_default_str();
+  diff_args->paging.AddOptions(diff);
   json_flag(diff);
 }
 
