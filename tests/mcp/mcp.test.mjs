@@ -96,6 +96,34 @@ test('get_symbol returns source as of a revision', async () => {
   assert.equal(then.revision, 1);
 });
 
+test('impact and tests_for page with next_cursor', async () => {
+  const whole = await call('impact', { name: 'shop.pricing.subtotal' });
+  assert.ok(whole.results.length >= 2, JSON.stringify(whole.results.length));
+  assert.equal(whole.next_cursor, null);
+  // Pages of 1 through the same ranking, as of the same revision.
+  const seen = [];
+  let page = await call('impact', { name: 'shop.pricing.subtotal', limit: 1 });
+  for (let n = 0; n < 50; ++n) {
+    assert.ok(page.results.length <= 1);
+    seen.push(...page.results.map((r) => r.node.id));
+    if (page.next_cursor === null) break;
+    page = await call('impact', { name: 'shop.pricing.subtotal', limit: 1, cursor: page.next_cursor });
+    assert.equal(page.revision, whole.revision);
+  }
+  assert.deepEqual(seen, whole.results.map((r) => r.node.id));
+  // A cursor belongs to its call, and names its revision itself.
+  const first = await call('tests_for', { name: 'shop.cart.Cart', limit: 1 });
+  assert.equal(typeof first.next_cursor, 'string');
+  await assert.rejects(client.callTool({ name: 'impact', arguments:
+    { name: 'shop.cart.Cart', limit: 1, cursor: first.next_cursor } }),
+  (e) => e instanceof McpError && e.code === -32602 && /'cursor'/.test(e.message));
+  await assert.rejects(client.callTool({ name: 'tests_for', arguments:
+    { name: 'shop.cart.Cart', limit: 1, cursor: first.next_cursor, as_of: '1' } }),
+  (e) => e instanceof McpError && /'as_of'/.test(e.message));
+  const second = await call('tests_for', { name: 'shop.cart.Cart', limit: 1, cursor: first.next_cursor });
+  assert.notEqual(second.results[0].node.id, first.results[0].node.id);
+});
+
 test('impact, tests_for and neighbors walk the graph, as of any revision', async () => {
   const now = await call('impact', { name: 'shop.pricing.subtotal', depth: 1 });
   assert.deepEqual(now.results.map((r) => r.node.qualified_name).sort(),

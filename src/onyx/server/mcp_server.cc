@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "onyx/core/json_depth.h"
+#include "onyx/query/cursor.h"
 #include "onyx/query/notes.h"
 #include "onyx/shapes/json_values.h"
 
@@ -199,18 +200,29 @@ constexpr int kMaxWalkDepth = 6;
 constexpr int kMaxWalkResults = 1000;
 
 json WalkInput() {
-  return Schema({{"name", kName},
-                 {"depth", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxWalkDepth}}},
-                 {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxWalkResults}}},
-                 {"as_of", kAsOf}},
-                {"name"});
+  return Schema(
+      {{"name", kName},
+       {"depth", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxWalkDepth}}},
+       {"limit",
+        {{"type", "integer"},
+         {"minimum", 1},
+         {"maximum", kMaxWalkResults},
+         {"description", "Results per answer (default 50), from a ranking of at most 1000."}}},
+       {"as_of", kAsOf},
+       {"cursor",
+        {{"type", "string"},
+         {"description",
+          "The next_cursor of an earlier answer to the same call: its next page "
+          "(as of the same revision; do not repeat as_of)."}}}},
+      {"name"});
 }
 
 json WalkOutput() {
   return Schema({{"revision", {{"type", "integer"}}},
                  {"start", {{"type", "object"}}},
                  {"partial", {{"type", "boolean"}}},
-                 {"results", {{"type", "array"}}}},
+                 {"results", {{"type", "array"}}},
+                 {"next_cursor", {{"type", {"string", "null"}}}}},
                 {"revision", "start", "partial", "results"});
 }
 
@@ -287,20 +299,48 @@ struct McpServer::Impl {
   }
 
   ToolResult Walk(const Args& args, const Running& running, bool impact) {
-    args.Only({"name", "depth", "limit", "as_of"});
+    args.Only({"name", "depth", "limit", "as_of", "cursor"});
     const std::string name = args.Text("name", true);
     WalkLimits limits;
     limits.cancelled = running.cancelled.get();
     limits.max_depth = static_cast<int>(args.Integer("depth", 3, 1, kMaxWalkDepth));
-    limits.max_results = static_cast<std::size_t>(args.Integer("limit", 50, 1, kMaxWalkResults));
-    const auto as_of = AsOf(args);
+    const auto limit = static_cast<std::size_t>(args.Integer("limit", 50, 1, kMaxWalkResults));
+    // A cursor pins the revision and the offset of the next page; it belongs
+    // to the call that gave it (tool, name, depth and limit).
+    const std::uint64_t key = query::QueryKey(
+        std::string(impact ? "impact" : "tests_for") + "\n" + options.project + "\n" + name + "\n" +
+        std::to_string(limits.max_depth) + "\n" + std::to_string(limit));
+    const std::string cursor = args.Text("cursor", false, 128);
+    std::optional<RevisionNumber> as_of;
+    std::uint64_t offset = 0;
+    if (!cursor.empty()) {
+      if (!args.Text("as_of", false, 64).empty()) {
+        throw ArgError{"argument 'cursor' already names a revision: drop 'as_of'"};
+      }
+      auto at = query::DecodeCursor(cursor, key);
+      if (!at.ok()) throw ArgError{"argument 'cursor': " + at.status().message()};
+      as_of = at->revision;
+      offset = at->offset;
+    } else {
+      as_of = AsOf(args);
+    }
+    // Every page cuts the same ranking: the best kMaxWalkResults (a walk
+    // asked for more explores further, so its order could differ).
+    limits.max_results = kMaxWalkResults;
     auto picked = Pick(name, as_of);
     if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
     const Node& start = std::get<Node>(picked);
     auto result = impact ? engine.Impact(options.project, start.id, limits, as_of)
                          : engine.TestsFor(options.project, start.id, limits, as_of);
     if (!result.ok()) return Failed(result.status().ToString());
-    return {shapes::WalkValue(start, *result), {}};
+    std::string next;
+    const auto more = query::TakePage(result->nodes, offset, limit);
+    if (more) {
+      auto revision = AnsweredAt(as_of);
+      if (!revision.ok()) return Failed(revision.status().ToString());
+      next = query::EncodeCursor({*revision, *more, key});
+    }
+    return {shapes::WalkValue(start, *result, /*plan=*/false, next), {}};
   }
 
   void AddTools() {
