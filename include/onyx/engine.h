@@ -291,8 +291,8 @@ class Engine {
 
  private:
   struct SearchCache;
-  Result<std::shared_ptr<const index::CodeSearch>> LoadSearchIndex(const Project& project,
-                                                                   const store::ReadView& view);
+  Result<std::shared_ptr<index::CodeSearch>> LoadSearchIndex(const Project& project,
+                                                             const store::ReadView& view);
   Engine(std::string data_dir, const EngineOptions& options, std::unique_ptr<store::Store> store);
   Status LoadEmbedder();
   /// A view of the project as of `as_of` (InvalidArgument outside 1..latest),

@@ -35,7 +35,9 @@ namespace onyx {
 struct Engine::SearchCache {
   std::mutex mu;
   std::unique_ptr<embed::Embedder> embedder;  // loaded on first use
-  std::map<ProjectId, std::shared_ptr<const index::CodeSearch>> by_project;
+  // Searches copy an index out under `mu`; one that only this map holds can
+  // be caught up in place.
+  std::map<ProjectId, std::shared_ptr<index::CodeSearch>> by_project;
   // With EngineOptions::cache_topology: each project's adjacency in memory.
   std::mutex topology_mu;
   std::map<ProjectId, std::shared_ptr<const query::Topology>> topologies;
@@ -246,8 +248,8 @@ Result<std::size_t> Engine::Reembed(std::string_view project) {
 
 // The project's search index as of the view's latest revision: the snapshot
 // file caught up, or a fresh build; saved whenever it changed.
-Result<std::shared_ptr<const index::CodeSearch>> Engine::LoadSearchIndex(
-    const Project& project, const store::ReadView& view) {
+Result<std::shared_ptr<index::CodeSearch>> Engine::LoadSearchIndex(const Project& project,
+                                                                   const store::ReadView& view) {
   ONYX_RETURN_IF_ERROR(LoadEmbedder());
   const embed::Embedder& embedder = *search_->embedder;
   const index::VectorIndexOptions options = VectorOptionsOf(options_, embedder.dimensions());
@@ -285,7 +287,7 @@ Result<std::shared_ptr<const index::CodeSearch>> Engine::LoadSearchIndex(
       core::Log(core::LogLevel::kWarn, "search index not saved: " + saved.ToString());
     }
   }
-  return std::shared_ptr<const index::CodeSearch>(std::move(search));
+  return std::shared_ptr<index::CodeSearch>(std::move(search));
 }
 
 Result<SearchResults> Engine::Search(std::string_view project, std::string_view text,
@@ -301,6 +303,23 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
   {
     std::lock_guard lock(search_->mu);
     auto& cached = search_->by_project[p.id];
+    // Behind the store and held by no search (they copy it under this lock):
+    // catch it up in memory rather than read the snapshot back from disk.
+    if (cached && cached->revision() < view.latest() && cached.use_count() == 1) {
+      const Status caught_up = cached->CatchUp(view);
+      if (caught_up.ok()) {
+        // Derived data: failing to save costs the next process a catch-up.
+        const Status saved = cached->Save(SnapshotPath(p));
+        if (!saved.ok()) {
+          core::Log(core::LogLevel::kWarn, "search index not saved: " + saved.ToString());
+        }
+      } else {
+        core::Log(core::LogLevel::kWarn, "search index of project '" + p.name +
+                                             "' could not catch up (" + caught_up.ToString() +
+                                             "); reloading it");
+        cached.reset();
+      }
+    }
     // An index newer than this view answers as of the view's revision too
     // (a question that began before a concurrent ingest committed).
     if (!cached || cached->revision() < view.latest()) {

@@ -1,0 +1,70 @@
+// The engine's search index across ingests: a long-lived engine brings the
+// index it holds up to date in memory (it does not read its snapshot back),
+// and saves the result for the next process.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "onyx/engine.h"
+#include "testing/shop_engine.h"
+
+namespace onyx {
+namespace {
+
+class SearchIndexTest : public testing::ShopEngineTest {
+ protected:
+  std::vector<std::string> Names(const std::string& text) {
+    SearchOptions options;
+    options.k = 5;
+    options.mode = SearchMode::kLexical;
+    auto results = engine_->Search("shop", text, options);
+    EXPECT_OK(results);
+    std::vector<std::string> names;
+    if (results.ok()) {
+      for (const SearchHit& h : results->hits) names.push_back(h.qualified_name);
+    }
+    return names;
+  }
+  std::string Snapshot() {
+    for (const auto& e : std::filesystem::directory_iterator(work_.Sub("data/search"))) {
+      return e.path().string();
+    }
+    return {};
+  }
+};
+
+TEST_F(SearchIndexTest, CatchesUpInMemoryAfterAnIngest) {
+  ASSERT_FALSE(Names("subtotal").empty());  // builds the index and its snapshot
+  const std::string snapshot = Snapshot();
+  ASSERT_FALSE(snapshot.empty());
+  // Damage the snapshot: an engine that read it back would have to rebuild
+  // (and say so); this one holds the index and catches it up in memory.
+  std::ofstream(snapshot, std::ios::trunc) << "not a snapshot";
+  {
+    std::ofstream app(tree_ + "/app.py", std::ios::app);
+    app << "\n\ndef refund_everything():\n    return 0\n";
+  }
+  ASSERT_OK(engine_->IngestTree("shop", tree_));
+  ::testing::internal::CaptureStderr();
+  const auto names = Names("refund_everything");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(names.empty());
+  EXPECT_EQ(names.front(), "app.refund_everything");
+  EXPECT_EQ(log.find("rebuilding"), std::string::npos) << log;
+  // The caught-up index was saved: a new engine on the same data finds the
+  // new function without a rebuild.
+  engine_.reset();
+  auto reopened = Engine::Open(work_.Sub("data"));
+  ASSERT_OK(reopened);
+  engine_ = std::move(reopened).value();
+  ::testing::internal::CaptureStderr();
+  const auto again = Names("refund_everything");
+  const std::string reopened_log = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(again.empty());
+  EXPECT_EQ(again.front(), "app.refund_everything");
+  EXPECT_EQ(reopened_log.find("rebuilding"), std::string::npos) << reopened_log;
+}
+
+}  // namespace
+}  // namespace onyx
