@@ -217,7 +217,7 @@ Status CodeSearch::AddDocuments(const store::ReadView& view, std::vector<Node> v
 namespace {
 
 constexpr std::string_view kMagic = "onyx-search";  // then a NUL
-constexpr std::uint8_t kSnapshotFormat = 3;
+constexpr std::uint8_t kSnapshotFormat = 4;
 constexpr std::size_t kMaxSnapshotBytes = std::size_t{8} << 30;
 
 Status WriteAll(int fd, std::string_view bytes, const std::string& path) {

@@ -23,6 +23,8 @@
 #include <usearch/index.hpp>
 #include <usearch/index_plugins.hpp>
 
+#include "onyx/core/coding.h"
+
 #if defined(__SSE__)
 #include <immintrin.h>
 #endif
@@ -127,82 +129,80 @@ AlignedFloats AllocateRows(std::size_t rows, std::size_t stride) {
   return AlignedFloats(static_cast<float*>(p));
 }
 
-// Snapshot: magic, dimensions, slot count, the graph's own stream
-// (length-prefixed), then each slot's vector and whether it was removed.
-constexpr char kMagic[8] = {'O', 'N', 'Y', 'X', 'H', 'N', 'S', '1'};
+// Snapshot: magic, dimensions, slot count and the graph's own stream
+// (big-endian u64 each, the stream length-prefixed by one), then each slot's
+// vector and whether it was removed.
+constexpr std::string_view kMagic = "ONYXHNS2";
 
-void PutU64(std::string* out, std::uint64_t v) {
-  char bytes[8];
-  std::memcpy(bytes, &v, 8);
-  out->append(bytes, 8);
+// A native (little-endian) u64 of USearch's stream.
+bool ReadNative64(core::ByteReader& r, std::uint64_t* v) {
+  std::string_view bytes;
+  if (!r.ReadBytes(8, &bytes)) return false;
+  std::memcpy(v, bytes.data(), 8);
+  return true;
 }
 
-class Reader {
- public:
-  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
-  bool U64(std::uint64_t* v) {
-    if (bytes_.size() < 8) return false;
-    std::memcpy(v, bytes_.data(), 8);
-    bytes_.remove_prefix(8);
-    return true;
-  }
-  bool Bytes(std::size_t n, std::string_view* out) {
-    if (bytes_.size() < n) return false;
-    *out = bytes_.substr(0, n);
-    bytes_.remove_prefix(n);
-    return true;
-  }
-  std::size_t remaining() const { return bytes_.size(); }
-
- private:
-  std::string_view bytes_;
+// What a checked graph stream says about itself.
+struct GraphHeader {
+  std::uint64_t size = 0;
+  std::uint64_t max_level = 0;
+  std::uint64_t entry = 0;
 };
 
 // USearch's loader trusts its input; check the graph's stream first: sane
 // levels, an entry point on the top level, every neighbour count within its
-// level's capacity and every neighbour a node of the graph on that level. The unused
-// entries of each neighbour list are zeroed (USearch expects them so when it
-// relinks a node). Layout (index_gt::save_to_stream): a header of five u64
-// (size, connectivity, base connectivity, max level, entry slot), an i16
+// level's capacity and every neighbour a node of the graph on that level. The
+// unused entries of each neighbour list are zeroed (USearch expects them so
+// when it relinks a node). Layout (index_gt::save_to_stream): a header of five
+// u64 (size, connectivity, base connectivity, max level, entry slot), an i16
 // level per node, then each node: u64 key, i16 level, and per level a u32
 // count followed by `capacity` u32 slots.
-Status CleanGraphStream(std::string& bytes, std::size_t connectivity) {
+Result<GraphHeader> CleanGraphStream(std::string& bytes, std::size_t connectivity) {
   const auto corrupt = [](const std::string& what) {
     return Status::Corruption("vector index: snapshot graph: " + what);
   };
-  Reader r(bytes);
-  std::uint64_t size = 0, m = 0, m0 = 0, max_level = 0, entry = 0;
-  if (!(r.U64(&size) && r.U64(&m) && r.U64(&m0) && r.U64(&max_level) && r.U64(&entry))) {
+  core::ByteReader r(bytes);
+  GraphHeader header;
+  std::uint64_t m = 0, m0 = 0;
+  if (!(ReadNative64(r, &header.size) && ReadNative64(r, &m) && ReadNative64(r, &m0) &&
+        ReadNative64(r, &header.max_level) && ReadNative64(r, &header.entry))) {
     return corrupt("truncated header");
   }
-  if (size == 0) return r.remaining() == 0 ? Status::Ok() : corrupt("trailing bytes");
+  const std::uint64_t size = header.size;
+  if (size == 0) {
+    if (!r.AtEnd()) return corrupt("trailing bytes");
+    return header;
+  }
   if (m != connectivity || m0 != 2 * connectivity) return corrupt("connectivity differs");
   if (size > std::numeric_limits<Slot>::max() || size > r.remaining() / 2) {
     return corrupt("node count");
   }
   constexpr std::int16_t kMaxLevel = 64;
-  if (max_level > static_cast<std::uint64_t>(kMaxLevel) || entry >= size) {
+  if (header.max_level > static_cast<std::uint64_t>(kMaxLevel) || header.entry >= size) {
     return corrupt("entry point");
   }
+  const auto max_level = static_cast<std::int16_t>(header.max_level);
   std::string_view levels;
-  if (!r.Bytes(size * 2, &levels)) return corrupt("truncated levels");
-  // A search starts at the entry slot on the top level: it must be there.
-  std::int16_t entry_level = 0;
-  std::memcpy(&entry_level, levels.data() + entry * 2, 2);
-  if (entry_level != static_cast<std::int16_t>(max_level)) return corrupt("entry point level");
-  for (std::uint64_t i = 0; i < size; ++i) {
+  if (!r.ReadBytes(size * 2, &levels)) return corrupt("truncated levels");
+  const auto level_of = [&](std::uint64_t slot) {
     std::int16_t level = 0;
-    std::memcpy(&level, levels.data() + i * 2, 2);
-    if (level < 0 || level > static_cast<std::int16_t>(max_level)) return corrupt("node level");
+    std::memcpy(&level, levels.data() + slot * 2, 2);
+    return level;
+  };
+  // A search starts at the entry slot on the top level: it must be there.
+  if (level_of(header.entry) != max_level) return corrupt("entry point level");
+  for (std::uint64_t i = 0; i < size; ++i) {
+    const std::int16_t level = level_of(i);
+    if (level < 0 || level > max_level) return corrupt("node level");
     std::string_view head;
-    if (!r.Bytes(10, &head)) return corrupt("truncated node");
+    if (!r.ReadBytes(10, &head)) return corrupt("truncated node");
     std::int16_t stored = 0;
     std::memcpy(&stored, head.data() + 8, 2);
     if (stored != level) return corrupt("node level differs from its header");
     for (std::int16_t l = 0; l <= level; ++l) {
       const std::size_t capacity = l == 0 ? m0 : m;
       std::string_view list;
-      if (!r.Bytes(4 + capacity * 4, &list)) return corrupt("truncated neighbours");
+      if (!r.ReadBytes(4 + capacity * 4, &list)) return corrupt("truncated neighbours");
       std::uint32_t count = 0;
       std::memcpy(&count, list.data(), 4);
       if (count > capacity) return corrupt("neighbour count");
@@ -210,15 +210,14 @@ Status CleanGraphStream(std::string& bytes, std::size_t connectivity) {
         std::uint32_t slot = 0;
         std::memcpy(&slot, list.data() + 4 + k * 4, 4);
         if (slot >= size) return corrupt("neighbour outside the graph");
-        std::int16_t neighbour_level = 0;
-        std::memcpy(&neighbour_level, levels.data() + std::size_t{slot} * 2, 2);
-        if (neighbour_level < l) return corrupt("neighbour missing from the level");
+        if (level_of(slot) < l) return corrupt("neighbour missing from the level");
       }
       char* unused = bytes.data() + (list.data() - bytes.data()) + 4 + count * 4;
       std::memset(unused, 0, (capacity - count) * 4);
     }
   }
-  return r.remaining() == 0 ? Status::Ok() : corrupt("trailing bytes");
+  if (!r.AtEnd()) return corrupt("trailing bytes");
+  return header;
 }
 
 }  // namespace
@@ -456,25 +455,24 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Create(const VectorIndexOption
 }
 
 Status VectorIndex::Impl::Grow(std::size_t needed) {
-  Impl& impl = *this;
-  if (needed <= impl.capacity) return Status::Ok();
-  const std::size_t grown = std::max<std::size_t>({1024, impl.capacity * 2, needed});
-  if (!impl.graph.try_reserve(unum::usearch::index_limits_t(grown, kContexts))) {
+  if (needed <= capacity) return Status::Ok();
+  const std::size_t grown = std::max<std::size_t>({1024, capacity * 2, needed});
+  if (!graph.try_reserve(unum::usearch::index_limits_t(grown, kContexts))) {
     return Status::ResourceExhausted("vector index: cannot reserve " + std::to_string(grown) +
                                      " vectors");
   }
-  AlignedFloats grown_rows = AllocateRows(grown, impl.stride);
+  AlignedFloats grown_rows = AllocateRows(grown, stride);
   if (grown_rows == nullptr) {
     return Status::ResourceExhausted("vector index: cannot allocate " + std::to_string(grown) +
                                      " vectors");
   }
-  if (impl.rows != nullptr) {
-    std::memcpy(grown_rows.get(), impl.rows.get(), impl.graph.size() * impl.stride * sizeof(float));
+  if (rows != nullptr) {
+    std::memcpy(grown_rows.get(), rows.get(), graph.size() * stride * sizeof(float));
   }
-  impl.rows = std::move(grown_rows);
-  impl.removed.resize(grown, 0);
-  impl.capacity = grown;
-  impl.reserved = grown;
+  rows = std::move(grown_rows);
+  removed.resize(grown, 0);
+  capacity = grown;
+  reserved = grown;
   return Status::Ok();
 }
 
@@ -616,21 +614,6 @@ Result<std::vector<VectorHit>> VectorIndex::Find(const float* query, std::size_t
   std::vector<VectorHit> hits;
   if (k == 0 || impl.live.load() == 0) return hits;
   const Context context(impl.search_contexts);
-  unum::usearch::index_search_config_t config;
-  config.thread = context.id();
-  config.expansion = impl.options.expansion_search;
-  config.exact = exact;
-  const Metric metric{impl.Rows()};
-  const Prefetch prefetch{impl.Rows()};
-  const auto collect = [&](auto& found) -> Status {
-    if (!found) return UsearchError("search", found.error);
-    hits.reserve(found.size());
-    for (std::size_t i = 0; i < found.size(); ++i) {
-      const auto match = found[i];
-      hits.push_back({match.member.key, match.distance});
-    }
-    return Status::Ok();
-  };
   const std::uint8_t* removed = impl.removed.data();
   if (!exact) {
     Scratch& scratch = impl.scratches[context.id()];
@@ -647,13 +630,20 @@ Result<std::vector<VectorHit>> VectorIndex::Find(const float* query, std::size_t
     }
     return hits;
   }
+  unum::usearch::index_search_config_t config;
+  config.thread = context.id();
+  config.exact = true;
   auto found = impl.graph.search(
-      query, k, metric, config,
+      query, k, Metric{impl.Rows()}, config,
       [&](const Member& member) {
         return removed[member.slot] == 0 && (!filter || filter(member.key));
       },
-      prefetch);
-  ONYX_RETURN_IF_ERROR(collect(found));
+      Prefetch{impl.Rows()});
+  if (!found) return UsearchError("search", found.error);
+  hits.reserve(found.size());
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    hits.push_back({found[i].member.key, found[i].distance});
+  }
   return hits;
 }
 
@@ -668,11 +658,11 @@ Result<std::string> VectorIndex::Serialize() const {
   });
   if (!saved) return UsearchError("save", saved.error);
   std::string out;
-  out.reserve(sizeof kMagic + 32 + graph.size() + slots * (impl.options.dimensions * 4 + 1));
-  out.append(kMagic, sizeof kMagic);
-  PutU64(&out, impl.options.dimensions);
-  PutU64(&out, slots);
-  PutU64(&out, graph.size());
+  out.reserve(kMagic.size() + 32 + graph.size() + slots * (impl.options.dimensions * 4 + 1));
+  out.append(kMagic);
+  core::PutBigEndian64(&out, impl.options.dimensions);
+  core::PutBigEndian64(&out, slots);
+  core::PutBigEndian64(&out, graph.size());
   out.append(graph);
   for (std::size_t s = 0; s < slots; ++s) {
     out.append(reinterpret_cast<const char*>(impl.Rows().Row(s)),
@@ -689,20 +679,20 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Deserialize(std::string_view b
   };
   ONYX_ASSIGN_OR_RETURN(std::unique_ptr<VectorIndex> index, Create(options));
   Impl& impl = *index->impl_;
-  Reader r(bytes);
+  core::ByteReader r(bytes);
   std::string_view magic;
   std::uint64_t dimensions = 0, slots = 0, graph_bytes = 0;
-  if (!(r.Bytes(sizeof kMagic, &magic) && r.U64(&dimensions) && r.U64(&slots) &&
-        r.U64(&graph_bytes))) {
+  if (!(r.ReadBytes(kMagic.size(), &magic) && r.ReadBigEndian64(&dimensions) &&
+        r.ReadBigEndian64(&slots) && r.ReadBigEndian64(&graph_bytes))) {
     return corrupt("truncated header");
   }
-  if (magic != std::string_view(kMagic, sizeof kMagic)) return corrupt("not an Onyx HNSW index");
+  if (magic != kMagic) return corrupt("not an Onyx HNSW index");
   if (dimensions != options.dimensions) {
     return corrupt("has " + std::to_string(dimensions) + " dimensions, expected " +
                    std::to_string(options.dimensions));
   }
   std::string_view graph_section;
-  if (graph_bytes > r.remaining() || !r.Bytes(graph_bytes, &graph_section)) {
+  if (graph_bytes > r.remaining() || !r.ReadBytes(graph_bytes, &graph_section)) {
     return corrupt("graph size");
   }
   const std::size_t row_bytes = options.dimensions * sizeof(float);
@@ -710,10 +700,8 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Deserialize(std::string_view b
     return corrupt("vector section size");
   }
   std::string graph(graph_section);
-  ONYX_RETURN_IF_ERROR(CleanGraphStream(graph, options.connectivity));
-  std::uint64_t graph_size = 0;
-  std::memcpy(&graph_size, graph.data(), 8);
-  if (graph_size != slots) return corrupt("graph and vectors disagree on the count");
+  ONYX_ASSIGN_OR_RETURN(const GraphHeader header, CleanGraphStream(graph, options.connectivity));
+  if (header.size != slots) return corrupt("graph and vectors disagree on the count");
 
   std::size_t offset = 0;
   auto loaded = impl.graph.load_from_stream([&](void* data, std::size_t length) {
@@ -732,8 +720,9 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Deserialize(std::string_view b
   ONYX_RETURN_IF_ERROR(impl.Grow(std::max<std::size_t>(slots, 1)));
   std::string_view rows;
   std::string_view removed;
-  r.Bytes(slots * row_bytes, &rows);
-  r.Bytes(slots, &removed);
+  if (!(r.ReadBytes(slots * row_bytes, &rows) && r.ReadBytes(slots, &removed))) {
+    return corrupt("vector section size");
+  }
   for (std::size_t s = 0; s < slots; ++s) {
     float* row = impl.rows.get() + s * impl.stride;
     std::memcpy(row, rows.data() + s * row_bytes, row_bytes);
@@ -754,7 +743,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Deserialize(std::string_view b
   }
   impl.live = impl.slots.size();
   impl.tombstones = impl.free_slots.size();
-  for (std::size_t s = 0; s < slots; ++s) impl.NoteLevel(static_cast<Slot>(s));
+  if (slots > 0) impl.entry = header.max_level << 32 | header.entry;
   return index;
 }
 
