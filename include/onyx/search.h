@@ -24,7 +24,6 @@ std::string_view SearchModeName(SearchMode mode);
 /// score for the most-depended-on candidate (log-scaled in-degree).
 enum class SearchPrior { kNone, kCentrality };
 std::optional<SearchPrior> ParseSearchPrior(std::string_view name);
-std::string_view SearchPriorName(SearchPrior prior);
 
 struct SearchFilters {
   std::optional<NodeKind> kind;

@@ -193,8 +193,4 @@ std::optional<SearchPrior> ParseSearchPrior(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view SearchPriorName(SearchPrior prior) {
-  return prior == SearchPrior::kCentrality ? "centrality" : "none";
-}
-
 }  // namespace onyx

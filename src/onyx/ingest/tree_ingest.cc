@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "onyx/core/clock.h"
 #include "onyx/ingest/definition_extractor.h"
 #include "onyx/ingest/fact_extractor.h"
 #include "onyx/ingest/file_facts.h"
@@ -217,7 +218,7 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
                                  const std::string& root, const IngestOptions& options,
                                  WorktreeStat* stat) {
   const auto started = std::chrono::steady_clock::now();
-  const std::int64_t stat_taken_ns = StatClockNs();
+  const std::int64_t stat_taken_ns = core::NowMicros() * 1000;
   IngestSummary summary;
   std::vector<TreeEntry> stats;
   ONYX_ASSIGN_OR_RETURN(

@@ -1,10 +1,10 @@
 #include "onyx/ingest/worktree_stat.h"
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "onyx/core/clock.h"
 #include "onyx/ingest/tree_walk.h"
 
 namespace onyx::ingest {
@@ -14,12 +14,6 @@ constexpr const char* kMagic = "onyx-worktree-stat 3";
 constexpr std::int64_t kRacyNs = 2'000'000'000;
 
 }  // namespace
-
-std::int64_t StatClockNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string AbsoluteRoot(const std::string& root) {
   std::error_code ec;
@@ -45,7 +39,7 @@ WorktreeStat WorktreeStatOf(const std::string& root, const IngestOptions& option
 }
 
 Result<WorktreeStat> StatWorktree(const std::string& root, const IngestOptions& options) {
-  const std::int64_t taken_ns = StatClockNs();
+  const std::int64_t taken_ns = core::NowMicros() * 1000;
   IngestSummary summary;
   ONYX_ASSIGN_OR_RETURN(const std::vector<TreeEntry> entries,
                         WalkTree(root, options, &summary, /*read_content=*/false));

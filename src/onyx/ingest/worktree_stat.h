@@ -48,9 +48,6 @@ Result<WorktreeStat> StatWorktree(const std::string& root, const IngestOptions& 
 WorktreeStat WorktreeStatOf(const std::string& root, const IngestOptions& options,
                             std::int64_t taken_ns, const std::vector<TreeEntry>& files);
 
-/// Now, in ns since the Unix epoch (a stat's clock).
-std::int64_t StatClockNs();
-
 /// Whether `now` (just taken) shows the same files as `saved`, with no file
 /// recent enough to distrust.
 bool SameStat(const WorktreeStat& saved, const WorktreeStat& now);
