@@ -106,6 +106,15 @@ void PrintWalk(const WalkResult& result, bool by_depth, bool with_tests) {
 }
 
 // Options of the commands that take one node.
+// Keeps the page of `items` that starts at `offset` (`page` items; 0: all
+// the rest); the cursor of the next page, pinned to `revision`, or "".
+template <typename T>
+std::string TakePageWithCursor(std::vector<T>& items, std::uint64_t offset, std::size_t page,
+                               RevisionNumber revision, std::uint64_t key) {
+  const auto more = query::TakePage(items, offset, page == 0 ? SIZE_MAX : page);
+  return more ? query::EncodeCursor({revision, *more, key}) : std::string();
+}
+
 struct NodeArgs {
   std::string node;
   std::string as_of;
@@ -135,13 +144,13 @@ struct NodeArgs {
     return query::QueryKey(text);
   }
 
-  // Slices `result` to the page asked for; the next page's cursor, or "".
-  std::string Page(WalkResult& result, const std::string& project) const {
+  // Slices `items` (answered at `revision`) to the page asked for; the next
+  // page's cursor, or "".
+  template <typename T>
+  std::string Page(std::vector<T>& items, RevisionNumber revision,
+                   const std::string& project) const {
     if (page == 0 && !at) return {};
-    const std::size_t size = page == 0 ? SIZE_MAX : page;
-    const auto next = query::TakePage(result.nodes, at ? at->offset : 0, size);
-    if (!next) return {};
-    return query::EncodeCursor({result.revision, *next, Key(project)});
+    return TakePageWithCursor(items, at ? at->offset : 0, page, revision, Key(project));
   }
 
   // Validates the options (before any node is looked up) into `spec`.
@@ -312,8 +321,7 @@ struct PageArgs {
   template <typename T>
   std::string Next(std::vector<T>& items, const PagePosition& at, std::uint64_t key) const {
     if (!at.paging) return {};
-    const auto more = query::TakePage(items, at.offset, page == 0 ? SIZE_MAX : page);
-    return more ? query::EncodeCursor({at.revision, *more, key}) : std::string();
+    return TakePageWithCursor(items, at.offset, page, at.revision, key);
   }
 };
 
@@ -375,7 +383,7 @@ int RunTraversal(Session& session, Engine& e, const Node& start, TraverseSpec sp
   spec.starts = {start.id};
   ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result, e.Traverse(session.globals().project, spec, as_of));
   const std::size_t total = result.nodes.size();
-  const std::string next = a.Page(result, session.globals().project);
+  const std::string next = a.Page(result.nodes, result.revision, session.globals().project);
   const Freshness fresh = Fresh(session, e);
   if (session.globals().json) {
     std::cout << WalkJson(fresh, start, result, a.explain, next);
@@ -631,7 +639,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
               WalkResult result, is_impact ? e.Impact(project, start.id, args->limits, as_of)
                                            : e.TestsFor(project, start.id, args->limits, as_of));
           const std::size_t total = result.nodes.size();
-          const std::string next = args->Page(result, project);
+          const std::string next = args->Page(result.nodes, result.revision, project);
           const Freshness fresh = Fresh(session, e);
           if (session.globals().json) {
             std::cout << WalkJson(fresh, start, result, args->explain, next);
@@ -741,12 +749,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         }
         ONYX_ASSIGN_OR_RETURN_EXIT(NodeHistory versions, e.History(project, start.id, as_of));
         const std::size_t total = versions.versions.size();
-        std::string next;
-        if (a.page != 0 || a.at) {
-          const auto more = query::TakePage(versions.versions, a.at ? a.at->offset : 0,
-                                            a.page == 0 ? SIZE_MAX : a.page);
-          if (more) next = query::EncodeCursor({as_of.value_or(0), *more, a.Key(project)});
-        }
+        const std::string next = a.Page(versions.versions, as_of.value_or(0), project);
         const Freshness fresh = Fresh(session, e);
         if (session.globals().json) {
           std::cout << HistoryJson(fresh, versions, next);
