@@ -26,6 +26,17 @@ class SearchIndexTest : public testing::ShopEngineTest {
     }
     return names;
   }
+  // The names a lexical search finds, and what the engine logged meanwhile.
+  struct Answer {
+    std::vector<std::string> names;
+    std::string log;
+  };
+  Answer Logged(const std::string& text) {
+    ::testing::internal::CaptureStderr();
+    Answer answer{Names(text), {}};
+    answer.log = ::testing::internal::GetCapturedStderr();
+    return answer;
+  }
   std::string Snapshot() {
     for (const auto& e : std::filesystem::directory_iterator(work_.Sub("data/search"))) {
       return e.path().string();
@@ -46,24 +57,20 @@ TEST_F(SearchIndexTest, CatchesUpInMemoryAfterAnIngest) {
     app << "\n\ndef refund_everything():\n    return 0\n";
   }
   ASSERT_OK(engine_->IngestTree("shop", tree_));
-  ::testing::internal::CaptureStderr();
-  const auto names = Names("refund_everything");
-  const std::string log = ::testing::internal::GetCapturedStderr();
-  ASSERT_FALSE(names.empty());
-  EXPECT_EQ(names.front(), "app.refund_everything");
-  EXPECT_EQ(log.find("rebuilding"), std::string::npos) << log;
+  const Answer caught_up = Logged("refund_everything");
+  ASSERT_FALSE(caught_up.names.empty());
+  EXPECT_EQ(caught_up.names.front(), "app.refund_everything");
+  EXPECT_EQ(caught_up.log.find("rebuilding"), std::string::npos) << caught_up.log;
   // The caught-up index was saved: a new engine on the same data finds the
   // new function without a rebuild.
   engine_.reset();
   auto reopened = Engine::Open(work_.Sub("data"));
   ASSERT_OK(reopened);
   engine_ = std::move(reopened).value();
-  ::testing::internal::CaptureStderr();
-  const auto again = Names("refund_everything");
-  const std::string reopened_log = ::testing::internal::GetCapturedStderr();
-  ASSERT_FALSE(again.empty());
-  EXPECT_EQ(again.front(), "app.refund_everything");
-  EXPECT_EQ(reopened_log.find("rebuilding"), std::string::npos) << reopened_log;
+  const Answer loaded = Logged("refund_everything");
+  ASSERT_FALSE(loaded.names.empty());
+  EXPECT_EQ(loaded.names.front(), "app.refund_everything");
+  EXPECT_EQ(loaded.log.find("rebuilding"), std::string::npos) << loaded.log;
 }
 
 }  // namespace
