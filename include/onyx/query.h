@@ -19,6 +19,11 @@ struct WalkLimits {
   int max_depth = 3;
   std::size_t max_results = 200;
   std::chrono::milliseconds time_limit{2000};
+  /// The page of the ranked answer to return: answers [offset, offset +
+  /// page) of the (at most max_results) ranked. Every page of one query
+  /// walks and ranks alike; only the page's nodes are built.
+  std::size_t offset = 0;
+  std::size_t page = SIZE_MAX;
   /// Set from another thread to stop early (a client cancelled the question):
   /// the walk returns what it has, marked partial, as on a timeout.
   const std::atomic<bool>* cancelled = nullptr;
@@ -56,7 +61,8 @@ struct WalkPlan {
 
 struct WalkResult {
   RevisionNumber revision = 0;
-  std::vector<Reached> nodes;  ///< By depth, then confidence (highest first).
+  std::vector<Reached> nodes;  ///< By depth, then confidence (highest first): the page asked for.
+  std::size_t total = 0;       ///< Answers in the whole ranking, this page's and all others.
   bool partial = false;        ///< A limit cut the walk short.
   WalkPlan plan;
 };

@@ -569,6 +569,7 @@ TEST_F(CliTest, PagesWithCursorsPinTheirRevision) {
     ASSERT_EQ(next.exit_code, 0) << next.output;
     page = nlohmann::json::parse(next.output);
     EXPECT_EQ(page["revision"], 1);
+    EXPECT_EQ(page["total"], 10);  // the whole answer's size, on every page
     for (const auto& r : page["results"]) seen.push_back(r);
     cursor = page["next_cursor"].is_string() ? page["next_cursor"].get<std::string>() : "";
   }
@@ -580,6 +581,7 @@ TEST_F(CliTest, PagesWithCursorsPinTheirRevision) {
 
   const CliRun text = Onyx(dir_.path(), "-p shop impact shop.pricing.subtotal --as-of 1 --page 3");
   EXPECT_NE(text.output.find("next page: --cursor c1"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find(": 10 nodes"), std::string::npos) << text.output;
   // A cursor pages only its own query, and names its revision itself.
   EXPECT_EQ(
       Onyx(dir_.path(), "-p shop impact shop.pricing.subtotal --depth 2 --cursor " + second_cursor)

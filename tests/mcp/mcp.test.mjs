@@ -105,6 +105,7 @@ test('impact and tests_for page with next_cursor', async () => {
   let page = await call('impact', { name: 'shop.pricing.subtotal', limit: 1 });
   for (let n = 0; n < 50; ++n) {
     assert.ok(page.results.length <= 1);
+    assert.equal(page.total, whole.results.length);
     seen.push(...page.results.map((r) => r.node.id));
     if (page.next_cursor === null) break;
     page = await call('impact', { name: 'shop.pricing.subtotal', limit: 1, cursor: page.next_cursor });

@@ -286,6 +286,22 @@ TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
       ASSERT_OK(fast_cut);
       EXPECT_EQ(Lines(*fast_cut), Lines(*cut));
       EXPECT_EQ(fast_cut->partial, cut->partial);
+      // Pages of two, one after the other, are the whole answer, and each
+      // says how large the whole is.
+      for (const Topology* with : {static_cast<const Topology*>(nullptr), topology->get()}) {
+        std::vector<std::string> pages;
+        WalkLimits paged;
+        paged.page = 2;
+        for (paged.offset = 0; paged.offset <= impact->nodes.size(); paged.offset += 2) {
+          auto page = Impact(view, id, paged, with);
+          ASSERT_OK(page);
+          EXPECT_EQ(page->total, impact->nodes.size());
+          EXPECT_LE(page->nodes.size(), 2u);
+          for (const std::string& line : Lines(*page)) pages.push_back(line);
+        }
+        EXPECT_EQ(pages, Lines(*impact)) << rev << " " << id;
+      }
+      EXPECT_EQ(impact->total, impact->nodes.size());
       EXPECT_EQ(fast->plan.adjacency, "topology");
       EXPECT_EQ(impact->plan.adjacency, "store");
       // The fast path reads edges straight from the topology's rows (and stops
@@ -307,6 +323,13 @@ TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
       ASSERT_OK(walk);
       ASSERT_OK(slow_walk);
       EXPECT_EQ(Reach(*walk), Reach(*slow_walk));
+      spec.limits.offset = 1;
+      spec.limits.page = 1;
+      auto second = Traverse(view, spec, topology->get());
+      ASSERT_OK(second);
+      EXPECT_EQ(second->total, walk->nodes.size());
+      ASSERT_EQ(second->nodes.size(), walk->nodes.size() > 1 ? 1u : 0u);
+      if (!second->nodes.empty()) EXPECT_EQ(second->nodes[0].node.id, walk->nodes[1].node.id);
     }
   }
   EXPECT_GT(compared, 100u);

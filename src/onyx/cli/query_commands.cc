@@ -153,6 +153,20 @@ struct NodeArgs {
     return TakePageWithCursor(items, at ? at->offset : 0, page, revision, Key(project));
   }
 
+  // `walk` with the page asked for (--page, --cursor): walks build only it.
+  WalkLimits Window(WalkLimits walk) const {
+    walk.offset = at ? at->offset : 0;
+    if (page != 0) walk.page = page;
+    return walk;
+  }
+
+  // The cursor of the page after `result` (answered with Window's limits), or "".
+  std::string Next(const WalkResult& result, const std::string& project) const {
+    const std::uint64_t end = (at ? at->offset : 0) + result.nodes.size();
+    if (page == 0 || end >= result.total) return {};
+    return query::EncodeCursor({result.revision, end, Key(project)});
+  }
+
   // Validates the options (before any node is looked up) into `spec`.
   Status Check() {
     if (limits.max_depth < 1 || limits.max_depth > 10 || limits.max_results < 1 ||
@@ -381,9 +395,10 @@ Freshness Fresh(Session& session, Engine& e) {
 int RunTraversal(Session& session, Engine& e, const Node& start, TraverseSpec spec,
                  std::optional<RevisionNumber> as_of, const NodeArgs& a, const std::string& title) {
   spec.starts = {start.id};
+  spec.limits = a.Window(spec.limits);
   ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result, e.Traverse(session.globals().project, spec, as_of));
-  const std::size_t total = result.nodes.size();
-  const std::string next = a.Page(result.nodes, result.revision, session.globals().project);
+  const std::size_t total = result.total;
+  const std::string next = a.Next(result, session.globals().project);
   const Freshness fresh = Fresh(session, e);
   if (session.globals().json) {
     std::cout << WalkJson(fresh, start, result, a.explain, next);
@@ -635,11 +650,12 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         [args, is_impact](Session& session, Engine& e, const Node& start,
                           std::optional<RevisionNumber> as_of) {
           const std::string& project = session.globals().project;
-          ONYX_ASSIGN_OR_RETURN_EXIT(
-              WalkResult result, is_impact ? e.Impact(project, start.id, args->limits, as_of)
-                                           : e.TestsFor(project, start.id, args->limits, as_of));
-          const std::size_t total = result.nodes.size();
-          const std::string next = args->Page(result.nodes, result.revision, project);
+          const WalkLimits limits = args->Window(args->limits);
+          ONYX_ASSIGN_OR_RETURN_EXIT(WalkResult result,
+                                     is_impact ? e.Impact(project, start.id, limits, as_of)
+                                               : e.TestsFor(project, start.id, limits, as_of));
+          const std::size_t total = result.total;
+          const std::string next = args->Next(result, project);
           const Freshness fresh = Fresh(session, e);
           if (session.globals().json) {
             std::cout << WalkJson(fresh, start, result, args->explain, next);

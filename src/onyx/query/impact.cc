@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "onyx/query/cursor.h"
 #include "onyx/query/plan.h"
 
 namespace onyx::query {
@@ -136,19 +137,25 @@ Result<std::vector<NodeId>> Starts(const store::ReadView& view, Adjacency& adjac
   return WithMembers(adjacency, start, limits.max_results);
 }
 
-// At most max_results nodes; fewer than were found means partial.
+// At most max_results nodes (fewer than were found means partial), of which
+// the page asked for.
 void Truncate(WalkResult& result, const WalkLimits& limits) {
   if (result.nodes.size() > limits.max_results) {
     result.nodes.resize(limits.max_results);
     result.partial = true;
   }
+  result.total = result.nodes.size();
+  TakePage(result.nodes, limits.offset, limits.page);
 }
 
 void Rank(std::vector<Reached>& nodes) {
   std::sort(nodes.begin(), nodes.end(), [](const Reached& a, const Reached& b) {
     if (a.depth != b.depth) return a.depth < b.depth;
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
-    return a.node.qualified_name < b.node.qualified_name;
+    if (a.node.qualified_name != b.node.qualified_name) {
+      return a.node.qualified_name < b.node.qualified_name;
+    }
+    return a.node.id < b.node.id;  // a total order: pages never overlap
   });
 }
 
@@ -173,6 +180,7 @@ Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjac
     std::uint32_t step;
     std::uint32_t depth;
     float confidence;
+    std::uint32_t index;  // dense order is id order
     const Topology::Version* version;
   };
   std::vector<Ranked> ranked;
@@ -182,22 +190,25 @@ Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjac
     if (step.depth == 0) continue;
     const Topology::Version* version = topology.VersionAt(step.index, rev);
     if (version == nullptr) return missing(step.index);
-    ranked.push_back({s, step.depth, step.confidence, version});
+    ranked.push_back({s, step.depth, step.confidence, step.index, version});
   }
   const auto before = [](const Ranked& a, const Ranked& b) {
     if (a.depth != b.depth) return a.depth < b.depth;
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
-    return a.version->qualified_name < b.version->qualified_name;
+    if (a.version->qualified_name != b.version->qualified_name) {
+      return a.version->qualified_name < b.version->qualified_name;
+    }
+    return a.index < b.index;  // a total order: pages never overlap
   };
-  if (ranked.size() > limits.max_results) {
-    std::partial_sort(ranked.begin(),
-                      ranked.begin() + static_cast<std::ptrdiff_t>(limits.max_results),
-                      ranked.end(), before);
-    ranked.resize(limits.max_results);
-    result.partial = true;
-  } else {
-    std::sort(ranked.begin(), ranked.end(), before);
-  }
+  // The ranking holds the best max_results; only the page is ordered and built.
+  if (ranked.size() > limits.max_results) result.partial = true;
+  result.total = std::min(ranked.size(), limits.max_results);
+  const std::size_t begin = std::min(limits.offset, result.total);
+  const std::size_t end = begin + std::min(limits.page, result.total - begin);
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end),
+                    ranked.end(), before);
+  ranked.resize(end);
+  ranked.erase(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(begin));
   timer.Step("rank");
   const auto node_at = [&](std::uint32_t index) -> Result<Node> {
     const Topology::Version* version = topology.VersionAt(index, rev);
@@ -307,7 +318,11 @@ Result<ChangeImpact> ImpactOfChange(const store::ReadView& view, std::vector<Sym
   }
   std::sort(starts.begin(), starts.end());
   starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
-  ONYX_ASSIGN_OR_RETURN(out.impact, ImpactFrom(view, adjacency, starts, limits));
+  // Every impacted node's tests are to run: the whole ranking, not a page.
+  WalkLimits whole = limits;
+  whole.offset = 0;
+  whole.page = SIZE_MAX;
+  ONYX_ASSIGN_OR_RETURN(out.impact, ImpactFrom(view, adjacency, starts, whole));
   // The tests to run: tests of the changed symbols, changed tests, and the
   // tests reaching what they impact.
   std::map<NodeId, Node> tests;
@@ -389,7 +404,10 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start, const Wal
   std::sort(result.nodes.begin(), result.nodes.end(), [](const Reached& a, const Reached& b) {
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
     if (a.depth != b.depth) return a.depth < b.depth;
-    return a.node.qualified_name < b.node.qualified_name;
+    if (a.node.qualified_name != b.node.qualified_name) {
+      return a.node.qualified_name < b.node.qualified_name;
+    }
+    return a.node.id < b.node.id;
   });
   Truncate(result, limits);
   timer.Step("rank");

@@ -5,6 +5,7 @@
 #include <deque>
 #include <unordered_map>
 
+#include "onyx/query/cursor.h"
 #include "onyx/query/plan.h"
 
 namespace onyx::query {
@@ -138,6 +139,8 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
     result.nodes.resize(spec.limits.max_results);
     result.partial = true;
   }
+  result.total = result.nodes.size();
+  TakePage(result.nodes, spec.limits.offset, spec.limits.page);
   timer.Step("rank");
   timer.Count(adjacency);
   return result;

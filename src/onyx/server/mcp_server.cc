@@ -327,6 +327,8 @@ struct McpServer::Impl {
     // Every page cuts the same ranking: the best kMaxWalkResults (a walk
     // asked for more explores further, so its order could differ).
     limits.max_results = kMaxWalkResults;
+    limits.offset = offset;
+    limits.page = limit;
     auto picked = Pick(name, as_of);
     if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
     const Node& start = std::get<Node>(picked);
@@ -334,11 +336,11 @@ struct McpServer::Impl {
                          : engine.TestsFor(options.project, start.id, limits, as_of);
     if (!result.ok()) return Failed(result.status().ToString());
     std::string next;
-    const auto more = query::TakePage(result->nodes, offset, limit);
-    if (more) {
+    const std::uint64_t end = offset + result->nodes.size();
+    if (end < result->total) {
       auto revision = AnsweredAt(as_of);
       if (!revision.ok()) return Failed(revision.status().ToString());
-      next = query::EncodeCursor({*revision, *more, key});
+      next = query::EncodeCursor({*revision, end, key});
     }
     return {shapes::WalkValue(start, *result, /*plan=*/false, next), {}};
   }

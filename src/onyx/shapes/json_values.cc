@@ -96,6 +96,7 @@ json WalkValue(const Node& start, const WalkResult& result, bool plan,
   json out = {{"revision", result.revision},
               {"start", NodeValue(start)},
               {"partial", result.partial},
+              {"total", result.total},
               {"results", ResultsValue(result)},
               {"next_cursor", Next(next_cursor)}};
   if (plan) {
