@@ -15,6 +15,36 @@
 
 namespace onyx::testing {
 
+// "depth confidence kind qualified_name [tests]" per reached node.
+inline std::vector<std::string> WalkLines(const WalkResult& result) {
+  std::vector<std::string> out;
+  for (const Reached& r : result.nodes) {
+    char confidence[16];
+    std::snprintf(confidence, sizeof confidence, "%.2f", r.confidence);
+    std::string line = std::to_string(r.depth) + " " + confidence + " " +
+                       std::string(NodeKindName(r.node.kind)) + " " + r.node.qualified_name;
+    for (const Node& t : r.tests) line += " [" + t.qualified_name + "]";
+    out.push_back(line);
+  }
+  return out;
+}
+
+// Edges as comparable text (the topology keeps no call sites or attributes).
+inline std::vector<std::string> EdgeText(const std::vector<Edge>& edges) {
+  std::vector<std::string> out;
+  for (const Edge& e : edges) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%016llx %s %016llx %.3f %s [%llu,%llu)",
+                  static_cast<unsigned long long>(e.src), std::string(EdgeKindName(e.kind)).c_str(),
+                  static_cast<unsigned long long>(e.dst), e.confidence,
+                  std::string(ResolutionName(e.resolution)).c_str(),
+                  static_cast<unsigned long long>(e.validity.from),
+                  static_cast<unsigned long long>(e.validity.to));
+    out.push_back(buf);
+  }
+  return out;
+}
+
 class ShopFixture : public StoreFixture {
  protected:
   void SetUp() override {
@@ -42,19 +72,7 @@ class ShopFixture : public StoreFixture {
     return nodes->empty() ? 0 : nodes->front().id;
   }
 
-  // "depth confidence kind qualified_name [tests]" per reached node.
-  static std::vector<std::string> Lines(const WalkResult& result) {
-    std::vector<std::string> out;
-    for (const Reached& r : result.nodes) {
-      char confidence[16];
-      std::snprintf(confidence, sizeof confidence, "%.2f", r.confidence);
-      std::string line = std::to_string(r.depth) + " " + confidence + " " +
-                         std::string(NodeKindName(r.node.kind)) + " " + r.node.qualified_name;
-      for (const Node& t : r.tests) line += " [" + t.qualified_name + "]";
-      out.push_back(line);
-    }
-    return out;
-  }
+  static std::vector<std::string> Lines(const WalkResult& result) { return WalkLines(result); }
 
   // Rewrites a file of the tree (relative to its root) and ingests the tree as
   // the next revision.

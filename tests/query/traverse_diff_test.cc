@@ -211,22 +211,7 @@ TEST_F(DiffTest, RevisionSpecsByNumberAndHead) {
 }
 
 using TopologyTest = testing::ShopFixture;
-
-// Edges as comparable text (the topology keeps no call sites or attributes).
-std::vector<std::string> EdgeText(const std::vector<Edge>& edges) {
-  std::vector<std::string> out;
-  for (const Edge& e : edges) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "%016llx %s %016llx %.3f %s [%llu,%llu)",
-                  static_cast<unsigned long long>(e.src), std::string(EdgeKindName(e.kind)).c_str(),
-                  static_cast<unsigned long long>(e.dst), e.confidence,
-                  std::string(ResolutionName(e.resolution)).c_str(),
-                  static_cast<unsigned long long>(e.validity.from),
-                  static_cast<unsigned long long>(e.validity.to));
-    out.push_back(buf);
-  }
-  return out;
-}
+using testing::EdgeText;
 
 TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
   // 2: total stops calling subtotal; 3: pricing moves; 4: app.py goes.

@@ -133,7 +133,14 @@ Result<std::unordered_map<NodeId, Node>> LoadNodes(Adjacency& adjacency, std::ve
 // The start node (which must exist) with its members.
 Result<std::vector<NodeId>> Starts(const store::ReadView& view, Adjacency& adjacency, NodeId start,
                                    const WalkLimits& limits) {
-  ONYX_RETURN_IF_ERROR(view.GetNode(start).status());
+  if (const Topology* topology = adjacency.topology()) {
+    if (!topology->Has(start, view.revision())) {
+      return Status::NotFound("node " + FormatNodeId(start) + " does not exist at revision " +
+                              std::to_string(view.revision()));
+    }
+  } else {
+    ONYX_RETURN_IF_ERROR(view.GetNode(start).status());
+  }
   return WithMembers(adjacency, start, limits.max_results);
 }
 
@@ -180,40 +187,40 @@ Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjac
     std::uint32_t step;
     std::uint32_t depth;
     float confidence;
-    std::uint32_t index;  // dense order is id order
-    const Topology::Version* version;
+    std::uint32_t name_rank;  // the qualified name's place among all
+    std::uint32_t index;
+    std::uint32_t version;
   };
   std::vector<Ranked> ranked;
   ranked.reserve(reach.steps.size());
   for (std::uint32_t s = 0; s < reach.steps.size(); ++s) {
     const Topology::ReachStep& step = reach.steps[s];
     if (step.depth == 0) continue;
-    const Topology::Version* version = topology.VersionAt(step.index, rev);
-    if (version == nullptr) return missing(step.index);
-    ranked.push_back({s, step.depth, step.confidence, step.index, version});
+    const std::uint32_t version = topology.VersionAt(step.index, rev);
+    if (version == Topology::kNoVersion) return missing(step.index);
+    ranked.push_back(
+        {s, step.depth, step.confidence, topology.NameRank(version), step.index, version});
   }
-  const auto before = [](const Ranked& a, const Ranked& b) {
+  const auto before = [&](const Ranked& a, const Ranked& b) {
     if (a.depth != b.depth) return a.depth < b.depth;
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
-    if (a.version->qualified_name != b.version->qualified_name) {
-      return a.version->qualified_name < b.version->qualified_name;
-    }
-    return a.index < b.index;  // a total order: pages never overlap
+    if (a.name_rank != b.name_rank) return a.name_rank < b.name_rank;
+    return topology.IdOf(a.index) < topology.IdOf(b.index);  // a total order: pages never overlap
   };
   // The ranking holds the best max_results; only the page is ordered and built.
   if (ranked.size() > limits.max_results) result.partial = true;
   result.total = std::min(ranked.size(), limits.max_results);
   const std::size_t begin = std::min(limits.offset, result.total);
   const std::size_t end = begin + std::min(limits.page, result.total - begin);
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end),
-                    ranked.end(), before);
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(),
+                    before);
   ranked.resize(end);
   ranked.erase(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(begin));
   timer.Step("rank");
   const auto node_at = [&](std::uint32_t index) -> Result<Node> {
-    const Topology::Version* version = topology.VersionAt(index, rev);
-    if (version == nullptr) return missing(index);
-    return topology.NodeOf(index, *version);
+    const std::uint32_t version = topology.VersionAt(index, rev);
+    if (version == Topology::kNoVersion) return missing(index);
+    return topology.NodeOf(index, version);
   };
   std::vector<std::uint32_t> tests;
   std::size_t loaded = 0;
@@ -221,7 +228,7 @@ Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjac
   for (const Ranked& entry : ranked) {
     const Topology::ReachStep& step = reach.steps[entry.step];
     Reached& r = result.nodes.emplace_back();
-    r.node = topology.NodeOf(step.index, *entry.version);
+    r.node = topology.NodeOf(step.index, entry.version);
     r.depth = static_cast<int>(step.depth);
     r.confidence = step.confidence;
     r.path.reserve(step.depth);

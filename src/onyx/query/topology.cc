@@ -15,6 +15,8 @@ constexpr std::uint32_t kOpen = std::numeric_limits<std::uint32_t>::max();
 struct Raw {
   NodeId src;
   NodeId dst;
+  std::uint32_t src_index;  // dense, once the order is known
+  std::uint32_t dst_index;
   EdgeKind kind;
   Resolution resolution;
   float confidence;
@@ -36,15 +38,20 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
   ONYX_ASSIGN_OR_RETURN(const GraphStats stats, latest.Stats());
   raw.reserve(stats.edge_versions);
   ONYX_RETURN_IF_ERROR(latest.ForEachEdgeVersion([&](const Edge& e) {
-    raw.push_back({e.src, e.dst, e.kind, e.resolution, e.confidence,
+    raw.push_back({e.src, e.dst, 0, 0, e.kind, e.resolution, e.confidence,
                    static_cast<std::uint32_t>(e.validity.from),
                    e.validity.IsOpen() ? kOpen : static_cast<std::uint32_t>(e.validity.to)});
     return true;
   }));
 
-  // Node versions, oldest first per node (the store keeps newest first).
-  std::vector<std::pair<NodeId, Version>> versions;
-  versions.reserve(stats.node_versions);
+  // Node versions; the store keeps each node's newest first.
+  struct Held {
+    NodeId id;
+    VersionKey key;
+    Version version;
+  };
+  std::vector<Held> held;
+  held.reserve(stats.node_versions);
   std::unordered_map<std::string, std::uint32_t> interned;
   const auto intern = [&](const std::string& text) {
     auto [it, inserted] = interned.try_emplace(text, static_cast<std::uint32_t>(t.strings_.size()));
@@ -52,33 +59,64 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
     return it->second;
   };
   ONYX_RETURN_IF_ERROR(latest.ForEachNodeVersion([&](Node& n) {
-    Version v{static_cast<std::uint32_t>(n.validity.from),
-              n.validity.IsOpen() ? kOpen : static_cast<std::uint32_t>(n.validity.to),
-              n.kind,
-              intern(n.path),
-              intern(n.language),
-              n.span,
-              n.content_hash,
-              std::move(n.name),
-              std::move(n.qualified_name),
-              std::move(n.signature)};
-    versions.emplace_back(n.id, std::move(v));
+    held.push_back({n.id,
+                    {static_cast<std::uint32_t>(n.validity.from),
+                     n.validity.IsOpen() ? kOpen : static_cast<std::uint32_t>(n.validity.to), 0},
+                    {n.kind, intern(n.path), intern(n.language), n.span, n.content_hash,
+                     std::move(n.name), std::move(n.qualified_name), std::move(n.signature)}});
     return true;
   }));
-  std::stable_sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second.from < b.second.from;
+  std::stable_sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
+    return a.id != b.id ? a.id < b.id : a.key.from < b.key.from;
   });
 
-  // Dense indexes for every node and every edge's end.
-  t.ids_.reserve(versions.size() + raw.size() / 4);
-  for (const auto& [id, v] : versions) t.ids_.push_back(id);
+  // Every node and every edge's end, by id.
+  std::vector<NodeId> ids;
+  ids.reserve(held.size() + raw.size() / 4);
+  for (const Held& h : held) ids.push_back(h.id);
   for (const Raw& r : raw) {
-    t.ids_.push_back(r.src);
-    t.ids_.push_back(r.dst);
+    ids.push_back(r.src);
+    ids.push_back(r.dst);
   }
-  std::sort(t.ids_.begin(), t.ids_.end());
-  t.ids_.erase(std::unique(t.ids_.begin(), t.ids_.end()), t.ids_.end());
-  t.ids_.shrink_to_fit();
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // Dense indices in the code's layout: by the path and start of each node's
+  // latest version (ids break ties); nodes with no version last.
+  std::vector<std::uint32_t> string_rank(t.strings_.size());
+  {
+    std::vector<std::uint32_t> order(t.strings_.size());
+    for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return t.strings_[a] < t.strings_[b]; });
+    for (std::uint32_t r = 0; r < order.size(); ++r) string_rank[order[r]] = r;
+  }
+  struct Place {
+    std::uint32_t path;
+    std::uint32_t start;
+    NodeId id;
+  };
+  std::vector<Place> places;
+  places.reserve(ids.size());
+  for (std::size_t i = 0, h = 0; i < ids.size(); ++i) {
+    while (h < held.size() && held[h].id < ids[i]) ++h;
+    std::size_t last = h;
+    while (h < held.size() && held[h].id == ids[i]) last = h++;
+    if (last < held.size() && held[last].id == ids[i]) {
+      const Version& v = held[last].version;
+      places.push_back({string_rank[v.path], v.span.start_byte, ids[i]});
+    } else {
+      places.push_back({kOpen, 0, ids[i]});
+    }
+  }
+  ids.clear();
+  ids.shrink_to_fit();
+  std::sort(places.begin(), places.end(), [](const Place& a, const Place& b) {
+    return std::tie(a.path, a.start, a.id) < std::tie(b.path, b.start, b.id);
+  });
+  t.ids_.reserve(places.size());
+  for (const Place& p : places) t.ids_.push_back(p.id);
+  places.clear();
+  places.shrink_to_fit();
   std::size_t capacity = 16;
   while (capacity < t.ids_.size() * 2) capacity *= 2;
   t.slots_.assign(capacity, {0, 0});
@@ -89,10 +127,15 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
     t.slots_[slot] = {t.ids_[i], i};
   }
 
-  // One row per node and direction, ordered by (kind, other end, from).
+  // One row per node and direction, ordered by (kind, other end's id, from).
+  for (Raw& r : raw) {
+    r.src_index = *t.Index(r.src);
+    r.dst_index = *t.Index(r.dst);
+  }
   const auto fill = [&](Rows& rows, bool out) {
     std::sort(raw.begin(), raw.end(), [out](const Raw& a, const Raw& b) {
-      const NodeId an = out ? a.src : a.dst, bn = out ? b.src : b.dst;
+      const std::uint32_t an = out ? a.src_index : a.dst_index;
+      const std::uint32_t bn = out ? b.src_index : b.dst_index;
       const NodeId af = out ? a.dst : a.src, bf = out ? b.dst : b.src;
       return std::tie(an, a.kind, af, a.from) < std::tie(bn, b.kind, bf, b.from);
     });
@@ -100,22 +143,42 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
     rows.entries.resize(raw.size());
     for (std::size_t i = 0; i < raw.size(); ++i) {
       const Raw& r = raw[i];
-      const std::uint32_t near = *t.Index(out ? r.src : r.dst);
-      const std::uint32_t far = *t.Index(out ? r.dst : r.src);
-      ++rows.offsets[near + 1];
-      rows.entries[i] = {far, r.kind, r.resolution, r.confidence, r.from, r.to};
+      ++rows.offsets[(out ? r.src_index : r.dst_index) + 1];
+      rows.entries[i] = {
+          out ? r.dst_index : r.src_index, r.kind, r.resolution, r.confidence, r.from, r.to};
     }
     for (std::size_t i = 1; i < rows.offsets.size(); ++i) rows.offsets[i] += rows.offsets[i - 1];
   };
   fill(t.out_, true);
   fill(t.in_, false);
+  // Versions by dense index, oldest first; then each one's name rank.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> order;  // (dense index, position in held)
+  order.reserve(held.size());
+  for (std::uint32_t h = 0; h < held.size(); ++h) order.emplace_back(*t.Index(held[h].id), h);
+  std::sort(order.begin(), order.end());  // held is oldest first within a node
   t.version_offsets_.assign(t.ids_.size() + 1, 0);
-  for (const auto& [id, v] : versions) ++t.version_offsets_[*t.Index(id) + 1];
+  t.keys_.reserve(held.size());
+  t.versions_.reserve(held.size());
+  for (const auto& [index, h] : order) {
+    ++t.version_offsets_[index + 1];
+    t.keys_.push_back(held[h].key);
+    t.versions_.push_back(std::move(held[h].version));
+  }
   for (std::size_t i = 1; i < t.version_offsets_.size(); ++i) {
     t.version_offsets_[i] += t.version_offsets_[i - 1];
   }
-  t.versions_.reserve(versions.size());
-  for (auto& [id, v] : versions) t.versions_.push_back(std::move(v));  // already in index order
+  std::vector<std::uint32_t> by_name(t.versions_.size());
+  for (std::uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
+  std::sort(by_name.begin(), by_name.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return t.versions_[a].qualified_name < t.versions_[b].qualified_name;
+  });
+  for (std::uint32_t r = 0, i = 0; i < by_name.size(); ++i) {
+    if (i > 0 &&
+        t.versions_[by_name[i]].qualified_name != t.versions_[by_name[i - 1]].qualified_name) {
+      r = i;
+    }
+    t.keys_[by_name[i]].name_rank = r;
+  }
   return std::shared_ptr<const Topology>(std::move(topology));
 }
 
@@ -132,6 +195,7 @@ std::size_t Topology::memory_bytes() const {
                       (out_.offsets.capacity() + in_.offsets.capacity()) * sizeof(std::uint32_t) +
                       (out_.entries.capacity() + in_.entries.capacity()) * sizeof(Entry) +
                       version_offsets_.capacity() * sizeof(std::uint32_t) +
+                      keys_.capacity() * sizeof(VersionKey) +
                       versions_.capacity() * sizeof(Version);
   for (const Version& v : versions_) {
     // Strings past the small-string buffer live on the heap.
@@ -143,23 +207,30 @@ std::size_t Topology::memory_bytes() const {
   return bytes;
 }
 
-const Topology::Version* Topology::VersionAt(std::uint32_t index, RevisionNumber rev) const {
+std::uint32_t Topology::VersionAt(std::uint32_t index, RevisionNumber rev) const {
   for (std::uint32_t i = version_offsets_[index]; i < version_offsets_[index + 1]; ++i) {
-    const Version& v = versions_[i];
-    if (v.from <= rev && (v.to == kOpen || rev < v.to)) return &v;
+    const VersionKey& k = keys_[i];
+    if (k.from <= rev && (k.to == kOpen || rev < k.to)) return i;
   }
-  return nullptr;
+  return kNoVersion;
 }
 
 std::optional<Node> Topology::NodeAt(NodeId id, RevisionNumber rev) const {
   const auto index = Index(id);
   if (!index) return std::nullopt;
-  const Version* v = VersionAt(*index, rev);
-  if (v == nullptr) return std::nullopt;
-  return NodeOf(*index, *v);
+  const std::uint32_t version = VersionAt(*index, rev);
+  if (version == kNoVersion) return std::nullopt;
+  return NodeOf(*index, version);
 }
 
-Node Topology::NodeOf(std::uint32_t index, const Version& v) const {
+bool Topology::Has(NodeId id, RevisionNumber rev) const {
+  const auto index = Index(id);
+  return index && VersionAt(*index, rev) != kNoVersion;
+}
+
+Node Topology::NodeOf(std::uint32_t index, std::uint32_t version) const {
+  const Version& v = versions_[version];
+  const VersionKey& k = keys_[version];
   Node n;
   n.id = ids_[index];
   n.kind = v.kind;
@@ -170,7 +241,7 @@ Node Topology::NodeOf(std::uint32_t index, const Version& v) const {
   n.span = v.span;
   n.signature = v.signature;
   n.content_hash = v.content_hash;
-  n.validity = {v.from, v.to == kOpen ? kOpenRevision : v.to};
+  n.validity = {k.from, k.to == kOpen ? kOpenRevision : k.to};
   return n;
 }
 
@@ -216,31 +287,42 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
   };
   const auto deadline = std::chrono::steady_clock::now() + limits.time_limit;
   Reach reach;
-  std::vector<std::uint32_t> frontier;  // step positions, by node id
   for (const NodeId id : starts) {
     const auto index = Index(id);
     if (!index || marks[*index].stamp == epoch) continue;
     marks[*index] = {epoch, static_cast<std::uint32_t>(reach.steps.size())};
-    frontier.push_back(marks[*index].step);
     reach.steps.push_back({*index, 0, 0, 0, 1.0F});
   }
-  const auto by_id = [&](std::uint32_t a, std::uint32_t b) {
-    return reach.steps[a].index < reach.steps[b].index;  // dense order is id order
+  // The walk is bound by memory latency (rows, offsets and marks of nodes
+  // spread over the graph): each step's row is fetched a few steps ahead.
+  constexpr std::size_t kAhead = 4;
+  const auto prefetch = [&](std::size_t step, std::size_t end) {
+    if (step + 2 * kAhead < end)
+      __builtin_prefetch(&in_.offsets[reach.steps[step + 2 * kAhead].index]);
+    if (step + kAhead < end) {
+      __builtin_prefetch(&in_.entries[in_.offsets[reach.steps[step + kAhead].index]]);
+    }
   };
-  std::sort(frontier.begin(), frontier.end(), by_id);
+  // The previous depth's steps are [frontier, settled): no sort is needed,
+  // as ties go to the nearer node of smaller id whatever the order.
+  std::size_t frontier = 0;
   for (std::uint32_t depth = 1;
-       depth <= static_cast<std::uint32_t>(limits.max_depth) && !frontier.empty(); ++depth) {
+       depth <= static_cast<std::uint32_t>(limits.max_depth) && frontier < reach.steps.size();
+       ++depth) {
     const std::size_t settled = reach.steps.size();  // steps of earlier depths
-    for (const std::uint32_t from : frontier) {
+    for (std::size_t from = frontier; from < settled; ++from) {
       if (limits.Expired(deadline) || settled > limits.max_results * 4) {
         reach.partial = true;
         reach.steps.resize(settled);  // as WalkBack: this depth's finds are dropped
         return reach;
       }
+      prefetch(from, settled);
       const std::uint32_t node = reach.steps[from].index;
       const float here = reach.steps[from].confidence;
       ++reach.expanded;
-      for (std::uint32_t i = in_.offsets[node]; i < in_.offsets[node + 1]; ++i) {
+      const std::uint32_t row_end = in_.offsets[node + 1];
+      for (std::uint32_t i = in_.offsets[node]; i < row_end; ++i) {
+        if (i + kAhead < row_end) __builtin_prefetch(&marks[in_.entries[i + kAhead].other]);
         const Entry& e = in_.entries[i];
         if (!valid(e)) continue;
         ++reach.edges_read;
@@ -249,25 +331,23 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
         Mark& mark = marks[e.other];
         if (mark.stamp == epoch) {
           ReachStep& known = reach.steps[mark.step];
-          if (known.depth == depth && confidence > known.confidence) {
-            known.toward = from;
+          if (known.depth == depth && (confidence > known.confidence ||
+                                       (confidence == known.confidence &&
+                                        ids_[node] < ids_[reach.steps[known.toward].index]))) {
+            known.toward = static_cast<std::uint32_t>(from);
             known.via = i;
             known.confidence = confidence;
           }
           continue;
         }
         mark = {epoch, static_cast<std::uint32_t>(reach.steps.size())};
-        reach.steps.push_back({e.other, from, i, depth, confidence});
+        reach.steps.push_back({e.other, static_cast<std::uint32_t>(from), i, depth, confidence});
       }
     }
-    frontier.clear();
-    for (std::size_t s = settled; s < reach.steps.size(); ++s) {
-      frontier.push_back(static_cast<std::uint32_t>(s));
-    }
-    std::sort(frontier.begin(), frontier.end(), by_id);
+    frontier = settled;
   }
   // Deeper dependents past the depth limit make the answer partial.
-  for (const std::uint32_t from : frontier) {
+  for (std::size_t from = frontier; from < reach.steps.size(); ++from) {
     if (limits.Expired(deadline)) {
       reach.partial = true;
       break;

@@ -35,6 +35,8 @@ class Topology {
   /// kind, names, language, path, span, signature, content hash, validity);
   /// without doc or attributes. nullopt when none is.
   std::optional<Node> NodeAt(NodeId id, RevisionNumber rev) const;
+  /// Whether a version of `id` is valid at `rev`.
+  bool Has(NodeId id, RevisionNumber rev) const;
 
   /// Appends the edges of `id` valid at `rev` leaving it (out) or entering it,
   /// optionally of one kind, ordered by (kind, other end), at most `limit`:
@@ -61,31 +63,24 @@ class Topology {
   };
   /// Breadth-first over in-edges valid at `rev` whose kind `follow` accepts,
   /// from `starts`; each node at its first depth, over its most confident
-  /// edge at that depth (ties: the node of smaller id, then row order). The
-  /// same walk, limits and answer as WalkBack over Edges(), with no allocation
-  /// per node.
+  /// edge at that depth (ties: toward the node of smaller id, then row
+  /// order). The same walk, limits and answer as WalkBack over Edges(), with
+  /// no allocation per node.
   Reach WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev, bool (*follow)(EdgeKind),
                const WalkLimits& limits) const;
   NodeId IdOf(std::uint32_t index) const { return ids_[index]; }
   /// The edge a (non-start) step came over: from its node to the node of `toward`.
   Edge StepEdge(const Reach& reach, const ReachStep& step) const;
-  /// A node version as held: identity and location, no doc or attributes.
-  struct Version {
-    std::uint32_t from;
-    std::uint32_t to;
-    NodeKind kind;
-    std::uint32_t path;      // into strings_
-    std::uint32_t language;  // into strings_
-    Span span;
-    ContentHash content_hash;
-    std::string name;
-    std::string qualified_name;
-    std::string signature;
-  };
-  /// The version of `index` valid at `rev`; null when none is.
-  const Version* VersionAt(std::uint32_t index, RevisionNumber rev) const;
-  /// The Node of a version of node `index`.
-  Node NodeOf(std::uint32_t index, const Version& version) const;
+
+  /// Node versions by position: VersionAt finds one, NameRank orders it, NodeOf builds it.
+  static constexpr std::uint32_t kNoVersion = UINT32_MAX;
+  /// The position of the version of `index` valid at `rev`; kNoVersion when none is.
+  std::uint32_t VersionAt(std::uint32_t index, RevisionNumber rev) const;
+  /// Where the version's qualified name sorts among all versions' (equal names, equal ranks).
+  std::uint32_t NameRank(std::uint32_t version) const { return keys_[version].name_rank; }
+  /// The Node of node `index`'s version at position `version`: identity and
+  /// location, no doc or attributes.
+  Node NodeOf(std::uint32_t index, std::uint32_t version) const;
   /// Dense indices of the sources of `index`'s in-edges of `kind` valid at `rev`, in row order.
   void SourcesInto(std::uint32_t index, RevisionNumber rev, EdgeKind kind,
                    std::vector<std::uint32_t>* sources) const;
@@ -103,17 +98,38 @@ class Topology {
     std::vector<std::uint32_t> offsets;  // per dense index, into entries; one extra at the end
     std::vector<Entry> entries;
   };
+  // A node version's validity and name rank: what walks and rankings read,
+  // apart from the strings.
+  struct VersionKey {
+    std::uint32_t from;
+    std::uint32_t to;  // UINT32_MAX: open
+    std::uint32_t name_rank;
+  };
+  struct Version {
+    NodeKind kind;
+    std::uint32_t path;      // into strings_
+    std::uint32_t language;  // into strings_
+    Span span;
+    ContentHash content_hash;
+    std::string name;
+    std::string qualified_name;
+    std::string signature;
+  };
   // Dense index of a node id (open addressing: ids are hashes already).
   std::optional<std::uint32_t> Index(NodeId id) const;
 
   RevisionNumber revision_ = 0;
+  // Dense indices follow the code's layout (by path, then position), so that
+  // a walk's neighbours, mostly in the same or nearby files, sit in nearby
+  // rows; nodes with no version come last, by id.
   std::vector<NodeId> ids_;                              // dense index → id
   std::vector<std::pair<NodeId, std::uint32_t>> slots_;  // hash table, id 0 = empty
   std::uint64_t mask_ = 0;
   Rows out_;
   Rows in_;
-  std::vector<std::uint32_t> version_offsets_;  // per dense index, into versions_
-  std::vector<Version> versions_;               // by node, oldest first
+  std::vector<std::uint32_t> version_offsets_;  // per dense index, into keys_ and versions_
+  std::vector<VersionKey> keys_;                // by node, oldest first
+  std::vector<Version> versions_;               // parallel to keys_
   std::vector<std::string> strings_;            // interned paths and languages
 };
 

@@ -93,12 +93,9 @@ json ResultsValue(const WalkResult& result) {
 
 json WalkValue(const Node& start, const WalkResult& result, bool plan,
                const std::string& next_cursor) {
-  json out = {{"revision", result.revision},
-              {"start", NodeValue(start)},
-              {"partial", result.partial},
-              {"total", result.total},
-              {"results", ResultsValue(result)},
-              {"next_cursor", Next(next_cursor)}};
+  json out = {{"revision", result.revision},     {"start", NodeValue(start)},
+              {"partial", result.partial},       {"total", result.total},
+              {"results", ResultsValue(result)}, {"next_cursor", Next(next_cursor)}};
   if (plan) {
     json steps = json::array();
     for (const auto& [step, ms] : result.plan.steps) steps.push_back({{"step", step}, {"ms", ms}});
