@@ -9,6 +9,15 @@ pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
 pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
+# The allocator of Onyx's programs: jemalloc (RocksDB's recommendation), which
+# keeps up with the many small strings a query's answer or an ingest builds
+# where glibc's malloc falls into its slow paths (docs/benchmarks.md). Not with
+# the sanitizers, which bring their own.
+add_library(onyx_allocator INTERFACE)
+if(ONYX_JEMALLOC AND NOT ONYX_SANITIZE)
+  pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
+  target_link_libraries(onyx_allocator INTERFACE PkgConfig::JEMALLOC)
+endif()
 find_package(nlohmann_json CONFIG REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(Boost 1.81 REQUIRED)

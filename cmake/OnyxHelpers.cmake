@@ -49,7 +49,7 @@ endfunction()
 function(onyx_add_bench name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE onyx_flags ${ARG_LIBS})
+  target_link_libraries(${name} PRIVATE onyx_flags onyx_allocator ${ARG_LIBS})
 endfunction()
 
 # onyx_add_fuzzer(NAME SOURCES... [LIBS ...] CORPUS dir)
