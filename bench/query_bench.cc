@@ -7,7 +7,7 @@
 // ingests a real repository and times node lookup, impact and hybrid search.
 //
 //   query_bench [--files N] [--per-file N] [--calls N] [--queries N] [--dir DIR]
-//               [--repo PATH] [--no-peer]
+//               [--repo PATH] [--no-peer] [--impact-rounds N]
 //
 // The generated store and SQLite file are kept in DIR (default
 // /tmp/onyx-query-bench) and reused by later runs with the same shape.
@@ -318,7 +318,9 @@ constexpr const char* kSqlImpact3 =
     "SELECT n.id, n.kind, n.name, n.qualified_name, n.path, n.start_line, n.signature, d.depth"
     "  FROM d JOIN nodes n ON n.id = d.id AND n.from_rev <= ?2 AND ?2 < n.to_rev"
     "  ORDER BY d.depth";
-// The first page of that answer (what `onyx impact` and MCP's impact show by default).
+// The first page of that answer (what `onyx impact` and MCP's impact show by
+// default) and the size of the whole, at SQLite's best: the page is chosen on
+// ids (by depth, then id) and only its 50 rows are read.
 constexpr std::size_t kPage = 50;
 constexpr const char* kSqlImpact3Page =
     "WITH RECURSIVE r(id, depth) AS ("
@@ -326,10 +328,13 @@ constexpr const char* kSqlImpact3Page =
     "  UNION"
     "  SELECT e.src, r.depth + 1 FROM r JOIN edges e ON e.dst = r.id"
     "  WHERE r.depth < 3 AND e.kind IN (2, 3, 4, 5, 6) AND e.from_rev <= ?2 AND ?2 < e.to_rev),"
-    " d(id, depth) AS (SELECT id, MIN(depth) FROM r GROUP BY id HAVING MIN(depth) > 0)"
-    "SELECT n.id, n.kind, n.name, n.qualified_name, n.path, n.start_line, n.signature, d.depth"
-    "  FROM d JOIN nodes n ON n.id = d.id AND n.from_rev <= ?2 AND ?2 < n.to_rev"
-    "  ORDER BY d.depth, n.qualified_name LIMIT 50";
+    " d(id, depth) AS MATERIALIZED ("
+    "  SELECT id, MIN(depth) FROM r GROUP BY id HAVING MIN(depth) > 0),"
+    " p(id, depth) AS (SELECT id, depth FROM d ORDER BY depth, id LIMIT 50)"
+    "SELECT n.id, n.kind, n.name, n.qualified_name, n.path, n.start_line, n.signature, p.depth,"
+    "  (SELECT COUNT(*) FROM d)"
+    "  FROM p JOIN nodes n ON n.id = p.id AND n.from_rev <= ?2 AND ?2 < n.to_rev"
+    "  ORDER BY p.depth";
 
 // Runs a prepared 3-hop statement; returns the rows (or the count it selects).
 std::int64_t SqlRun(sqlite3_stmt* stmt, NodeId start, RevisionNumber rev, bool count) {
@@ -371,7 +376,8 @@ Latency Time(std::size_t n, Fn fn) {
   return Percentiles(std::move(ms));
 }
 
-void RunGenerated(const Shape& shape, const std::string& dir, std::size_t queries, bool peer) {
+void RunGenerated(const Shape& shape, const std::string& dir, std::size_t queries, bool peer,
+                  std::size_t impact_rounds) {
   const std::string store_dir = dir + "/store-" + shape.Key();
   const std::string sqlite_path = dir + "/graph-" + shape.Key() + ".sqlite";
   const bool fresh = !fs::exists(store_dir + "/.complete");
@@ -449,6 +455,30 @@ void RunGenerated(const Shape& shape, const std::string& dir, std::size_t querie
     Check(onyx::query::Impact(view, starts[i].id, limits), "warm");
   }
 
+  if (impact_rounds > 0) {
+    // Only the first page of impact, round after round: to compare changes
+    // to the walk on this noisy machine (the best round is the least disturbed).
+    onyx::WalkLimits page_limits = limits;
+    page_limits.page = kPage;
+    for (std::size_t round = 0; round < impact_rounds; ++round) {
+      std::vector<std::pair<std::string, double>> steps;
+      const Latency page = Time(queries, [&](std::size_t i) {
+        const auto r =
+            Check(onyx::query::Impact(view, starts[i].id, page_limits, topology.get()), "impact");
+        for (std::size_t s = 0; s < r.plan.steps.size(); ++s) {
+          if (steps.size() <= s) steps.emplace_back(r.plan.steps[s].first, 0.0);
+          steps[s].second += r.plan.steps[s].second;
+        }
+      });
+      std::printf("  round %zu: impact first page p50 %.3f ms p99 %.3f ms;", round, page.p50,
+                  page.p99);
+      for (const auto& [step, ms] : steps) {
+        std::printf(" %s %.3f;", step.c_str(), ms / static_cast<double>(queries));
+      }
+      std::printf("\n");
+    }
+    return;
+  }
   Row("node by id",
       Time(queries, [&](std::size_t i) { Check(view.GetNode(starts[i].id), "get"); }));
   Row("node by name", Time(queries, [&](std::size_t i) {
@@ -506,6 +536,15 @@ void RunGenerated(const Shape& shape, const std::string& dir, std::size_t querie
   print_plan("impact depth 3, first page");
   const Latency impact_past = Time(queries, impact(past, t, limits));
   const Latency page_past = Time(queries, impact(past, t, page_limits));
+  // The walk alone, counting what it reaches: the same work as SQLite's "ids
+  // only" query.
+  const auto breaks = [](EdgeKind k) {
+    return k == EdgeKind::kCalls || k == EdgeKind::kReferences || k == EdgeKind::kImports ||
+           k == EdgeKind::kInherits || k == EdgeKind::kImplements;
+  };
+  onyx::query::Topology::Reach reach;
+  const Latency walk_only = Time(
+      queries, [&](std::size_t i) { t->WalkIn({starts[i].id}, head, breaks, limits, &reach); });
   const Latency impact_store = Time(queries, impact(view, nullptr, limits));
   if (db != nullptr) {
     sqlite3_stmt* reach_sql = Prepare(db, kSqlReach3);
@@ -524,15 +563,18 @@ void RunGenerated(const Shape& shape, const std::string& dir, std::size_t querie
     Row("  as of HEAD~5", page_past, &sql_page_past);
     Row("impact depth 3, whole answer", impact_head, &sql_head);
     Row("  as of HEAD~5", impact_past, &sql_past);
-    Row("  vs SQLite ids only", impact_head, &sql_reach);
     Row("  store adjacency", impact_store, &sql_head);
+    Row("reached ids only (the walk)", walk_only, &sql_reach);
     // Both agree on what is reached.
     std::size_t mismatches = 0;
     const std::size_t checked = std::min<std::size_t>(queries, 100);
     for (std::size_t i = 0; i < checked; ++i) {
       const auto r = Check(onyx::query::Impact(view, starts[i].id, limits, t), "impact");
+      t->WalkIn({starts[i].id}, head, breaks, limits, &reach);
+      const auto walked = static_cast<std::int64_t>(reach.steps.size() - 1);
       if (static_cast<std::int64_t>(r.nodes.size()) !=
-          SqlRun(impact_sql, starts[i].id, head, false)) {
+              SqlRun(impact_sql, starts[i].id, head, false) ||
+          walked != SqlRun(reach_sql, starts[i].id, head, true)) {
         ++mismatches;
       }
     }
@@ -608,6 +650,7 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/onyx-query-bench";
   std::string repo;
   bool peer = true;
+  std::size_t impact_rounds = 0;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     const auto next = [&]() -> std::string {
@@ -631,15 +674,17 @@ int main(int argc, char** argv) {
       repo = next();
     } else if (arg == "--no-peer") {
       peer = false;
+    } else if (arg == "--impact-rounds") {
+      impact_rounds = std::stoull(next());
     } else {
       std::fprintf(stderr,
                    "usage: query_bench [--files N] [--per-file N] [--calls N] [--queries N] "
-                   "[--dir DIR] [--repo PATH] [--no-peer]\n");
+                   "[--dir DIR] [--repo PATH] [--no-peer] [--impact-rounds N]\n");
       return 2;
     }
   }
   fs::create_directories(dir);
-  RunGenerated(shape, dir, queries, peer);
+  RunGenerated(shape, dir, queries, peer, impact_rounds);
   if (!repo.empty()) RunRepo(repo, dir, queries);
   return 0;
 }

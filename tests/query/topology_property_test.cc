@@ -36,8 +36,8 @@ class TopologyPropertyTest : public testing::StoreFixture,
     node.qualified_name = "pkg." + node.name;  // shared by several nodes
     const auto line = (n / 16) * 10 + 1;
     node.span = {line * 40, line * 40 + 30, line, line + 5};
-    node.signature = "def " + node.name + "(): # " + std::to_string(n) + "/" +
-                     std::to_string(version);
+    node.signature =
+        "def " + node.name + "(): # " + std::to_string(n) + "/" + std::to_string(version);
     node.content_hash = HashContent(node.signature);
     node.id = MakeNodeId(node.language, node.path, node.qualified_name, node.kind);
     return node;
@@ -126,17 +126,21 @@ TEST_P(TopologyPropertyTest, WalksMatchTheStoreAtEveryRevision) {
         EXPECT_EQ(EdgeText(fast->nodes[i].path), EdgeText(slow->nodes[i].path)) << rev << " " << n;
       }
       reached += fast->nodes.size();
-      // A page from the middle is that part of the whole.
-      limits.offset = 3;
-      limits.page = 4;
-      auto page = Impact(*at, id, limits, topology->get());
-      ASSERT_OK(page);
-      EXPECT_EQ(page->total, fast->total);
-      for (std::size_t i = 0; i < page->nodes.size(); ++i) {
-        EXPECT_EQ(page->nodes[i].node.id, fast->nodes[3 + i].node.id);
+      // Any page (within a depth, across depths, past the end) is that part
+      // of the whole.
+      for (const auto& [offset, size] :
+           {std::pair<std::size_t, std::size_t>{0, 1}, {3, 4}, {7, 100}, {fast->total, 5}}) {
+        limits.offset = offset;
+        limits.page = size;
+        auto page = Impact(*at, id, limits, topology->get());
+        ASSERT_OK(page);
+        EXPECT_EQ(page->total, fast->total);
+        const std::size_t from = std::min(offset, fast->total);
+        ASSERT_EQ(page->nodes.size(), std::min(size, fast->total - from));
+        for (std::size_t i = 0; i < page->nodes.size(); ++i) {
+          EXPECT_EQ(page->nodes[i].node.id, fast->nodes[from + i].node.id) << offset;
+        }
       }
-      EXPECT_EQ(page->nodes.size(), std::min<std::size_t>(4, fast->total - std::min<std::size_t>(
-                                                                                3, fast->total)));
       auto tests = TestsFor(*at, id, {}, topology->get());
       auto slow_tests = TestsFor(*at, id, {}, nullptr);
       ASSERT_OK(tests);

@@ -7,8 +7,6 @@
 // table and prefetches nothing; see docs/benchmarks.md, vector_bench.)
 #include "onyx/index/vector_index.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -24,6 +22,7 @@
 #include <usearch/index_plugins.hpp>
 
 #include "onyx/core/coding.h"
+#include "onyx/core/huge_pages.h"
 
 #if defined(__SSE__)
 #include <immintrin.h>
@@ -118,15 +117,8 @@ using AlignedFloats = std::unique_ptr<float[], FreeDeleter>;
 // Rows of many vectors ask for huge pages (a search touches rows all over the
 // array: fewer TLB misses); small ones stay on ordinary pages.
 AlignedFloats AllocateRows(std::size_t rows, std::size_t stride) {
-  constexpr std::size_t kHugePage = std::size_t{2} << 20;
-  std::size_t bytes = std::max<std::size_t>(1, rows) * stride * sizeof(float);
-  if (bytes < kHugePage) return AlignedFloats(static_cast<float*>(std::aligned_alloc(64, bytes)));
-  bytes = (bytes + kHugePage - 1) / kHugePage * kHugePage;
-  void* p = std::aligned_alloc(kHugePage, bytes);
-#if defined(MADV_HUGEPAGE)
-  if (p != nullptr) madvise(p, bytes, MADV_HUGEPAGE);  // advice only: failure is harmless
-#endif
-  return AlignedFloats(static_cast<float*>(p));
+  return AlignedFloats(static_cast<float*>(
+      core::AllocateForRandomAccess(std::max<std::size_t>(1, rows) * stride * sizeof(float))));
 }
 
 // Snapshot: magic, dimensions, slot count and the graph's own stream

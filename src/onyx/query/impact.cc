@@ -166,6 +166,15 @@ void Rank(std::vector<Reached>& nodes) {
   });
 }
 
+// A reached node as impact ranks it (within its depth).
+struct Ranked {
+  std::uint32_t step;
+  float confidence;
+  std::uint32_t name_rank;  // the qualified name's place among all
+  std::uint32_t index;
+  std::uint32_t version;
+};
+
 // ImpactFrom over an in-memory topology: the walk in dense indices, ranking
 // on references into the topology, and Node/Edge values only for the answers
 // kept. Same answer as the general path.
@@ -174,48 +183,63 @@ Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjac
                                       WalkResult result) {
   const RevisionNumber rev = result.revision;
   PlanTimer timer(&result.plan);
-  const Topology::Reach reach = topology.WalkIn(starts, rev, Breaks, limits);
+  // The walk's and the ranking's buffers stay with the thread between
+  // queries (malloc is slow at the large blocks they need); one that a huge
+  // walk grew is let go.
+  constexpr std::size_t kKeep = std::size_t{1} << 16;
+  thread_local Topology::Reach reach;
+  if (reach.steps.capacity() > kKeep) reach.steps = {};
+  topology.WalkIn(starts, rev, Breaks, limits, &reach);
   result.partial = reach.partial;
   timer.Step("walk");
-  // Rank every reached node (not the starts) on what the topology holds.
+
+  // Steps come in depth order, the starts first. Depth ranks first, so a
+  // page needs only the depth groups it overlaps ranked, each on its own, on
+  // (confidence, qualified name, id). Nodes of other groups are counted, not
+  // read.
+  const std::vector<Topology::ReachStep>& steps = reach.steps;
+  std::size_t first = 0;
+  while (first < steps.size() && steps[first].depth == 0) ++first;
+  const std::size_t found = steps.size() - first;
+  if (found > limits.max_results) result.partial = true;  // the ranking keeps the best
+  result.total = std::min(found, limits.max_results);
+  const std::size_t begin = std::min(limits.offset, result.total);
+  const std::size_t end = begin + std::min(limits.page, result.total - begin);
   const auto missing = [&](std::uint32_t index) {
     return Status::Corruption("impact: node " + FormatNodeId(topology.IdOf(index)) +
                               " is an edge's end but has no version at revision " +
                               std::to_string(rev));
   };
-  struct Ranked {
-    std::uint32_t step;
-    std::uint32_t depth;
-    float confidence;
-    std::uint32_t name_rank;  // the qualified name's place among all
-    std::uint32_t index;
-    std::uint32_t version;
-  };
-  std::vector<Ranked> ranked;
-  ranked.reserve(reach.steps.size());
-  for (std::uint32_t s = 0; s < reach.steps.size(); ++s) {
-    const Topology::ReachStep& step = reach.steps[s];
-    if (step.depth == 0) continue;
-    const std::uint32_t version = topology.VersionAt(step.index, rev);
-    if (version == Topology::kNoVersion) return missing(step.index);
-    ranked.push_back(
-        {s, step.depth, step.confidence, topology.NameRank(version), step.index, version});
-  }
   const auto before = [&](const Ranked& a, const Ranked& b) {
-    if (a.depth != b.depth) return a.depth < b.depth;
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
     if (a.name_rank != b.name_rank) return a.name_rank < b.name_rank;
     return topology.IdOf(a.index) < topology.IdOf(b.index);  // a total order: pages never overlap
   };
-  // The ranking holds the best max_results; only the page is ordered and built.
-  if (ranked.size() > limits.max_results) result.partial = true;
-  result.total = std::min(ranked.size(), limits.max_results);
-  const std::size_t begin = std::min(limits.offset, result.total);
-  const std::size_t end = begin + std::min(limits.page, result.total - begin);
-  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(end), ranked.end(),
-                    before);
-  ranked.resize(end);
-  ranked.erase(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(begin));
+  thread_local std::vector<Ranked> group;
+  if (group.capacity() > kKeep) group = {};
+  std::vector<Ranked> page;  // answers [begin, end), in order
+  for (std::size_t g = first, position = 0; g < steps.size() && position < end;) {
+    std::size_t g_end = g;
+    while (g_end < steps.size() && steps[g_end].depth == steps[g].depth) ++g_end;
+    const std::size_t size = g_end - g;
+    if (position + size > begin) {
+      group.clear();
+      for (std::size_t s = g; s < g_end; ++s) {
+        const std::uint32_t version = topology.VersionAt(steps[s].index, rev);
+        if (version == Topology::kNoVersion) return missing(steps[s].index);
+        group.push_back({static_cast<std::uint32_t>(s), steps[s].confidence,
+                         topology.NameRank(version), steps[s].index, version});
+      }
+      const std::size_t wanted = std::min(size, end - position);
+      std::partial_sort(group.begin(), group.begin() + static_cast<std::ptrdiff_t>(wanted),
+                        group.end(), before);
+      for (std::size_t i = begin > position ? begin - position : 0; i < wanted; ++i) {
+        page.push_back(group[i]);
+      }
+    }
+    position += size;
+    g = g_end;
+  }
   timer.Step("rank");
   const auto node_at = [&](std::uint32_t index) -> Result<Node> {
     const std::uint32_t version = topology.VersionAt(index, rev);
@@ -224,8 +248,13 @@ Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjac
   };
   std::vector<std::uint32_t> tests;
   std::size_t loaded = 0;
-  result.nodes.reserve(ranked.size());
-  for (const Ranked& entry : ranked) {
+  result.nodes.reserve(page.size());
+  // The page's versions lie apart: ask for all their records first, then
+  // for each one's strings a few answers ahead.
+  for (const Ranked& entry : page) topology.PrefetchVersion(entry.version);
+  for (std::size_t i = 0; i < page.size(); ++i) {
+    if (i + 4 < page.size()) topology.PrefetchText(page[i + 4].version);
+    const Ranked& entry = page[i];
     const Topology::ReachStep& step = reach.steps[entry.step];
     Reached& r = result.nodes.emplace_back();
     r.node = topology.NodeOf(step.index, entry.version);

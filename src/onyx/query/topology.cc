@@ -24,6 +24,69 @@ struct Raw {
   std::uint32_t to;
 };
 
+// The nodes a walk has reached, each with its step: an open-addressing table
+// sized to the walk, so that a walk of hundreds of nodes stays in the nearest
+// caches (an array over every node of a large graph misses on each one).
+// Generations stand in for clearing; one table per thread is reused.
+class StepTable {
+ public:
+  // Forgets every entry.
+  void Reset() {
+    size_ = 0;
+    if (slots_.size() > kKeep) slots_.clear();  // a huge walk's table is not kept
+    if (slots_.empty()) slots_.assign(kInitial, Slot{});
+    if (++generation_ == 0) {  // wrapped: old generations could match again
+      std::fill(slots_.begin(), slots_.end(), Slot{});
+      generation_ = 1;
+    }
+  }
+  // The step of `node`; null when the walk has not reached it.
+  std::uint32_t* Find(std::uint32_t node) {
+    for (std::size_t i = Hash(node);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (slot.generation != generation_) return nullptr;
+      if (slot.node == node) return &slot.step;
+    }
+  }
+  // Records `node` (not yet reached) at `step`.
+  void Insert(std::uint32_t node, std::uint32_t step) {
+    if (2 * (size_ + 1) > slots_.size()) Grow();
+    Place(node, step);
+    ++size_;
+  }
+
+ private:
+  struct Slot {
+    std::uint32_t generation = 0;
+    std::uint32_t node = 0;
+    std::uint32_t step = 0;
+  };
+  static constexpr std::size_t kInitial = 1024;
+  static constexpr std::size_t kKeep = std::size_t{1} << 16;
+
+  std::size_t Hash(std::uint32_t node) const {
+    return static_cast<std::size_t>((node * 0x9E3779B97F4A7C15ULL) >> 32) & (slots_.size() - 1);
+  }
+  void Place(std::uint32_t node, std::uint32_t step) {
+    std::size_t i = Hash(node);
+    while (slots_[i].generation == generation_) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = {generation_, node, step};
+  }
+  void Grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::uint32_t live = generation_;
+    generation_ = 1;  // the new table is fresh
+    for (const Slot& slot : old) {
+      if (slot.generation == live) Place(slot.node, slot.step);
+    }
+  }
+
+  std::vector<Slot> slots_;
+  std::uint32_t generation_ = 0;
+  std::size_t size_ = 0;
+};
+
 }  // namespace
 
 Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& view) {
@@ -48,7 +111,14 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
   struct Held {
     NodeId id;
     VersionKey key;
-    Version version;
+    NodeKind kind;
+    std::uint32_t path;
+    std::uint32_t language;
+    Span span;
+    ContentHash content_hash;
+    std::string name;
+    std::string qualified_name;
+    std::string signature;
   };
   std::vector<Held> held;
   held.reserve(stats.node_versions);
@@ -62,8 +132,14 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
     held.push_back({n.id,
                     {static_cast<std::uint32_t>(n.validity.from),
                      n.validity.IsOpen() ? kOpen : static_cast<std::uint32_t>(n.validity.to), 0},
-                    {n.kind, intern(n.path), intern(n.language), n.span, n.content_hash,
-                     std::move(n.name), std::move(n.qualified_name), std::move(n.signature)}});
+                    n.kind,
+                    intern(n.path),
+                    intern(n.language),
+                    n.span,
+                    n.content_hash,
+                    std::move(n.name),
+                    std::move(n.qualified_name),
+                    std::move(n.signature)});
     return true;
   }));
   std::stable_sort(held.begin(), held.end(), [](const Held& a, const Held& b) {
@@ -102,8 +178,7 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
     std::size_t last = h;
     while (h < held.size() && held[h].id == ids[i]) last = h++;
     if (last < held.size() && held[last].id == ids[i]) {
-      const Version& v = held[last].version;
-      places.push_back({string_rank[v.path], v.span.start_byte, ids[i]});
+      places.push_back({string_rank[held[last].path], held[last].span.start_byte, ids[i]});
     } else {
       places.push_back({kOpen, 0, ids[i]});
     }
@@ -151,32 +226,52 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
   };
   fill(t.out_, true);
   fill(t.in_, false);
-  // Versions by dense index, oldest first; then each one's name rank.
+  // Versions: node i's latest at position i (a walk at HEAD finds it with
+  // one read), its older ones after all nodes', oldest first; the strings
+  // of each back to back in one arena.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> order;  // (dense index, position in held)
   order.reserve(held.size());
   for (std::uint32_t h = 0; h < held.size(); ++h) order.emplace_back(*t.Index(held[h].id), h);
   std::sort(order.begin(), order.end());  // held is oldest first within a node
-  t.version_offsets_.assign(t.ids_.size() + 1, 0);
-  t.keys_.reserve(held.size());
-  t.versions_.reserve(held.size());
-  for (const auto& [index, h] : order) {
-    ++t.version_offsets_[index + 1];
-    t.keys_.push_back(held[h].key);
-    t.versions_.push_back(std::move(held[h].version));
+  const auto nodes = static_cast<std::uint32_t>(t.ids_.size());
+  t.older_offsets_.assign(nodes + 1, 0);
+  for (std::size_t i = 0; i + 1 < order.size(); ++i) {
+    if (order[i].first == order[i + 1].first) ++t.older_offsets_[order[i].first + 1];
   }
-  for (std::size_t i = 1; i < t.version_offsets_.size(); ++i) {
-    t.version_offsets_[i] += t.version_offsets_[i - 1];
+  t.older_offsets_[0] = nodes;
+  for (std::size_t i = 1; i <= nodes; ++i) t.older_offsets_[i] += t.older_offsets_[i - 1];
+  const std::uint32_t total = t.older_offsets_[nodes];
+  t.keys_.assign(total, VersionKey{kOpen, kOpen, 0});  // a node with no version: never valid
+  t.versions_.assign(total, Version{});
+  std::vector<std::uint32_t> next_older(t.older_offsets_.begin(), t.older_offsets_.end() - 1);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const auto [index, h] = order[i];
+    const bool newest = i + 1 == order.size() || order[i + 1].first != index;
+    const std::uint32_t at = newest ? index : next_older[index]++;
+    Held& v = held[h];
+    t.keys_[at] = v.key;
+    t.versions_[at] = {v.kind,
+                       v.path,
+                       v.language,
+                       v.span,
+                       v.content_hash,
+                       t.text_.size(),
+                       static_cast<std::uint32_t>(v.name.size()),
+                       static_cast<std::uint32_t>(v.qualified_name.size()),
+                       static_cast<std::uint32_t>(v.signature.size())};
+    t.text_.append(v.name).append(v.qualified_name).append(v.signature);
+    v = Held{};  // release its strings as it goes
   }
-  std::vector<std::uint32_t> by_name(t.versions_.size());
-  for (std::uint32_t i = 0; i < by_name.size(); ++i) by_name[i] = i;
-  std::sort(by_name.begin(), by_name.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return t.versions_[a].qualified_name < t.versions_[b].qualified_name;
-  });
-  for (std::uint32_t r = 0, i = 0; i < by_name.size(); ++i) {
-    if (i > 0 &&
-        t.versions_[by_name[i]].qualified_name != t.versions_[by_name[i - 1]].qualified_name) {
-      r = i;
-    }
+  held.clear();
+  held.shrink_to_fit();
+  // Name ranks: equal qualified names, equal ranks.
+  std::vector<std::uint32_t> by_name(total);
+  for (std::uint32_t i = 0; i < total; ++i) by_name[i] = i;
+  const auto name = [&](std::uint32_t v) { return t.QualifiedNameOf(t.versions_[v]); };
+  std::sort(by_name.begin(), by_name.end(),
+            [&](std::uint32_t a, std::uint32_t b) { return name(a) < name(b); });
+  for (std::uint32_t r = 0, i = 0; i < total; ++i) {
+    if (i > 0 && name(by_name[i]) != name(by_name[i - 1])) r = i;
     t.keys_[by_name[i]].name_rank = r;
   }
   return std::shared_ptr<const Topology>(std::move(topology));
@@ -194,23 +289,20 @@ std::size_t Topology::memory_bytes() const {
   std::size_t bytes = ids_.capacity() * sizeof(NodeId) + slots_.capacity() * sizeof(slots_[0]) +
                       (out_.offsets.capacity() + in_.offsets.capacity()) * sizeof(std::uint32_t) +
                       (out_.entries.capacity() + in_.entries.capacity()) * sizeof(Entry) +
-                      version_offsets_.capacity() * sizeof(std::uint32_t) +
+                      older_offsets_.capacity() * sizeof(std::uint32_t) +
                       keys_.capacity() * sizeof(VersionKey) +
-                      versions_.capacity() * sizeof(Version);
-  for (const Version& v : versions_) {
-    // Strings past the small-string buffer live on the heap.
-    for (const std::string* text : {&v.name, &v.qualified_name, &v.signature}) {
-      if (text->capacity() > 15) bytes += text->capacity() + 1;
-    }
-  }
+                      versions_.capacity() * sizeof(Version) + text_.capacity();
   for (const std::string& text : strings_) bytes += sizeof(std::string) + text.capacity();
   return bytes;
 }
 
 std::uint32_t Topology::VersionAt(std::uint32_t index, RevisionNumber rev) const {
-  for (std::uint32_t i = version_offsets_[index]; i < version_offsets_[index + 1]; ++i) {
-    const VersionKey& k = keys_[i];
-    if (k.from <= rev && (k.to == kOpen || rev < k.to)) return i;
+  const auto valid = [rev](const VersionKey& k) {
+    return k.from <= rev && (k.to == kOpen || rev < k.to);
+  };
+  if (valid(keys_[index])) return index;  // the latest
+  for (std::uint32_t i = older_offsets_[index]; i < older_offsets_[index + 1]; ++i) {
+    if (valid(keys_[i])) return i;
   }
   return kNoVersion;
 }
@@ -221,6 +313,16 @@ std::optional<Node> Topology::NodeAt(NodeId id, RevisionNumber rev) const {
   const std::uint32_t version = VersionAt(*index, rev);
   if (version == kNoVersion) return std::nullopt;
   return NodeOf(*index, version);
+}
+
+void Topology::PrefetchVersion(std::uint32_t version) const {
+  __builtin_prefetch(&versions_[version]);
+}
+
+void Topology::PrefetchText(std::uint32_t version) const {
+  const Version& v = versions_[version];
+  __builtin_prefetch(text_.data() + v.text);
+  __builtin_prefetch(strings_[v.path].data());
 }
 
 bool Topology::Has(NodeId id, RevisionNumber rev) const {
@@ -234,12 +336,12 @@ Node Topology::NodeOf(std::uint32_t index, std::uint32_t version) const {
   Node n;
   n.id = ids_[index];
   n.kind = v.kind;
-  n.name = v.name;
-  n.qualified_name = v.qualified_name;
+  n.name = NameOf(v);
+  n.qualified_name = QualifiedNameOf(v);
   n.language = strings_[v.language];
   n.path = strings_[v.path];
   n.span = v.span;
-  n.signature = v.signature;
+  n.signature = SignatureOf(v);
   n.content_hash = v.content_hash;
   n.validity = {k.from, k.to == kOpen ? kOpenRevision : k.to};
   return n;
@@ -267,42 +369,26 @@ Edge Topology::StepEdge(const Reach& reach, const ReachStep& step) const {
   return e;
 }
 
-Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
-                                 bool (*follow)(EdgeKind), const WalkLimits& limits) const {
-  // Per thread, per node: the walk that last marked it, and its step. Stamps
-  // replace clearing a million-entry array per walk.
-  struct Mark {
-    std::uint32_t stamp;  // the walk that last reached the node
-    std::uint32_t step;   // its step in that walk
-  };
-  thread_local std::vector<Mark> marks;  // one cache line holds both
-  thread_local std::uint32_t epoch = 0;
-  if (marks.size() < ids_.size()) marks.assign(ids_.size(), Mark{0, 0});
-  if (++epoch == 0) {  // wrapped: old stamps could match again
-    std::fill(marks.begin(), marks.end(), Mark{0, 0});
-    epoch = 1;
-  }
+void Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
+                      bool (*follow)(EdgeKind), const WalkLimits& limits, Reach* out) const {
+  thread_local StepTable reached;
+  reached.Reset();
   const auto valid = [rev](const Entry& e) {
     return e.from <= rev && (e.to == kOpen || rev < e.to);
   };
   const auto deadline = std::chrono::steady_clock::now() + limits.time_limit;
-  Reach reach;
+  Reach& reach = *out;
+  reach.steps.clear();
+  reach.partial = false;
+  reach.expanded = 0;
+  reach.edges_read = 0;
   for (const NodeId id : starts) {
     const auto index = Index(id);
-    if (!index || marks[*index].stamp == epoch) continue;
-    marks[*index] = {epoch, static_cast<std::uint32_t>(reach.steps.size())};
+    if (!index || reached.Find(*index) != nullptr) continue;
+    reached.Insert(*index, static_cast<std::uint32_t>(reach.steps.size()));
     reach.steps.push_back({*index, 0, 0, 0, 1.0F});
   }
-  // The walk is bound by memory latency (rows, offsets and marks of nodes
-  // spread over the graph): each step's row is fetched a few steps ahead.
-  constexpr std::size_t kAhead = 4;
-  const auto prefetch = [&](std::size_t step, std::size_t end) {
-    if (step + 2 * kAhead < end)
-      __builtin_prefetch(&in_.offsets[reach.steps[step + 2 * kAhead].index]);
-    if (step + kAhead < end) {
-      __builtin_prefetch(&in_.entries[in_.offsets[reach.steps[step + kAhead].index]]);
-    }
-  };
+
   // The previous depth's steps are [frontier, settled): no sort is needed,
   // as ties go to the nearer node of smaller id whatever the order.
   std::size_t frontier = 0;
@@ -314,23 +400,26 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
       if (limits.Expired(deadline) || settled > limits.max_results * 4) {
         reach.partial = true;
         reach.steps.resize(settled);  // as WalkBack: this depth's finds are dropped
-        return reach;
+        return;
       }
-      prefetch(from, settled);
+      // Rows lie all over memory: fetch the offsets 8 steps ahead and the
+      // row they point at 4 steps ahead, so that the misses overlap.
+      if (from + 8 < settled) __builtin_prefetch(&in_.offsets[reach.steps[from + 8].index]);
+      if (from + 4 < settled) {
+        __builtin_prefetch(&in_.entries[in_.offsets[reach.steps[from + 4].index]]);
+      }
       const std::uint32_t node = reach.steps[from].index;
       const float here = reach.steps[from].confidence;
       ++reach.expanded;
       const std::uint32_t row_end = in_.offsets[node + 1];
       for (std::uint32_t i = in_.offsets[node]; i < row_end; ++i) {
-        if (i + kAhead < row_end) __builtin_prefetch(&marks[in_.entries[i + kAhead].other]);
         const Entry& e = in_.entries[i];
         if (!valid(e)) continue;
         ++reach.edges_read;
         if (!follow(e.kind)) continue;
         const float confidence = here * e.confidence;
-        Mark& mark = marks[e.other];
-        if (mark.stamp == epoch) {
-          ReachStep& known = reach.steps[mark.step];
+        if (const std::uint32_t* step = reached.Find(e.other)) {
+          ReachStep& known = reach.steps[*step];
           if (known.depth == depth && (confidence > known.confidence ||
                                        (confidence == known.confidence &&
                                         ids_[node] < ids_[reach.steps[known.toward].index]))) {
@@ -340,7 +429,7 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
           }
           continue;
         }
-        mark = {epoch, static_cast<std::uint32_t>(reach.steps.size())};
+        reached.Insert(e.other, static_cast<std::uint32_t>(reach.steps.size()));
         reach.steps.push_back({e.other, static_cast<std::uint32_t>(from), i, depth, confidence});
       }
     }
@@ -358,13 +447,12 @@ Topology::Reach Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumb
       const Entry& e = in_.entries[i];
       if (!valid(e)) continue;
       ++reach.edges_read;
-      if (follow(e.kind) && marks[e.other].stamp != epoch) {
+      if (follow(e.kind) && reached.Find(e.other) == nullptr) {
         reach.partial = true;
-        return reach;
+        return;
       }
     }
   }
-  return reach;
 }
 
 void Topology::Edges(NodeId id, bool out, RevisionNumber rev, std::optional<EdgeKind> kind,

@@ -9,8 +9,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
+#include "onyx/core/huge_pages.h"
 #include "onyx/query.h"
 #include "onyx/status.h"
 #include "onyx/store/read_view.h"
@@ -66,8 +69,10 @@ class Topology {
   /// edge at that depth (ties: toward the node of smaller id, then row
   /// order). The same walk, limits and answer as WalkBack over Edges(), with
   /// no allocation per node.
-  Reach WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev, bool (*follow)(EdgeKind),
-               const WalkLimits& limits) const;
+  /// Fills `reach` (cleared first; its capacity is reused: walks that run
+  /// often keep one per thread).
+  void WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev, bool (*follow)(EdgeKind),
+              const WalkLimits& limits, Reach* reach) const;
   NodeId IdOf(std::uint32_t index) const { return ids_[index]; }
   /// The edge a (non-start) step came over: from its node to the node of `toward`.
   Edge StepEdge(const Reach& reach, const ReachStep& step) const;
@@ -78,6 +83,9 @@ class Topology {
   std::uint32_t VersionAt(std::uint32_t index, RevisionNumber rev) const;
   /// Where the version's qualified name sorts among all versions' (equal names, equal ranks).
   std::uint32_t NameRank(std::uint32_t version) const { return keys_[version].name_rank; }
+  /// Hints that NodeOf will soon read the version (its record; its text).
+  void PrefetchVersion(std::uint32_t version) const;
+  void PrefetchText(std::uint32_t version) const;
   /// The Node of node `index`'s version at position `version`: identity and
   /// location, no doc or attributes.
   Node NodeOf(std::uint32_t index, std::uint32_t version) const;
@@ -94,9 +102,12 @@ class Topology {
     std::uint32_t from;
     std::uint32_t to;  // UINT32_MAX: open
   };
+  // Arrays a walk reads at random, on huge pages when large.
+  template <typename T>
+  using Array = std::vector<T, core::RandomAccessAllocator<T>>;
   struct Rows {
-    std::vector<std::uint32_t> offsets;  // per dense index, into entries; one extra at the end
-    std::vector<Entry> entries;
+    Array<std::uint32_t> offsets;  // per dense index, into entries; one extra at the end
+    Array<Entry> entries;
   };
   // A node version's validity and name rank: what walks and rankings read,
   // apart from the strings.
@@ -106,15 +117,23 @@ class Topology {
     std::uint32_t name_rank;
   };
   struct Version {
-    NodeKind kind;
-    std::uint32_t path;      // into strings_
-    std::uint32_t language;  // into strings_
+    NodeKind kind = NodeKind::kFile;
+    std::uint32_t path = 0;      // into strings_
+    std::uint32_t language = 0;  // into strings_
     Span span;
     ContentHash content_hash;
-    std::string name;
-    std::string qualified_name;
-    std::string signature;
+    std::uint64_t text = 0;  // into text_: name, qualified name, signature, back to back
+    std::uint32_t name_size = 0;
+    std::uint32_t qualified_name_size = 0;
+    std::uint32_t signature_size = 0;
   };
+  std::string_view NameOf(const Version& v) const { return {text_.data() + v.text, v.name_size}; }
+  std::string_view QualifiedNameOf(const Version& v) const {
+    return {text_.data() + v.text + v.name_size, v.qualified_name_size};
+  }
+  std::string_view SignatureOf(const Version& v) const {
+    return {text_.data() + v.text + v.name_size + v.qualified_name_size, v.signature_size};
+  }
   // Dense index of a node id (open addressing: ids are hashes already).
   std::optional<std::uint32_t> Index(NodeId id) const;
 
@@ -122,15 +141,19 @@ class Topology {
   // Dense indices follow the code's layout (by path, then position), so that
   // a walk's neighbours, mostly in the same or nearby files, sit in nearby
   // rows; nodes with no version come last, by id.
-  std::vector<NodeId> ids_;                              // dense index → id
-  std::vector<std::pair<NodeId, std::uint32_t>> slots_;  // hash table, id 0 = empty
+  Array<NodeId> ids_;                              // dense index → id
+  Array<std::pair<NodeId, std::uint32_t>> slots_;  // hash table, id 0 = empty
   std::uint64_t mask_ = 0;
   Rows out_;
   Rows in_;
-  std::vector<std::uint32_t> version_offsets_;  // per dense index, into keys_ and versions_
-  std::vector<VersionKey> keys_;                // by node, oldest first
-  std::vector<Version> versions_;               // parallel to keys_
-  std::vector<std::string> strings_;            // interned paths and languages
+  // Node versions: keys_[i] and versions_[i] are node i's latest (a key that
+  // is never valid when the node has none); its older ones, oldest first, lie
+  // at [older_offsets_[i], older_offsets_[i + 1]), past every node's latest.
+  Array<std::uint32_t> older_offsets_;
+  Array<VersionKey> keys_;
+  Array<Version> versions_;
+  std::string text_;
+  std::vector<std::string> strings_;  // interned paths and languages
 };
 
 /// Adjacency for walks: from a Topology when one covers the view's revision,
