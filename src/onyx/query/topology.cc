@@ -48,11 +48,19 @@ class StepTable {
       if (slot.node == node) return &slot.step;
     }
   }
-  // Records `node` (not yet reached) at `step`.
-  void Insert(std::uint32_t node, std::uint32_t step) {
+  // The step of `node` and false when the walk has reached it; else records
+  // it at `step` and returns that and true.
+  std::pair<std::uint32_t*, bool> Emplace(std::uint32_t node, std::uint32_t step) {
     if (2 * (size_ + 1) > slots_.size()) Grow();
-    Place(node, step);
-    ++size_;
+    for (std::size_t i = Hash(node);; i = (i + 1) & (slots_.size() - 1)) {
+      Slot& slot = slots_[i];
+      if (slot.generation != generation_) {
+        slot = {generation_, node, step};
+        ++size_;
+        return {&slot.step, true};
+      }
+      if (slot.node == node) return {&slot.step, false};
+    }
   }
 
  private:
@@ -384,8 +392,9 @@ void Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
   reach.edges_read = 0;
   for (const NodeId id : starts) {
     const auto index = Index(id);
-    if (!index || reached.Find(*index) != nullptr) continue;
-    reached.Insert(*index, static_cast<std::uint32_t>(reach.steps.size()));
+    if (!index || !reached.Emplace(*index, static_cast<std::uint32_t>(reach.steps.size())).second) {
+      continue;
+    }
     reach.steps.push_back({*index, 0, 0, 0, 1.0F});
   }
 
@@ -418,7 +427,9 @@ void Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
         ++reach.edges_read;
         if (!follow(e.kind)) continue;
         const float confidence = here * e.confidence;
-        if (const std::uint32_t* step = reached.Find(e.other)) {
+        const auto [step, added] =
+            reached.Emplace(e.other, static_cast<std::uint32_t>(reach.steps.size()));
+        if (!added) {
           ReachStep& known = reach.steps[*step];
           if (known.depth == depth && (confidence > known.confidence ||
                                        (confidence == known.confidence &&
@@ -429,7 +440,6 @@ void Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
           }
           continue;
         }
-        reached.Insert(e.other, static_cast<std::uint32_t>(reach.steps.size()));
         reach.steps.push_back({e.other, static_cast<std::uint32_t>(from), i, depth, confidence});
       }
     }
