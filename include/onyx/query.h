@@ -46,7 +46,10 @@ struct Reached {
   /// The edges that connect this node and the start, each in its own
   /// direction (src → dst): for impact, from this node to the start.
   std::vector<Edge> path;
-  std::vector<Node> tests;  ///< Tests that reach this node (impact only).
+  /// Tests that reach this node (impact only): its tests edges (direct, or
+  /// through test helpers), then tests the walk reached whose path passes
+  /// through it (by id), then itself if it is a test.
+  std::vector<Node> tests;
 };
 
 /// How a walk ran (`explain`): where adjacency came from, how much it read,

@@ -9,6 +9,7 @@
 
 #include "onyx/ingest/tree_ingest.h"
 #include "onyx/query/history.h"
+#include "onyx/query/topology.h"
 #include "onyx/query/traverse.h"
 #include "onyx/store/revision_writer.h"
 #include "query/shop_fixture.h"
@@ -48,6 +49,29 @@ TEST_F(ImpactTest, WhatBreaksWhenSubtotalChanges) {
   ASSERT_OK(limited);
   EXPECT_EQ(limited->nodes.size(), 3u);
   EXPECT_TRUE(limited->partial);
+}
+
+TEST_F(ImpactTest, TestsReachEveryNodeOnTheirPath) {
+  // test_top calls top, which calls mid, which calls leaf: a change to leaf
+  // breaks mid and top, and test_top is the test that exercises both.
+  std::ofstream(root_ + "/shop/chain.py")
+      << "def leaf():\n    return 1\n\n\ndef mid():\n    return leaf()\n\n\n"
+         "def top():\n    return mid()\n";
+  Commit("tests/test_chain.py",
+         "from shop.chain import top\n\n\ndef test_top():\n    assert top() == 1\n");
+  auto result = Impact(View(), Id("shop.chain.leaf"));
+  ASSERT_OK(result);
+  EXPECT_EQ(Lines(*result), (std::vector<std::string>{
+                                "1 1.00 function shop.chain.mid [tests.test_chain.test_top]",
+                                "2 1.00 function shop.chain.top [tests.test_chain.test_top]",
+                                "3 1.00 file tests/test_chain.py",
+                                "3 0.95 test tests.test_chain.test_top [tests.test_chain.test_top]",
+                            }));
+  auto topology = Topology::Build(View());
+  ASSERT_OK(topology);
+  auto fast = Impact(View(), Id("shop.chain.leaf"), {}, topology->get());
+  ASSERT_OK(fast);
+  EXPECT_EQ(Lines(*fast), Lines(*result));
 }
 
 TEST_F(ImpactTest, ACancelledWalkStopsWithWhatItHas) {

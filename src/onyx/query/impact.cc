@@ -247,6 +247,19 @@ Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjac
     return topology.NodeOf(index, version);
   };
   std::vector<std::uint32_t> tests;
+  // Tests the walk reached reach every node on their path: each page node
+  // gets those whose path passes through it.
+  thread_local std::vector<std::uint32_t> page_of_step;  // position in the page, or none
+  constexpr std::uint32_t kNone = UINT32_MAX;
+  page_of_step.assign(steps.size(), kNone);
+  for (std::uint32_t i = 0; i < page.size(); ++i) page_of_step[page[i].step] = i;
+  std::vector<std::vector<std::uint32_t>> reached_by(page.size());  // dense indices of tests
+  for (std::size_t s = first; s < steps.size(); ++s) {
+    if (topology.KindOf(steps[s].index) != NodeKind::kTest) continue;
+    for (std::uint32_t at = steps[s].toward; steps[at].depth > 0; at = steps[at].toward) {
+      if (page_of_step[at] != kNone) reached_by[page_of_step[at]].push_back(steps[s].index);
+    }
+  }
   std::size_t loaded = 0;
   result.nodes.reserve(page.size());
   // The page's versions lie apart: ask for all their records first, then
@@ -266,6 +279,17 @@ Result<WalkResult> ImpactFromTopology(const Topology& topology, Adjacency& adjac
     }
     tests.clear();
     topology.SourcesInto(step.index, rev, EdgeKind::kTests, &tests);
+    const std::size_t direct = tests.size();
+    std::vector<std::uint32_t>& through = reached_by[i];
+    std::sort(through.begin(), through.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return topology.IdOf(a) < topology.IdOf(b);
+    });
+    for (const std::uint32_t t : through) {
+      if (std::find(tests.begin(), tests.begin() + static_cast<std::ptrdiff_t>(direct), t) ==
+          tests.begin() + static_cast<std::ptrdiff_t>(direct)) {
+        tests.push_back(t);
+      }
+    }
     for (const std::uint32_t t : tests) {
       ONYX_ASSIGN_OR_RETURN(r.tests.emplace_back(), node_at(t));
     }
@@ -320,8 +344,29 @@ Result<WalkResult> ImpactFrom(const store::ReadView& view, Adjacency& adjacency,
     for (const Edge& e : tests_into[id]) r.tests.push_back(nodes.at(e.src));
     result.nodes.push_back(std::move(r));
   }
+  for (Reached& r : result.nodes) r.node = std::move(nodes.at(r.node.id));
+  // Tests the walk reached reach every node on their path to a start.
+  std::unordered_map<NodeId, std::size_t> position;
+  for (std::size_t i = 0; i < result.nodes.size(); ++i) position[result.nodes[i].node.id] = i;
+  std::unordered_map<NodeId, std::vector<NodeId>> reached_by;
+  for (const Reached& r : result.nodes) {
+    if (r.node.kind != NodeKind::kTest) continue;
+    for (NodeId at = seen.at(r.node.id).toward; start_set.count(at) == 0; at = seen.at(at).toward) {
+      reached_by[at].push_back(r.node.id);
+    }
+  }
+  for (auto& [id, through] : reached_by) {
+    std::sort(through.begin(), through.end());
+    Reached& r = result.nodes[position.at(id)];
+    const std::size_t direct = r.tests.size();
+    for (const NodeId t : through) {
+      const auto end = r.tests.begin() + static_cast<std::ptrdiff_t>(direct);
+      if (std::none_of(r.tests.begin(), end, [&](const Node& n) { return n.id == t; })) {
+        r.tests.push_back(result.nodes[position.at(t)].node);
+      }
+    }
+  }
   for (Reached& r : result.nodes) {
-    r.node = std::move(nodes.at(r.node.id));
     if (r.node.kind == NodeKind::kTest) r.tests.push_back(r.node);
   }
   Rank(result.nodes);

@@ -25,7 +25,8 @@ using onyx::WalkResult;
 /// calls, references, imports, inherits and implements edges, from the node
 /// and everything it contains (a file's or a class's members). Each node is
 /// reported once, at its shortest distance with its most confident path, with
-/// the tests that reach it (tests edges into it, or being a test itself).
+/// the tests that reach it (tests edges into it, tests whose path to the
+/// start passes through it, or being a test itself).
 /// With a `topology` covering the view's revision, adjacency comes from it.
 Result<WalkResult> Impact(const store::ReadView& view, NodeId start, const WalkLimits& limits = {},
                           const Topology* topology = nullptr);

@@ -272,6 +272,8 @@ Result<std::shared_ptr<const Topology>> Topology::Build(const store::ReadView& v
   }
   held.clear();
   held.shrink_to_fit();
+  t.kinds_.resize(nodes);
+  for (std::uint32_t i = 0; i < nodes; ++i) t.kinds_[i] = t.versions_[i].kind;
   // Name ranks: equal qualified names, equal ranks.
   std::vector<std::uint32_t> by_name(total);
   for (std::uint32_t i = 0; i < total; ++i) by_name[i] = i;
@@ -299,7 +301,7 @@ std::size_t Topology::memory_bytes() const {
                       (out_.entries.capacity() + in_.entries.capacity()) * sizeof(Entry) +
                       older_offsets_.capacity() * sizeof(std::uint32_t) +
                       keys_.capacity() * sizeof(VersionKey) +
-                      versions_.capacity() * sizeof(Version) + text_.capacity();
+                      versions_.capacity() * sizeof(Version) + text_.capacity() + kinds_.capacity();
   for (const std::string& text : strings_) bytes += sizeof(std::string) + text.capacity();
   return bytes;
 }

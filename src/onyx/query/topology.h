@@ -83,6 +83,8 @@ class Topology {
   std::uint32_t VersionAt(std::uint32_t index, RevisionNumber rev) const;
   /// Where the version's qualified name sorts among all versions' (equal names, equal ranks).
   std::uint32_t NameRank(std::uint32_t version) const { return keys_[version].name_rank; }
+  /// The kind of node `index` (ids name their kind: it never changes).
+  NodeKind KindOf(std::uint32_t index) const { return kinds_[index]; }
   /// Hints that NodeOf will soon read the version (its record; its text).
   void PrefetchVersion(std::uint32_t version) const;
   void PrefetchText(std::uint32_t version) const;
@@ -153,6 +155,7 @@ class Topology {
   Array<VersionKey> keys_;
   Array<Version> versions_;
   std::string text_;
+  Array<NodeKind> kinds_;             // per dense index
   std::vector<std::string> strings_;  // interned paths and languages
 };
 
