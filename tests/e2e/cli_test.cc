@@ -468,6 +468,33 @@ TEST_F(CliTest, StatusAndImpactOfTheWorkingTreeAndOfACommit) {
   ASSERT_EQ(doc["changed"].size(), 1u);
   EXPECT_EQ(doc["changed"][0]["node"]["qualified_name"], "shop.pricing.subtotal");
   EXPECT_EQ(doc["tests"][0]["qualified_name"], "tests.test_cart.test_total");
+  // What it may break pages like any walk (the tests to run stay whole).
+  const std::size_t total = doc["results"].size();
+  ASSERT_GE(total, 2u);
+  EXPECT_EQ(doc["total"], total);
+  std::vector<std::string> paged;
+  std::string cursor;
+  for (std::size_t n = 0; n < total + 1; ++n) {
+    const CliRun page = Onyx(dir_.path(),
+                             "-p shop impact --commit HEAD --json --page 1" +
+                                 (cursor.empty() ? std::string() : " --cursor " + cursor),
+                             false);
+    ASSERT_EQ(page.exit_code, 0) << page.output;
+    const auto one = nlohmann::json::parse(page.output);
+    ASSERT_EQ(one["results"].size(), 1u);
+    EXPECT_EQ(one["total"], total);
+    EXPECT_EQ(one["tests"], doc["tests"]);
+    paged.push_back(one["results"][0]["node"]["id"]);
+    if (!one["next_cursor"].is_string()) break;
+    cursor = one["next_cursor"];
+  }
+  std::vector<std::string> whole;
+  for (const auto& r : doc["results"]) whole.push_back(r["node"]["id"]);
+  EXPECT_EQ(paged, whole);
+  const CliRun explained = Onyx(dir_.path(), "-p shop impact --commit HEAD --explain");
+  EXPECT_NE(explained.output.find("walk"), std::string::npos) << explained.output;
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit HEAD --as-of 1").exit_code, 2);
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit HEAD --cursor c1zz").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit 1").exit_code, 2);  // nothing before it
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact Cart --changed").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact").exit_code, 2);

@@ -31,8 +31,9 @@ std::string WalkJson(const Freshness& fresh, const Node& start, const WalkResult
   return Dump(shapes::WalkValue(start, result, plan, next_cursor), &fresh);
 }
 
-std::string ChangeImpactJson(const ChangeImpact& change) {
-  return Dump(shapes::ChangeImpactValue(change));
+std::string ChangeImpactJson(const ChangeImpact& change, bool plan,
+                             const std::string& next_cursor) {
+  return Dump(shapes::ChangeImpactValue(change, plan, next_cursor));
 }
 
 std::string StatusJson(const Revision* last, const WorktreeChanges& changes) {

@@ -33,7 +33,8 @@ std::string HistoryJson(const Freshness& fresh, const NodeHistory& history,
 std::string ShowJson(const Freshness& fresh, const Node& node, const std::string& source);
 std::string DiffJson(const Freshness& fresh, const GraphDiff& diff,
                      const std::string& next_cursor = {});
-std::string ChangeImpactJson(const ChangeImpact& change);
+std::string ChangeImpactJson(const ChangeImpact& change, bool plan = false,
+                             const std::string& next_cursor = "");
 std::string StatusJson(const Revision* last, const WorktreeChanges& changes);
 
 }  // namespace onyx::cli

@@ -137,7 +137,8 @@ struct NodeArgs {
   std::uint64_t Key(const std::string& project) const {
     std::string text = name + "\n" + project + "\n" + node + "\n" + direction + "\n" + path_prefix +
                        "\n" + std::to_string(limits.max_depth) + "\n" +
-                       std::to_string(limits.max_results);
+                       std::to_string(limits.max_results) + "\n" + (changed ? "changed " : "") +
+                       (changed ? tree : "") + "\n" + commit;
     for (const auto* list : {&edge_kinds, &node_kinds}) {
       for (const std::string& k : *list) text += "\n" + k;
     }
@@ -192,7 +193,9 @@ struct NodeArgs {
   }
 };
 
-int RunChangeImpact(Session& session, const NodeArgs& args);
+int RunChangeImpact(Session& session, NodeArgs& args);
+void PrintNext(const std::string& next);
+void PrintPlan(const WalkPlan& plan);
 
 CLI::App* AddNodeCommand(
     CLI::App& app, Commands& commands, const std::string& name, const std::string& help,
@@ -230,12 +233,20 @@ CLI::App* AddNodeCommand(
 }
 
 // impact --changed / --commit: the change, then what it may break.
-int RunChangeImpact(Session& session, const NodeArgs& args) {
+int RunChangeImpact(Session& session, NodeArgs& args) {
   if (!args.node.empty() || (args.changed && !args.commit.empty())) {
     return Fail(Status::InvalidArgument("impact takes a node, --changed or --commit REV: one"));
   }
+  if (!args.as_of.empty()) {
+    return Fail(Status::InvalidArgument(
+        "--as-of does not apply to --changed or --commit: the change names its revision"));
+  }
   ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
   const std::string& project = session.globals().project;
+  args.at.reset();
+  if (!args.cursor.empty()) {
+    ONYX_ASSIGN_OR_RETURN_EXIT(args.at, query::DecodeCursor(args.cursor, args.Key(project)));
+  }
   ChangeImpact change;
   std::string what;
   if (args.changed) {
@@ -247,8 +258,19 @@ int RunChangeImpact(Session& session, const NodeArgs& args) {
     ONYX_ASSIGN_OR_RETURN_EXIT(change, e->ImpactOfRevision(project, rev, args.limits));
     what = "revision " + std::to_string(rev);
   }
+  // Pages: the walk covers the whole change (its tests to run need all of
+  // it); the list of what may break is cut. A cursor is good while the
+  // graph stays at the revision of its first page.
+  if (args.at && args.at->revision != change.revision) {
+    return Fail(
+        Status::InvalidArgument("--cursor: the graph moved on since the first page (revision " +
+                                std::to_string(args.at->revision) + ", now " +
+                                std::to_string(change.revision) + "): start again"));
+  }
+  change.impact.total = change.impact.nodes.size();
+  const std::string next = args.Page(change.impact.nodes, change.revision, project);
   if (session.globals().json) {
-    std::cout << ChangeImpactJson(change);
+    std::cout << ChangeImpactJson(change, args.explain, next);
     return kExitOk;
   }
   fmt::print("changes of {} against revision {}: {} symbols\n", what, change.revision,
@@ -262,12 +284,14 @@ int RunChangeImpact(Session& session, const NodeArgs& args) {
                Name(c.node.qualified_name.empty() ? c.node.path : c.node.qualified_name),
                Where(c.node), c.change);
   }
-  fmt::print("impact: {} nodes{}\n", change.impact.nodes.size(),
+  fmt::print("impact: {} nodes{}\n", change.impact.total,
              change.impact.partial ? " (partial: a limit was reached)" : "");
-  PrintWalk(change.impact, true, false);
+  PrintWalk(change.impact, true, true);
+  PrintNext(next);
   std::string tests;
   for (const Node& t : change.tests) tests += (tests.empty() ? "" : ", ") + t.qualified_name;
   fmt::print("tests to run: {}\n", change.tests.empty() ? "none found" : tests);
+  if (args.explain) PrintPlan(change.impact.plan);
   return kExitOk;
 }
 

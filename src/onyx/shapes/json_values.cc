@@ -91,35 +91,41 @@ json ResultsValue(const WalkResult& result) {
   return nodes;
 }
 
+json PlanValue(const WalkPlan& plan) {
+  json steps = json::array();
+  for (const auto& [step, ms] : plan.steps) steps.push_back({{"step", step}, {"ms", ms}});
+  return {{"adjacency", plan.adjacency},
+          {"nodes_expanded", plan.nodes_expanded},
+          {"edges_read", plan.edges_read},
+          {"nodes_loaded", plan.nodes_loaded},
+          {"steps", steps}};
+}
+
 json WalkValue(const Node& start, const WalkResult& result, bool plan,
                const std::string& next_cursor) {
   json out = {{"revision", result.revision},     {"start", NodeValue(start)},
               {"partial", result.partial},       {"total", result.total},
               {"results", ResultsValue(result)}, {"next_cursor", Next(next_cursor)}};
-  if (plan) {
-    json steps = json::array();
-    for (const auto& [step, ms] : result.plan.steps) steps.push_back({{"step", step}, {"ms", ms}});
-    out["plan"] = {{"adjacency", result.plan.adjacency},
-                   {"nodes_expanded", result.plan.nodes_expanded},
-                   {"edges_read", result.plan.edges_read},
-                   {"nodes_loaded", result.plan.nodes_loaded},
-                   {"steps", steps}};
-  }
+  if (plan) out["plan"] = PlanValue(result.plan);
   return out;
 }
 
-json ChangeImpactValue(const ChangeImpact& change) {
+json ChangeImpactValue(const ChangeImpact& change, bool plan, const std::string& next_cursor) {
   json changed = json::array();
   for (const SymbolChange& c : change.changed) {
     changed.push_back({{"node", NodeValue(c.node)}, {"change", c.change}});
   }
   json tests = json::array();
   for (const Node& t : change.tests) tests.push_back(NodeValue(t));
-  return {{"revision", change.revision},
-          {"changed", changed},
-          {"partial", change.impact.partial},
-          {"results", ResultsValue(change.impact)},
-          {"tests", tests}};
+  json out = {{"revision", change.revision},
+              {"changed", changed},
+              {"partial", change.impact.partial},
+              {"total", change.impact.total},
+              {"results", ResultsValue(change.impact)},
+              {"tests", tests},
+              {"next_cursor", Next(next_cursor)}};
+  if (plan) out["plan"] = PlanValue(change.impact.plan);
+  return out;
 }
 
 json StatusValue(const Revision* last, const WorktreeChanges& changes) {

@@ -22,7 +22,8 @@ nlohmann::json SearchValue(const SearchResults& results, SearchMode mode,
                            const std::string& next_cursor = {});
 nlohmann::json WalkValue(const Node& start, const WalkResult& result, bool plan = false,
                          const std::string& next_cursor = {});
-nlohmann::json ChangeImpactValue(const ChangeImpact& change);
+nlohmann::json ChangeImpactValue(const ChangeImpact& change, bool plan = false,
+                                 const std::string& next_cursor = "");
 nlohmann::json StatusValue(const Revision* last, const WorktreeChanges& changes);
 nlohmann::json NodesValue(const std::vector<Node>& nodes);
 nlohmann::json StatsValue(const GraphStats& stats);
