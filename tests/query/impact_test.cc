@@ -138,7 +138,19 @@ TEST_F(ImpactTest, FindNodesByIdQualifiedNameAndName) {
   ASSERT_OK(by_suffix);
   ASSERT_EQ(by_suffix->size(), 1u);
   EXPECT_EQ(by_suffix->front().qualified_name, "shop.cart.Cart.total");
+  // A file by its path, or by its bare name.
+  for (const char* spec : {"shop/pricing.py", "pricing.py"}) {
+    auto file = FindNodes(View(), spec);
+    ASSERT_OK(file);
+    ASSERT_EQ(file->size(), 1u) << spec;
+    EXPECT_EQ(file->front().path, "shop/pricing.py");
+    EXPECT_EQ(file->front().kind, NodeKind::kFile);
+  }
+  auto inits = FindNodes(View(), "__init__.py");
+  ASSERT_OK(inits);
+  EXPECT_EQ(inits->size(), 1u);  // shop/__init__.py; the root has none
   EXPECT_TRUE(FindNodes(View(), "nothing_by_this_name")->empty());
+  EXPECT_TRUE(FindNodes(View(), "missing.py")->empty());
   EXPECT_TRUE(FindNodes(View(), "").status().IsInvalidArgument());
   EXPECT_TRUE(Impact(View(), 12345).status().IsNotFound());
 }

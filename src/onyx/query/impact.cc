@@ -527,11 +527,15 @@ Result<std::vector<Node>> FindNodes(const store::ReadView& view, std::string_vie
     const auto slash = spec.rfind('/');
     const std::string_view base = slash == std::string_view::npos ? spec : spec.substr(slash + 1);
     ONYX_ASSIGN_OR_RETURN(std::vector<Node> files, view.FindByName(base, false, 1000));
+    std::vector<Node> by_name;  // a bare file name: every file so named
     for (Node& n : files) {
-      if ((n.kind == NodeKind::kFile || n.kind == NodeKind::kDirectory) && n.path == spec) {
-        return std::vector<Node>{std::move(n)};
+      if (n.kind != NodeKind::kFile && n.kind != NodeKind::kDirectory) continue;
+      if (n.path == spec) return std::vector<Node>{std::move(n)};
+      if (slash == std::string_view::npos && n.kind == NodeKind::kFile && n.name == spec) {
+        by_name.push_back(std::move(n));
       }
     }
+    if (!by_name.empty()) return by_name;
   }
   // A qualified name names its last segment.
   const auto cut = spec.find_last_of(".:/>");

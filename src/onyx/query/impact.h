@@ -52,7 +52,8 @@ Result<WalkResult> TestsFor(const store::ReadView& view, NodeId start,
 Result<std::string> SourceOf(const store::ReadView& view, const Node& node,
                              std::size_t max_bytes = 64 * 1024);
 
-/// Nodes a user names: a 16-hex-digit id, a file's or folder's path, a
+/// Nodes a user names: a 16-hex-digit id, a file's or folder's path (or a
+/// file's bare name, every file so named), a
 /// qualified name (or its trailing segments), or a plain name (ASCII case-insensitive), as of the
 /// view's revision. Several may match; for a qualified name shared by a Python module and its .pyi
 /// stub, the module's node is the answer.
