@@ -590,6 +590,15 @@ TEST_F(CliTest, PagesWithCursorsPinTheirRevision) {
   // A new revision in between changes nothing for the pages of revision 1.
   std::ofstream(tree + "/shop/pricing.py", std::ios::trunc) << "TAX_RATE = 0.3\n";
   ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  // subtotal is gone now: by name it is not found, by id its history shows.
+  const std::string subtotal = all["start"]["id"];
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop history shop.pricing.subtotal").exit_code, 3);
+  const CliRun gone = Onyx(dir_.path(), "-p shop history " + subtotal + " --json", false);
+  ASSERT_EQ(gone.exit_code, 0) << gone.output;
+  const auto versions = nlohmann::json::parse(gone.output)["versions"];
+  ASSERT_GE(versions.size(), 2u) << gone.output;
+  EXPECT_EQ(versions.back()["changes"], nlohmann::json::array({"removed"})) << gone.output;
+  EXPECT_EQ(Onyx(dir_.path(), "-p shop history 0123456789abcdef").exit_code, 3);
   std::string cursor = second_cursor;
   for (int pages = 0; !cursor.empty() && pages < 5; ++pages) {
     const CliRun next = Onyx(dir_.path(), query + " --page 4 --cursor " + cursor, false);

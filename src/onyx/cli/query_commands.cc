@@ -30,7 +30,9 @@ std::optional<Node> PickNode(Engine& e, const std::string& project, const std::s
     return std::nullopt;
   }
   if (found->empty()) {
-    std::cerr << "onyx: no node named '" << spec << "'\n";
+    std::cerr << "onyx: no node named '" << spec << "'"
+              << (as_of ? " at revision " + std::to_string(*as_of) : std::string())
+              << " (a removed symbol: `onyx history ID`, ids from `onyx diff --json`)\n";
     *exit = kExitNotFound;
     return std::nullopt;
   }
@@ -128,6 +130,7 @@ struct NodeArgs {
   std::string cursor;               ///< --cursor C: the page after the one that gave C
   std::string name;                 ///< the command, for the cursor's query key
   std::optional<query::Cursor> at;  ///< the decoded cursor
+  bool any_revision = false;        ///< history: an id may name a node that no longer exists
   bool changed = false;             ///< impact --changed: the working tree's changes
   std::string tree = ".";
   std::string commit;  ///< impact --commit REV: the changes a revision made
@@ -221,8 +224,18 @@ CLI::App* AddNodeCommand(
     } else {
       ONYX_ASSIGN_OR_RETURN_EXIT(as_of, session.AsOf(args->as_of));
     }
+    const std::string& project = session.globals().project;
+    // A removed symbol has a history: by its id, its last version starts it.
+    if (const auto id = ParseNodeId(args->node); id && args->any_revision) {
+      auto now = e->FindNodes(project, args->node, as_of);
+      auto past = now.ok() && now->empty() ? e->History(project, *id, as_of)
+                                           : Result<NodeHistory>(NodeHistory{});
+      if (past.ok() && !past->versions.empty()) {
+        return run(session, *e, past->versions.back().node, as_of);
+      }
+    }
     int exit = kExitOk;
-    const auto start = PickNode(*e, session.globals().project, args->node, as_of, &exit);
+    const auto start = PickNode(*e, project, args->node, as_of, &exit);
     if (!start) return exit;
     return run(session, *e, *start, as_of);
   });
@@ -776,6 +789,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   json_flag(covers);
 
   auto history_args = std::make_shared<NodeArgs>();
+  history_args->any_revision = true;
   CLI::App* history = AddNodeCommand(
       app, commands, "history", "Every version of a symbol, across renames", history_args,
       [history_args](Session& session, Engine& e, const Node& start,
