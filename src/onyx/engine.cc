@@ -494,11 +494,24 @@ Result<ChangeImpact> Engine::ImpactOfRevision(std::string_view project, Revision
   }
   ONYX_ASSIGN_OR_RETURN(const store::ReadView at, latest.AsOf(rev));
   ONYX_ASSIGN_OR_RETURN(GraphDiff diff, query::Diff(at, rev - 1, 1'000'000));
+  // Each change named by what differs ("signature, body", "doc", …); a
+  // symbol that moved to another path or id counts as changed (what named
+  // it by its old place may break), one that only shifted lines does not.
+  const auto label = [](const std::vector<std::string>& changes) {
+    std::string text;
+    for (const std::string& c : changes) {
+      if (c != "location") text += (text.empty() ? "" : ", ") + c;
+    }
+    return text;
+  };
   std::vector<SymbolChange> changed;
   for (NodeChange& c : diff.changed) {
-    const bool signature =
-        std::find(c.changes.begin(), c.changes.end(), "signature") != c.changes.end();
-    changed.push_back({std::move(c.before), signature ? "signature" : "body"});
+    std::string what = label(c.changes);
+    changed.push_back({std::move(c.before), what.empty() ? "body" : std::move(what)});
+  }
+  for (NodeChange& c : diff.moved) {
+    if (std::find(c.changes.begin(), c.changes.end(), "renamed") == c.changes.end()) continue;
+    changed.push_back({std::move(c.before), label(c.changes)});
   }
   for (Node& n : diff.removed) changed.push_back({std::move(n), "removed"});
   for (Node& n : diff.added) changed.push_back({std::move(n), "added"});
@@ -510,7 +523,8 @@ Result<ChangeImpact> Engine::ImpactOfRevision(std::string_view project, Revision
   }
   changed.erase(std::remove_if(changed.begin(), changed.end(),
                                [&](const SymbolChange& c) {
-                                 return c.node.kind == NodeKind::kFile && c.change == "body" &&
+                                 return c.node.kind == NodeKind::kFile &&
+                                        c.change.find("renamed") == std::string::npos &&
                                         paths_with_definitions.count(c.node.path) != 0;
                                }),
                 changed.end());

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "testing/temp_dir.h"
@@ -495,6 +496,22 @@ TEST_F(CliTest, StatusAndImpactOfTheWorkingTreeAndOfACommit) {
   EXPECT_NE(explained.output.find("walk"), std::string::npos) << explained.output;
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit HEAD --as-of 1").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit HEAD --cursor c1zz").exit_code, 2);
+  // A module that moves breaks what imported it by its old name.
+  std::filesystem::rename(tree + "/shop/pricing.py", tree + "/shop/prices.py");
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  const auto moved =
+      nlohmann::json::parse(Onyx(dir_.path(), "-p shop impact --commit HEAD --json", false).output);
+  std::set<std::string> renamed;
+  for (const auto& c : moved["changed"]) {
+    if (c["change"].get<std::string>().find("renamed") != std::string::npos) {
+      renamed.insert(c["node"]["qualified_name"]);
+    }
+  }
+  EXPECT_EQ(renamed.count("shop.pricing.subtotal"), 1u) << moved.dump();
+  EXPECT_EQ(renamed.count("shop/pricing.py"), 1u) << moved.dump();
+  std::set<std::string> broken;
+  for (const auto& r : moved["results"]) broken.insert(r["node"]["qualified_name"]);
+  EXPECT_EQ(broken.count("shop/cart.py"), 1u) << moved.dump();
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit 1").exit_code, 2);  // nothing before it
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact Cart --changed").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact").exit_code, 2);
