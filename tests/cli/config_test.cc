@@ -103,6 +103,20 @@ TEST(ConfigTest, VariablesOverrideTheFile) {
   EXPECT_NE(bad.status().message().find("ONYX_SEARCH_K: search.k: 'many' is not an integer"),
             std::string::npos)
       << bad.status().message();
+  // A misspelt setting is an error that names it and the right names; other
+  // ONYX_ variables (ONYX_LOG, ONYX_CONFIG, …) are not settings and pass.
+  ::setenv("ONYX_QUERY_DEPHT", "3", 1);
+  auto typo = LoadConfig(file);
+  ::unsetenv("ONYX_QUERY_DEPHT");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_TRUE(typo.status().IsInvalidArgument());
+  EXPECT_NE(typo.status().message().find("ONYX_QUERY_DEPHT: not a setting"), std::string::npos)
+      << typo.status().message();
+  EXPECT_NE(typo.status().message().find("ONYX_QUERY_DEPTH"), std::string::npos);
+  ::setenv("ONYX_LOG", "info", 1);
+  auto other = LoadConfig(file);
+  ::unsetenv("ONYX_LOG");
+  EXPECT_OK(other);
   EXPECT_TRUE(FindConfigFile(dir.Sub("missing.toml")).status().IsNotFound());
   auto found = FindConfigFile(file);
   ASSERT_OK(found);

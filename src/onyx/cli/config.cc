@@ -3,6 +3,7 @@
 #include "onyx/cli/config.h"
 
 #include <toml++/toml.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace onyx::cli {
@@ -279,12 +281,34 @@ Result<Config> LoadConfig(const std::optional<std::string>& file) {
     ONYX_ASSIGN_OR_RETURN(config, ParseConfig(text.str(), *file));
     config.source = *file;
   }
+  std::set<std::string> known;
+  std::set<std::string> sections;  // "ONYX_QUERY_", …: a setting's name starts so
   for (const Key& key : Keys()) {
     const std::string name = EnvName(key.name);
+    known.insert(name);
+    if (const auto dot = key.name.find('.'); dot != std::string::npos) {
+      sections.insert(EnvName(key.name.substr(0, dot)) + "_");
+    }
     const char* value = std::getenv(name.c_str());
     if (value == nullptr || *value == 0) continue;
     const Status s = key.from_text(value, config);
     if (!s.ok()) return Status::InvalidArgument(name + ": " + s.message());
+  }
+  // A misspelt setting would otherwise be ignored without a word.
+  for (char** env = environ; *env != nullptr; ++env) {
+    const std::string_view entry(*env);
+    const std::string name(entry.substr(0, entry.find('=')));
+    if (known.count(name) != 0) continue;
+    for (const std::string& section : sections) {
+      if (name.starts_with(section)) {
+        std::string names;
+        for (const std::string& k : known) {
+          if (k.starts_with(section)) names += (names.empty() ? "" : ", ") + k;
+        }
+        return Status::InvalidArgument(name + ": not a setting (those of this section: " + names +
+                                       ")");
+      }
+    }
   }
   if (config.data_dir.empty()) config.data_dir = DefaultDataDir();
   return config;

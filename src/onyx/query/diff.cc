@@ -51,9 +51,13 @@ Result<std::string> QualifiedName(const store::ReadView& view, NodeId id) {
 Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::size_t limit) {
   const RevisionNumber to = view.revision();
   if (from == 0 || from >= to) {
+    if (to <= 1) {
+      return Status::InvalidArgument("diff: revision " + std::to_string(to) +
+                                     " has no revision before it to compare with");
+    }
     return Status::InvalidArgument("diff: the older revision must be in 1.." +
-                                   std::to_string(to == 0 ? 0 : to - 1) + ", not " +
-                                   std::to_string(from));
+                                   std::to_string(to - 1) + " (before " + std::to_string(to) +
+                                   "), not " + std::to_string(from));
   }
   GraphDiff diff;
   diff.from = from;
