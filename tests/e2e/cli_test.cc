@@ -385,6 +385,8 @@ TEST_F(CliTest, ExportImportBackupRestore) {
   const CliRun show = Onyx(other, "-p copy show shop.pricing.total");
   ASSERT_EQ(show.exit_code, 0) << show.output;
   EXPECT_NE(show.output.find("return subtotal(items)"), std::string::npos) << show.output;
+  EXPECT_NE(show.output.find("shop/pricing.py:8-10"), std::string::npos) << show.output;
+  EXPECT_NE(show.output.find("  def total(items):\n"), std::string::npos) << show.output;
   // Importing again into the same project, or a broken file, fails clearly.
   EXPECT_EQ(Onyx(other, "-p copy import '" + first + "'").exit_code, 2);
   std::ofstream(dir_.Sub("broken.jsonl")) << "{\"format\":\"onyx-graph\",\"version\":1}\n{oops\n";

@@ -646,8 +646,13 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           return kExitOk;
         }
         fmt::print("{} {}\n  {}  id {:016x}  valid from revision {}{}\n", NodeKindName(start.kind),
-                   Name(start.qualified_name), Where(start), start.id, start.validity.from,
+                   Name(start.qualified_name),
+                   Styled(fmt::format("{}:{}-{}", start.path, start.span.start_line,
+                                      start.span.end_line),
+                          "2"),
+                   start.id, start.validity.from,
                    start.validity.IsOpen() ? std::string() : " to " + Until(start.validity));
+        if (!start.signature.empty()) fmt::print("  {}\n", start.signature);
         if (!start.doc.empty()) fmt::print("\n{}\n", start.doc);
         if (!source.empty()) fmt::print("\n{}\n", source);
         return kExitOk;
