@@ -147,6 +147,10 @@ TEST_F(CliTest, IngestHistoryOfAGitRepository) {
   const CliRun show = Onyx(dir_.path(), "-p repo show a --as-of " + first_commit);
   ASSERT_EQ(show.exit_code, 0) << show.output;
   EXPECT_NE(show.output.find("return 1"), std::string::npos) << show.output;
+  const CliRun versions = Onyx(dir_.path(), "-p repo history a.a");
+  ASSERT_EQ(versions.exit_code, 0) << versions.output;
+  EXPECT_NE(versions.output.find("second: a returns 2  (Ada"), std::string::npos)
+      << versions.output;
   const CliRun diff = Onyx(dir_.path(), "-p repo diff HEAD~1", /*with_stderr=*/false);
   ASSERT_EQ(diff.exit_code, 0) << diff.output;
   EXPECT_NE(diff.output.find("diff 1..2: 0 added, 0 removed, 2 changed, 0 moved"),

@@ -645,13 +645,13 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           std::cout << ShowJson(fresh, start, source);
           return kExitOk;
         }
-        fmt::print("{} {}\n  {}  id {:016x}  valid from revision {}{}\n", NodeKindName(start.kind),
-                   Name(start.qualified_name),
-                   Styled(fmt::format("{}:{}-{}", start.path, start.span.start_line,
-                                      start.span.end_line),
-                          "2"),
-                   start.id, start.validity.from,
-                   start.validity.IsOpen() ? std::string() : " to " + Until(start.validity));
+        fmt::print(
+            "{} {}\n  {}  id {:016x}  valid from revision {}{}\n", NodeKindName(start.kind),
+            Name(start.qualified_name),
+            Styled(fmt::format("{}:{}-{}", start.path, start.span.start_line, start.span.end_line),
+                   "2"),
+            start.id, start.validity.from,
+            start.validity.IsOpen() ? std::string() : " to " + Until(start.validity));
         if (!start.signature.empty()) fmt::print("  {}\n", start.signature);
         if (!start.doc.empty()) fmt::print("\n{}\n", start.doc);
         if (!source.empty()) fmt::print("\n{}\n", source);
@@ -821,9 +821,11 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           for (const auto& c : v.changes) what += (what.empty() ? "" : ", ") + c;
           const std::string subject =
               v.revision.info.message.substr(0, v.revision.info.message.find('\n'));
-          fmt::print("  rev {:>4}  {}  {:<10} {:<28} {}  {}\n", v.revision.number,
+          const std::string& author = v.revision.info.author;
+          fmt::print("  rev {:>4}  {}  {:<10} {:<28} {}  {}{}\n", v.revision.number,
                      core::FormatTimeMicros(v.revision.info.time_micros).substr(0, 19),
-                     v.revision.info.commit.substr(0, 10), what, Where(v.node), subject);
+                     v.revision.info.commit.substr(0, 10), what, Where(v.node), subject,
+                     author.empty() ? std::string() : "  (" + author.substr(0, 40) + ")");
         }
         PrintNext(next);
         return kExitOk;
