@@ -215,6 +215,31 @@ TEST_F(ImpactTest, HistoryFollowsEditsRenamesAndRemoval) {
   EXPECT_TRUE(History(View(), 12345).status().IsNotFound());
 }
 
+TEST_F(ImpactTest, AFileMovedAndEditedInOneRevisionKeepsItsSymbolsLineage) {
+  // 2: pricing.py becomes cost.py, and total changes on the way; a new file
+  // that shares no definition with it does not pair with it.
+  std::filesystem::remove(root_ + "/shop/pricing.py");
+  std::ofstream(root_ + "/shop/cost.py")
+      << "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(item.price for item in "
+         "items)\n\n\ndef total(items, rate=TAX_RATE):\n    return subtotal(items) * (1 + "
+         "rate)\n";
+  std::ofstream(root_ + "/shop/other.py") << "def unrelated():\n    return 0\n";
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+  auto history = History(View(), Id("shop.cost.total"));
+  ASSERT_OK(history);
+  EXPECT_EQ(Entries(*history), (std::vector<std::string>{
+                                   "1: added @ shop/pricing.py",
+                                   "2: renamed,signature,body,doc,location @ shop/cost.py",
+                               }));
+  auto subtotal = History(View(), Id("shop.cost.subtotal"));
+  ASSERT_OK(subtotal);
+  EXPECT_EQ(Entries(*subtotal), (std::vector<std::string>{"1: added @ shop/pricing.py",
+                                                          "2: renamed,location @ shop/cost.py"}));
+  auto other = History(View(), Id("shop.other.unrelated"));
+  ASSERT_OK(other);
+  EXPECT_EQ(Entries(*other), (std::vector<std::string>{"2: added @ shop/other.py"}));
+}
+
 TEST_F(ImpactTest, HistoryStopsAtALineageIdThatIsNotAnId) {
   // Attributes can come from an import: a malformed previous_id must not
   // throw, it ends the lineage.

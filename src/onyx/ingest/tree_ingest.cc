@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -203,6 +204,76 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out) {
   out.facts = std::move(facts).value();
 }
 
+// What a file defines, by (kind, name inside its module): what lineage
+// matches across a move.
+using RelativeNames = std::set<std::pair<NodeKind, std::string>>;
+template <typename Nodes, typename NodeOf>
+RelativeNames RelativeNamesOf(const std::string& module, const Nodes& nodes, NodeOf node_of) {
+  RelativeNames names;
+  for (const auto& item : nodes) {
+    const Node& n = node_of(item);
+    if (n.qualified_name.starts_with(module)) {
+      names.emplace(n.kind, n.qualified_name.substr(module.size()));
+    }
+  }
+  return names;
+}
+
+// Moves with edits: a new file whose definitions mostly continue those of a
+// file gone in the same revision (at least half of the larger set, by kind and
+// name inside the module, same language) continues it, best pairs first. Git
+// calls a rename what keeps half its content; this asks the same of the
+// definitions. Large reshuffles compare only files of the same name.
+void PairMovedFiles(const std::vector<TreeEntry>& entries, const std::vector<Parsed>& parsed,
+                    const std::vector<std::size_t>& added, const std::vector<std::string>& gone,
+                    const std::unordered_map<std::string, Node>& old_files,
+                    std::unordered_map<std::string, std::vector<Node>>& old_definitions,
+                    std::unordered_map<std::string, std::string>* renamed_from) {
+  if (added.empty() || gone.empty()) return;
+  const bool all_pairs = added.size() * gone.size() <= 250'000;
+  struct Pair {
+    double score;
+    std::size_t added;
+    std::size_t gone;
+  };
+  std::vector<RelativeNames> gone_names;
+  for (const std::string& path : gone) {
+    const Node& file = old_files.at(path);
+    gone_names.push_back(RelativeNamesOf(ModulePathFor(path, file.language), old_definitions[path],
+                                         [](const Node& n) -> const Node& { return n; }));
+  }
+  std::vector<Pair> pairs;
+  for (std::size_t a = 0; a < added.size(); ++a) {
+    const TreeEntry& e = entries[added[a]];
+    const std::string language(LanguageForPath(e.path));
+    const RelativeNames names =
+        RelativeNamesOf(ModulePathFor(e.path, language), parsed[added[a]].definitions,
+                        [](const Definition& d) -> const Node& { return d.node; });
+    if (names.empty()) continue;
+    const std::string base = fs::path(e.path).filename().string();
+    for (std::size_t g = 0; g < gone.size(); ++g) {
+      if (old_files.at(gone[g]).language != language || gone_names[g].empty()) continue;
+      if (!all_pairs && fs::path(gone[g]).filename().string() != base) continue;
+      std::size_t common = 0;
+      for (const auto& name : names) common += gone_names[g].count(name);
+      const double score = static_cast<double>(common) /
+                           static_cast<double>(std::max(names.size(), gone_names[g].size()));
+      if (common > 0 && score >= 0.5) pairs.push_back({score, a, g});
+    }
+  }
+  std::sort(pairs.begin(), pairs.end(), [&](const Pair& x, const Pair& y) {
+    if (x.score != y.score) return x.score > y.score;
+    return std::tie(entries[added[x.added]].path, gone[x.gone]) <
+           std::tie(entries[added[y.added]].path, gone[y.gone]);
+  });
+  std::vector<bool> added_taken(added.size()), gone_taken(gone.size());
+  for (const Pair& p : pairs) {
+    if (added_taken[p.added] || gone_taken[p.gone]) continue;
+    added_taken[p.added] = gone_taken[p.gone] = true;
+    (*renamed_from)[entries[added[p.added]].path] = gone[p.gone];
+  }
+}
+
 }  // namespace
 
 Result<std::vector<Definition>> FileDefinitions(const TreeEntry& entry,
@@ -359,13 +430,21 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     for (const auto& [path, node] : old_files) {
       if (walked.count(path) == 0) gone.emplace(node.content_hash, path);
     }
-    for (const TreeEntry& e : entries) {
+    std::vector<std::size_t> added;  // new files no gone one matched exactly
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const TreeEntry& e = entries[i];
       if (e.is_dir || old_files.count(e.path) != 0) continue;
       auto it = gone.find(e.hash);
-      if (it == gone.end()) continue;
+      if (it == gone.end()) {
+        if (parsed[i].needed && parsed[i].status.ok()) added.push_back(i);
+        continue;
+      }
       renamed_from[e.path] = it->second;
       gone.erase(it);
     }
+    std::vector<std::string> unmatched;
+    for (const auto& [hash, path] : gone) unmatched.push_back(path);
+    PairMovedFiles(entries, parsed, added, unmatched, old_files, old_definitions, &renamed_from);
   }
 
   // Stage the nodes; what the store accepts makes the symbol table.
