@@ -273,8 +273,9 @@ class Engine {
   /// `backup_dir`, after checking the backup; the old store is kept beside it.
   static Result<RestoreSummary> Restore(const std::string& backup_dir, const std::string& data_dir);
 
-  /// Counts as of the latest revision.
-  Result<GraphStats> Stats(std::string_view project) const;
+  /// Counts of nodes and edges, as of `as_of` (a scan) or the latest revision (kept counts).
+  Result<GraphStats> Stats(std::string_view project,
+                           std::optional<RevisionNumber> as_of = std::nullopt) const;
   /// Nodes whose name matches (ASCII case-insensitively; prefix match when
   /// `prefix`), as of `as_of` or the latest revision.
   Result<std::vector<Node>> FindByName(std::string_view project, std::string_view name, bool prefix,

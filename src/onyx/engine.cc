@@ -574,8 +574,10 @@ Result<RestoreSummary> Engine::Restore(const std::string& backup_dir, const std:
   return store::Restore(backup_dir, data_dir);
 }
 
-Result<GraphStats> Engine::Stats(std::string_view project) const {
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project));
+Result<GraphStats> Engine::Stats(std::string_view project,
+                                 std::optional<RevisionNumber> as_of) const {
+  ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
+  if (view.revision() < view.latest()) return query::StatsAt(view);
   return view.Stats();
 }
 

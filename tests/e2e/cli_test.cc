@@ -670,6 +670,14 @@ TEST_F(CliTest, FindHistoryAndDiffPageToo) {
         << "def total(items):\n    return subtotal(items) * " << tax << "\n";
     ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
   }
+  // stats and log as of an earlier revision.
+  const auto then =
+      nlohmann::json::parse(Onyx(dir_.path(), "-p shop stats --as-of 1 --json", false).output);
+  EXPECT_EQ(then["revision"], 1);
+  EXPECT_EQ(then["revisions"], 1);
+  const auto log =
+      nlohmann::json::parse(Onyx(dir_.path(), "-p shop log --as-of 2 --json", false).output);
+  EXPECT_EQ(log["revisions"].size(), 2u) << log.dump();
   // Follows the cursors of `query` in pages of `size`; each page's `list`
   // entries, flattened over `lists`.
   const auto pages = [&](const std::string& query, int size,

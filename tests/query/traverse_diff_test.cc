@@ -193,6 +193,23 @@ TEST_F(DiffTest, ARenamedFileMovesItsSymbolsInsteadOfReaddingThem) {
   for (const Node& n : diff->removed) EXPECT_NE(n.path, "shop/pricing.py") << n.qualified_name;
 }
 
+TEST_F(DiffTest, StatsAsOfARevisionMatchTheCountsKeptThen) {
+  auto first = View().Stats();
+  ASSERT_OK(first);
+  Commit("shop/pricing.py", "TAX_RATE = 0.3\n");  // subtotal and total go, calls with them
+  auto now = View().Stats();
+  ASSERT_OK(now);
+  ASSERT_NE(*now, *first);
+  // The scan agrees with the live counts at the latest revision, and with the
+  // counts revision 1 had.
+  auto scanned_now = StatsAt(View(2));
+  ASSERT_OK(scanned_now);
+  EXPECT_EQ(*scanned_now, *now);
+  auto scanned_then = StatsAt(View(1));
+  ASSERT_OK(scanned_then);
+  EXPECT_EQ(*scanned_then, *first);
+}
+
 TEST_F(DiffTest, RevisionSpecsByNumberAndHead) {
   Commit("shop/pricing.py", "TAX_RATE = 0.3\n");
   Commit("shop/pricing.py", "TAX_RATE = 0.4\n");

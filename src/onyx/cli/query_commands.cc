@@ -456,16 +456,22 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
     cmd->add_flag("--json", globals.json, "Print one JSON document (shape in docs/cli.md)");
   };
 
-  json_flag(commands.Add(app, "stats", "Counts of nodes and edges by kind", [](Session& session) {
-    ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
-    ONYX_ASSIGN_OR_RETURN_EXIT(const GraphStats s, e->Stats(session.globals().project));
-    if (session.globals().json) {
-      std::cout << StatsJson(s);
-    } else {
-      PrintStats(s);
-    }
-    return kExitOk;
-  }));
+  auto stats_as_of = std::make_shared<std::string>();
+  CLI::App* stats = commands.Add(
+      app, "stats", "Counts of nodes and edges by kind", [stats_as_of](Session& session) {
+        ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
+        ONYX_ASSIGN_OR_RETURN_EXIT(const std::optional<RevisionNumber> as_of,
+                                   session.AsOf(*stats_as_of));
+        ONYX_ASSIGN_OR_RETURN_EXIT(const GraphStats s, e->Stats(session.globals().project, as_of));
+        if (session.globals().json) {
+          std::cout << StatsJson(s);
+        } else {
+          PrintStats(s);
+        }
+        return kExitOk;
+      });
+  stats->add_option("--as-of", *stats_as_of, "Counts as of this revision, commit or date");
+  json_flag(stats);
 
   struct FindArgs {
     std::string name;
@@ -511,10 +517,14 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   find_args->paging.AddOptions(find);
   json_flag(find);
 
-  json_flag(commands.Add(app, "log", "List revisions", [](Session& session) {
+  auto log_as_of = std::make_shared<std::string>();
+  CLI::App* log = commands.Add(app, "log", "List revisions", [log_as_of](Session& session) {
     ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
-    ONYX_ASSIGN_OR_RETURN_EXIT(const std::vector<Revision> revs,
-                               e->Revisions(session.globals().project));
+    ONYX_ASSIGN_OR_RETURN_EXIT(std::vector<Revision> revs, e->Revisions(session.globals().project));
+    ONYX_ASSIGN_OR_RETURN_EXIT(const std::optional<RevisionNumber> as_of, session.AsOf(*log_as_of));
+    if (as_of) {
+      std::erase_if(revs, [&](const Revision& r) { return r.number > *as_of; });
+    }
     if (session.globals().json) {
       std::cout << RevisionsJson(revs);
       return kExitOk;
@@ -528,7 +538,9 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                  r.changes.nodes_removed, subject);
     }
     return kExitOk;
-  }));
+  });
+  log->add_option("--as-of", *log_as_of, "Only the revisions up to this one");
+  json_flag(log);
 
   struct SearchArgs {
     std::string query;
@@ -862,6 +874,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           offset = c.offset;
         } else if (!a.to.empty()) {
           ONYX_ASSIGN_OR_RETURN_EXIT(to, e->ResolveRevision(project, a.to));
+        } else {
+          ONYX_ASSIGN_OR_RETURN_EXIT(to, session.AsOf());  // the REPL's :as-of, if set
         }
         const bool paging = a.paging.page != 0 || !a.paging.cursor.empty();
         // Sizes are capped so that the sums below cannot wrap.

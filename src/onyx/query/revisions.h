@@ -20,4 +20,9 @@ namespace onyx::query {
 /// several revisions; NotFound for a date before the first revision.
 Result<RevisionNumber> ResolveRevision(const store::ReadView& view, std::string_view spec);
 
+/// The counts of GraphStats as of the view's revision: nodes and edges valid
+/// then, versions begun by then, revisions up to it. One scan of every
+/// version (the store keeps live counts for the latest revision only).
+Result<GraphStats> StatsAt(const store::ReadView& view);
+
 }  // namespace onyx::query
