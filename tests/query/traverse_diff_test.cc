@@ -331,7 +331,9 @@ TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
       ASSERT_OK(second);
       EXPECT_EQ(second->total, walk->nodes.size());
       ASSERT_EQ(second->nodes.size(), walk->nodes.size() > 1 ? 1u : 0u);
-      if (!second->nodes.empty()) EXPECT_EQ(second->nodes[0].node.id, walk->nodes[1].node.id);
+      if (!second->nodes.empty()) {
+        EXPECT_EQ(second->nodes[0].node.id, walk->nodes[1].node.id);
+      }
     }
   }
   EXPECT_GT(compared, 100u);
