@@ -21,7 +21,8 @@ struct WalkLimits {
   std::chrono::milliseconds time_limit{2000};
   /// The page of the ranked answer to return: answers [offset, offset +
   /// page) of the (at most max_results) ranked. Every page of one query
-  /// walks and ranks alike; only the page's nodes are built.
+  /// walks and ranks alike (impact over a topology builds only the page's
+  /// nodes; other walks cut the answer they built).
   std::size_t offset = 0;
   std::size_t page = SIZE_MAX;
   /// Set from another thread to stop early (a client cancelled the question):

@@ -21,13 +21,19 @@ std::string Where(const Node& n) {
 std::string Until(const Validity& v) { return v.IsOpen() ? std::string() : std::to_string(v.to); }
 
 // The one node `spec` names as of `as_of`; prints why not and sets `exit`
-// otherwise.
+// otherwise. With `any_revision`, an id of a node that no longer exists
+// names its last version (a removed symbol still has a history).
 std::optional<Node> PickNode(Engine& e, const std::string& project, const std::string& spec,
-                             std::optional<RevisionNumber> as_of, int* exit) {
+                             std::optional<RevisionNumber> as_of, int* exit,
+                             bool any_revision = false) {
   auto found = e.FindNodes(project, spec, as_of);
   if (!found.ok()) {
     *exit = Fail(found.status());
     return std::nullopt;
+  }
+  if (const auto id = ParseNodeId(spec); found->empty() && id && any_revision) {
+    auto past = e.History(project, *id, as_of);
+    if (past.ok() && !past->versions.empty()) return past->versions.back().node;
   }
   if (found->empty()) {
     std::cerr << "onyx: no node named '" << spec << "'"
@@ -224,18 +230,9 @@ CLI::App* AddNodeCommand(
     } else {
       ONYX_ASSIGN_OR_RETURN_EXIT(as_of, session.AsOf(args->as_of));
     }
-    const std::string& project = session.globals().project;
-    // A removed symbol has a history: by its id, its last version starts it.
-    if (const auto id = ParseNodeId(args->node); id && args->any_revision) {
-      auto now = e->FindNodes(project, args->node, as_of);
-      auto past = now.ok() && now->empty() ? e->History(project, *id, as_of)
-                                           : Result<NodeHistory>(NodeHistory{});
-      if (past.ok() && !past->versions.empty()) {
-        return run(session, *e, past->versions.back().node, as_of);
-      }
-    }
     int exit = kExitOk;
-    const auto start = PickNode(*e, project, args->node, as_of, &exit);
+    const auto start =
+        PickNode(*e, session.globals().project, args->node, as_of, &exit, args->any_revision);
     if (!start) return exit;
     return run(session, *e, *start, as_of);
   });
@@ -280,7 +277,6 @@ int RunChangeImpact(Session& session, NodeArgs& args) {
                                 std::to_string(args.at->revision) + ", now " +
                                 std::to_string(change.revision) + "): start again"));
   }
-  change.impact.total = change.impact.nodes.size();
   const std::string next = args.Page(change.impact.nodes, change.revision, project);
   if (session.globals().json) {
     std::cout << ChangeImpactJson(change, args.explain, next);

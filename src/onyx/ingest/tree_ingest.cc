@@ -227,7 +227,7 @@ RelativeNames RelativeNamesOf(const std::string& module, const Nodes& nodes, Nod
 void PairMovedFiles(const std::vector<TreeEntry>& entries, const std::vector<Parsed>& parsed,
                     const std::vector<std::size_t>& added, const std::vector<std::string>& gone,
                     const std::unordered_map<std::string, Node>& old_files,
-                    std::unordered_map<std::string, std::vector<Node>>& old_definitions,
+                    const std::unordered_map<std::string, std::vector<Node>>& old_definitions,
                     std::unordered_map<std::string, std::string>* renamed_from) {
   if (added.empty() || gone.empty()) return;
   const bool all_pairs = added.size() * gone.size() <= 250'000;
@@ -238,9 +238,12 @@ void PairMovedFiles(const std::vector<TreeEntry>& entries, const std::vector<Par
   };
   std::vector<RelativeNames> gone_names;
   for (const std::string& path : gone) {
-    const Node& file = old_files.at(path);
-    gone_names.push_back(RelativeNamesOf(ModulePathFor(path, file.language), old_definitions[path],
-                                         [](const Node& n) -> const Node& { return n; }));
+    const auto defined = old_definitions.find(path);
+    gone_names.push_back(defined == old_definitions.end()
+                             ? RelativeNames()
+                             : RelativeNamesOf(ModulePathFor(path, old_files.at(path).language),
+                                               defined->second,
+                                               [](const Node& n) -> const Node& { return n; }));
   }
   std::vector<Pair> pairs;
   for (std::size_t a = 0; a < added.size(); ++a) {

@@ -337,11 +337,7 @@ struct McpServer::Impl {
     if (!result.ok()) return Failed(result.status().ToString());
     std::string next;
     const std::uint64_t end = offset + result->nodes.size();
-    if (end < result->total) {
-      auto revision = AnsweredAt(as_of);
-      if (!revision.ok()) return Failed(revision.status().ToString());
-      next = query::EncodeCursor({*revision, end, key});
-    }
+    if (end < result->total) next = query::EncodeCursor({result->revision, end, key});
     return {shapes::WalkValue(start, *result, /*plan=*/false, next), {}};
   }
 
