@@ -195,8 +195,10 @@ class Engine {
 
   /// Every version of the node, oldest first, across renames, with the
   /// revision (commit, author, time, message) that made it and what changed.
+  /// Past `time` it returns the newest versions it read, marked partial.
   Result<NodeHistory> History(std::string_view project, NodeId node,
-                              std::optional<RevisionNumber> as_of = std::nullopt) const;
+                              std::optional<RevisionNumber> as_of = std::nullopt,
+                              const TimeLimit& time = {}) const;
 
   /// Whether the project's latest revision still matches the working tree
   /// `root` (empty: the tree of its last worktree ingest). Cheap while nothing
@@ -239,10 +241,10 @@ class Engine {
 
   /// What changed from revision `from` to `to` (default: the latest): nodes
   /// added, removed, changed and moved, edges added and removed; at most
-  /// `limit` of each.
+  /// `limit` of each. Past `time` the scan stops: partial and out_of_time.
   Result<GraphDiff> Diff(std::string_view project, RevisionNumber from,
-                         std::optional<RevisionNumber> to = std::nullopt,
-                         std::size_t limit = 1000) const;
+                         std::optional<RevisionNumber> to = std::nullopt, std::size_t limit = 1000,
+                         const TimeLimit& time = {}) const;
 
   /// The revision a user names: a number, "HEAD" or "HEAD~N", a git commit id
   /// (prefix of at least 4 hex digits), or a date ("2026-11-24", the newest

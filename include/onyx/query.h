@@ -8,11 +8,37 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "onyx/types.h"
 
 namespace onyx {
+
+/// How long a question may run: once the time is spent, or a client
+/// cancelled it, the question stops where it is and returns what it has,
+/// marked partial.
+struct TimeLimit {
+  std::chrono::milliseconds limit{2000};
+  const std::atomic<bool>* cancelled = nullptr;  ///< Set from another thread to stop early.
+};
+
+/// A running question's clock: the deadline of its TimeLimit.
+class Deadline {
+ public:
+  explicit Deadline(const TimeLimit& time)
+      : at_(std::chrono::steady_clock::now() + time.limit), cancelled_(time.cancelled) {}
+  /// True once the question must stop: past the deadline, or cancelled.
+  bool Expired() const {
+    return std::chrono::steady_clock::now() > at_ ||
+           (cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed));
+  }
+
+ private:
+  std::chrono::steady_clock::time_point at_;
+  const std::atomic<bool>* cancelled_;
+};
 
 /// Bounds of a walk; past them it stops and says the result is partial.
 struct WalkLimits {
@@ -29,11 +55,7 @@ struct WalkLimits {
   /// the walk returns what it has, marked partial, as on a timeout.
   const std::atomic<bool>* cancelled = nullptr;
 
-  /// True once the walk must stop: past `deadline`, or cancelled.
-  bool Expired(std::chrono::steady_clock::time_point deadline) const {
-    return std::chrono::steady_clock::now() > deadline ||
-           (cancelled != nullptr && cancelled->load(std::memory_order_relaxed));
-  }
+  TimeLimit time() const { return {time_limit, cancelled}; }
 };
 
 /// A node reached by walking back from the start, with how.
@@ -55,12 +77,24 @@ struct Reached {
 
 /// How a walk ran (`explain`): where adjacency came from, how much it read,
 /// and the time of each step.
-struct WalkPlan {
-  std::string adjacency;           ///< "topology" (in memory) or "store" (RocksDB).
-  std::size_t nodes_expanded = 0;  ///< Nodes whose edges were read.
-  std::size_t edges_read = 0;      ///< Edges those reads returned.
-  std::size_t nodes_loaded = 0;    ///< Node records read for the answer.
+/// How a question ran (explain): where it read from, what it read, and the
+/// time each step took.
+struct QueryPlan {
+  /// "topology" (the in-memory adjacency), "store" (RocksDB) or "index"
+  /// (the search index).
+  std::string source;
+  /// What it read, in order: for walks nodes_expanded (nodes whose edges were
+  /// read), edges_read and nodes_loaded (node records read for the answer).
+  std::vector<std::pair<std::string, std::uint64_t>> counts;
   std::vector<std::pair<std::string, double>> steps;  ///< (step, milliseconds), in order.
+
+  /// The count named so (0 when it was not counted).
+  std::uint64_t Count(std::string_view name) const {
+    for (const auto& [n, v] : counts) {
+      if (n == name) return v;
+    }
+    return 0;
+  }
 };
 
 struct WalkResult {
@@ -68,7 +102,7 @@ struct WalkResult {
   std::vector<Reached> nodes;  ///< By depth, then confidence (highest first): the page asked for.
   std::size_t total = 0;       ///< Answers in the whole ranking, this page's and all others.
   bool partial = false;        ///< A limit cut the walk short.
-  WalkPlan plan;
+  QueryPlan plan;
 };
 
 /// Which way a traversal follows edges: from src to dst (out), dst to src
@@ -100,6 +134,10 @@ struct NodeVersionChange {
 
 struct NodeHistory {
   std::vector<NodeVersionChange> versions;  ///< Oldest first, across renames.
+  /// The time ran out (or the question was cancelled) while the lineage was
+  /// read: the versions are the newest ones read, the oldest may be missing.
+  bool partial = false;
+  QueryPlan plan;
 };
 
 /// A node that exists at both ends of a diff (or continues one that did).
@@ -136,7 +174,11 @@ struct GraphDiff {
     std::size_t added = 0, removed = 0, changed = 0, moved = 0;
     std::size_t edges_added = 0, edges_removed = 0;
   } counts;
-  bool partial = false;  ///< A list was cut at the limit.
+  bool partial = false;  ///< A list was cut at the limit, or the time ran out.
+  /// The time ran out (or the question was cancelled) before the scan of the
+  /// versions ended: the lists and counts cover only part of the graph.
+  bool out_of_time = false;
+  QueryPlan plan;
 };
 
 /// A symbol a change touched: its node (the stored version; the new one for

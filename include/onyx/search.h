@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "onyx/query.h"
 #include "onyx/types.h"
 
 namespace onyx {
@@ -37,6 +38,10 @@ struct SearchOptions {
   SearchMode mode = SearchMode::kHybrid;
   SearchFilters filters;
   SearchPrior prior = SearchPrior::kNone;
+  /// Bringing the index up to date is never cut short; once the time is
+  /// spent, the ranking steps not yet begun are skipped (the first ranking
+  /// always runs) and the results are marked partial.
+  TimeLimit time;
 };
 
 struct SearchHit {
@@ -60,6 +65,10 @@ struct SearchResults {
   RevisionNumber revision = 0;  ///< The revision the hits were valid at.
   std::string model;            ///< The embedder's model id.
   std::vector<SearchHit> hits;
+  /// The time ran out (or the search was cancelled): a ranking or the prior
+  /// was skipped.
+  bool partial = false;
+  QueryPlan plan;
 };
 
 }  // namespace onyx

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "onyx/core/log.h"
+#include "onyx/core/step_timer.h"
 #include "onyx/embed/bert_embedder.h"
 #include "onyx/embed/hash_embedder.h"
 #include "onyx/embed/openai_embedder.h"
@@ -292,6 +293,10 @@ Result<std::shared_ptr<index::CodeSearch>> Engine::LoadSearchIndex(const Project
 
 Result<SearchResults> Engine::Search(std::string_view project, std::string_view text,
                                      const SearchOptions& options) {
+  const Deadline deadline(options.time);
+  SearchResults results;
+  core::StepTimer timer(&results.plan.steps);
+  results.plan.source = "index";
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
   const RevisionNumber as_of = options.as_of.value_or(view.latest());
@@ -327,12 +332,19 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
     }
     search = cached;
   }
-  SearchResults results;
+  timer.Step("index up to date");
   results.revision = as_of;
   results.model = std::string(search->model_id());
+  index::CodeSearch::Trace trace{&deadline, &results.plan};
+  const auto ranked = [&] {
+    results.partial = trace.partial;
+    results.plan.counts.emplace_back("documents", search->documents());
+    timer.Restart();  // the rankings timed their own steps
+  };
   if (options.prior == SearchPrior::kNone) {
-    ONYX_ASSIGN_OR_RETURN(results.hits,
-                          search->Search(text, options.k, options.filters, as_of, options.mode));
+    ONYX_ASSIGN_OR_RETURN(results.hits, search->Search(text, options.k, options.filters, as_of,
+                                                       options.mode, &trace));
+    ranked();
     return results;
   }
   // The prior re-ranks a wider pool, so a well-connected hit just below the
@@ -343,10 +355,16 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
           ? options.k
           : std::min<std::size_t>(1000, std::max(options.k * 3, options.k + 20));
   ONYX_ASSIGN_OR_RETURN(results.hits,
-                        search->Search(text, pool, options.filters, as_of, options.mode));
-  ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
-  ONYX_ASSIGN_OR_RETURN(const store::ReadView at, view.AsOf(as_of));
-  ONYX_RETURN_IF_ERROR(query::ApplyCentralityPrior(at, topology.get(), &results.hits));
+                        search->Search(text, pool, options.filters, as_of, options.mode, &trace));
+  ranked();
+  if (deadline.Expired()) {
+    results.partial = true;  // the prior is skipped: the rankings' order stands
+  } else {
+    ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(view));
+    ONYX_ASSIGN_OR_RETURN(const store::ReadView at, view.AsOf(as_of));
+    ONYX_RETURN_IF_ERROR(query::ApplyCentralityPrior(at, topology.get(), &results.hits));
+    timer.Step("centrality prior");
+  }
   if (results.hits.size() > options.k) results.hits.resize(options.k);
   return results;
 }
@@ -397,9 +415,10 @@ Result<WalkResult> Engine::TestsFor(std::string_view project, NodeId node, const
 }
 
 Result<NodeHistory> Engine::History(std::string_view project, NodeId node,
-                                    std::optional<RevisionNumber> as_of) const {
+                                    std::optional<RevisionNumber> as_of,
+                                    const TimeLimit& time) const {
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, as_of));
-  return query::History(view, node);
+  return query::History(view, node, time);
 }
 
 Result<NoteWritten> Engine::Remember(std::string_view project, const NoteRequest& request) {
@@ -493,7 +512,9 @@ Result<ChangeImpact> Engine::ImpactOfRevision(std::string_view project, Revision
                                    std::to_string(latest.latest()));
   }
   ONYX_ASSIGN_OR_RETURN(const store::ReadView at, latest.AsOf(rev));
-  ONYX_ASSIGN_OR_RETURN(GraphDiff diff, query::Diff(at, rev - 1, 1'000'000));
+  // One time limit for the whole question: the diff's scan, then the walk.
+  const auto started = std::chrono::steady_clock::now();
+  ONYX_ASSIGN_OR_RETURN(GraphDiff diff, query::Diff(at, rev - 1, 1'000'000, limits.time()));
   // Each change named by what differs ("signature, body", "doc", …); a
   // symbol that moved to another path or id counts as changed (what named
   // it by its old place may break), one that only shifted lines does not.
@@ -530,13 +551,24 @@ Result<ChangeImpact> Engine::ImpactOfRevision(std::string_view project, Revision
                 changed.end());
   ONYX_ASSIGN_OR_RETURN(const store::ReadView before, latest.AsOf(rev - 1));
   ONYX_ASSIGN_OR_RETURN(const auto topology, TopologyFor(before));
-  return query::ImpactOfChange(before, std::move(changed), limits, topology.get());
+  const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  WalkLimits rest = limits;
+  rest.time_limit = std::max(std::chrono::milliseconds(0), limits.time_limit - spent);
+  ONYX_ASSIGN_OR_RETURN(ChangeImpact impact,
+                        query::ImpactOfChange(before, std::move(changed), rest, topology.get()));
+  if (diff.out_of_time) impact.impact.partial = true;  // changes past the scan are missing
+  for (auto& step : diff.plan.steps) step.first = "diff: " + step.first;
+  auto& steps = impact.impact.plan.steps;
+  steps.insert(steps.begin(), diff.plan.steps.begin(), diff.plan.steps.end());
+  return impact;
 }
 
 Result<GraphDiff> Engine::Diff(std::string_view project, RevisionNumber from,
-                               std::optional<RevisionNumber> to, std::size_t limit) const {
+                               std::optional<RevisionNumber> to, std::size_t limit,
+                               const TimeLimit& time) const {
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, ViewOf(project, to));
-  return query::Diff(view, from, limit);
+  return query::Diff(view, from, limit, time);
 }
 
 Result<RevisionNumber> Engine::ResolveRevision(std::string_view project,

@@ -310,13 +310,14 @@ TEST_F(CliTest, ImpactAndTests) {
       Onyx(dir_.path(), "-p shop impact shop.pricing.subtotal --explain --json", false);
   ASSERT_EQ(explained.exit_code, 0) << explained.output;
   const auto plan = nlohmann::json::parse(explained.output)["plan"];
-  EXPECT_EQ(plan["adjacency"], "store");
-  EXPECT_EQ(plan["nodes_loaded"], 10);
-  EXPECT_GE(plan["nodes_expanded"].get<int>(), 10);
+  EXPECT_EQ(plan["source"], "store");
+  EXPECT_EQ(plan["counts"]["nodes_loaded"], 10);
+  EXPECT_GE(plan["counts"]["nodes_expanded"].get<int>(), 10);
   ASSERT_EQ(plan["steps"].size(), 5u);
   EXPECT_EQ(plan["steps"][1]["step"], "walk");
   const CliRun text = Onyx(dir_.path(), "-p shop tests Cart --explain");
-  EXPECT_NE(text.output.find("plan: adjacency from the store;"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("plan: from the store; "), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find(" edges_read, "), std::string::npos) << text.output;
 }
 
 std::string OnyxStdout(const std::string& data_dir, const std::string& args, int* code) {
@@ -499,7 +500,9 @@ TEST_F(CliTest, StatusAndImpactOfTheWorkingTreeAndOfACommit) {
   for (const auto& r : doc["results"]) whole.push_back(r["node"]["id"]);
   EXPECT_EQ(paged, whole);
   const CliRun explained = Onyx(dir_.path(), "-p shop impact --commit HEAD --explain");
-  EXPECT_NE(explained.output.find("plan: adjacency from the "), std::string::npos)
+  EXPECT_NE(explained.output.find("plan: from the "), std::string::npos) << explained.output;
+  // The diff that found the change is part of the plan.
+  EXPECT_NE(explained.output.find("  diff: scan node versions "), std::string::npos)
       << explained.output;
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit HEAD --as-of 1").exit_code, 2);
   EXPECT_EQ(Onyx(dir_.path(), "-p shop impact --commit HEAD --cursor c1zz").exit_code, 2);
@@ -741,6 +744,51 @@ TEST_F(CliTest, FindHistoryAndDiffPageToo) {
   EXPECT_EQ(Onyx(dir_.path(), "-p shop find t --cursor " + cursor).exit_code, 2);
   const CliRun text = Onyx(dir_.path(), "-p shop diff 1 --page 2");
   EXPECT_NE(text.output.find("next page: --cursor c1"), std::string::npos) << text.output;
+}
+
+TEST_F(CliTest, EveryLongQuestionTakesATimeLimitAndExplainsItself) {
+  const std::string tree = CopyShop();
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  std::ofstream(tree + "/shop/pricing.py", std::ios::app)
+      << "\n\ndef refund(items):\n    return 0\n";
+  ASSERT_EQ(Onyx(dir_.path(), "-p shop ingest '" + tree + "'").exit_code, 0);
+  // (step names, source) of each question's --explain --json plan.
+  const std::vector<std::pair<std::string, std::string>> questions = {
+      {"search total", "index"},
+      {"history shop.pricing.total", "store"},
+      {"diff 1", "store"},
+      {"impact shop.pricing.subtotal", "store"},
+      {"neighbors shop.pricing.total", "store"},
+  };
+  for (const auto& [question, source] : questions) {
+    const CliRun run =
+        Onyx(dir_.path(), "-p shop " + question + " --time-limit 60000 --explain --json", false);
+    ASSERT_EQ(run.exit_code, 0) << question << "\n" << run.output;
+    const auto doc = nlohmann::json::parse(run.output);
+    EXPECT_EQ(doc["partial"], false) << question;
+    EXPECT_EQ(doc["plan"]["source"], source) << question;
+    EXPECT_GE(doc["plan"]["steps"].size(), 1u) << question;
+    EXPECT_TRUE(doc["plan"]["counts"].is_object()) << question;
+    EXPECT_GE(doc["plan"]["ms"].get<double>(), 0.0) << question;
+    // Without --explain there is no plan; the text form prints it last.
+    const auto plain =
+        nlohmann::json::parse(Onyx(dir_.path(), "-p shop " + question + " --json", false).output);
+    EXPECT_FALSE(plain.contains("plan")) << question;
+    const CliRun text = Onyx(dir_.path(), "-p shop " + question + " --explain");
+    EXPECT_NE(text.output.find("plan: from the " + source + "; "), std::string::npos)
+        << question << "\n"
+        << text.output;
+    // A time limit outside 1..600000 ms is a usage error.
+    for (const char* bad : {"0", "-5", "600001", "soon"}) {
+      EXPECT_EQ(Onyx(dir_.path(), "-p shop " + question + " --time-limit " + bad).exit_code, 2)
+          << question << " " << bad;
+    }
+  }
+  const auto diff =
+      nlohmann::json::parse(Onyx(dir_.path(), "-p shop diff 1 --explain --json", false).output);
+  EXPECT_EQ(diff["out_of_time"], false);
+  EXPECT_EQ(diff["plan"]["steps"][0]["step"], "scan node versions");
+  EXPECT_GT(diff["plan"]["counts"]["node_versions_read"].get<int>(), 10);
 }
 
 }  // namespace

@@ -304,13 +304,13 @@ TEST_F(TopologyTest, AnswersLikeTheStoreAtEveryRevision) {
         EXPECT_EQ(pages, Lines(*impact)) << rev << " " << id;
       }
       EXPECT_EQ(impact->total, impact->nodes.size());
-      EXPECT_EQ(fast->plan.adjacency, "topology");
-      EXPECT_EQ(impact->plan.adjacency, "store");
+      EXPECT_EQ(fast->plan.source, "topology");
+      EXPECT_EQ(impact->plan.source, "store");
       // The fast path reads edges straight from the topology's rows (and stops
       // at the first sign of deeper dependents): never more than the store path.
-      EXPECT_LE(fast->plan.edges_read, impact->plan.edges_read);
-      EXPECT_EQ(fast->plan.edges_read == 0, impact->plan.edges_read == 0);
-      EXPECT_GE(fast->plan.nodes_loaded, fast->nodes.size());
+      EXPECT_LE(fast->plan.Count("edges_read"), impact->plan.Count("edges_read"));
+      EXPECT_EQ(fast->plan.Count("edges_read") == 0, impact->plan.Count("edges_read") == 0);
+      EXPECT_GE(fast->plan.Count("nodes_loaded"), fast->nodes.size());
       auto tests = TestsFor(view, id, {}, topology->get());
       auto slow_tests = TestsFor(view, id, {}, nullptr);
       ASSERT_OK(tests);

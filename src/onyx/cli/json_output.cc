@@ -22,8 +22,8 @@ json WithNext(json j, const std::string& next_cursor) {
 }
 
 std::string SearchJson(const Freshness& fresh, const SearchResults& results, SearchMode mode,
-                       const std::string& next_cursor) {
-  return Dump(shapes::SearchValue(results, mode, next_cursor), &fresh);
+                       const std::string& next_cursor, bool plan) {
+  return Dump(shapes::SearchValue(results, mode, next_cursor, plan), &fresh);
 }
 
 std::string WalkJson(const Freshness& fresh, const Node& start, const WalkResult& result, bool plan,
@@ -52,17 +52,17 @@ std::string ShowJson(const Freshness& fresh, const Node& node, const std::string
 }
 
 std::string HistoryJson(const Freshness& fresh, const NodeHistory& history,
-                        const std::string& next_cursor) {
-  return Dump(WithNext(shapes::HistoryValue(history), next_cursor), &fresh);
+                        const std::string& next_cursor, bool plan) {
+  return Dump(WithNext(shapes::HistoryValue(history, plan), next_cursor), &fresh);
 }
 
 std::string RevisionsJson(const std::vector<Revision>& revisions) {
   return Dump(shapes::RevisionsValue(revisions));
 }
 
-std::string DiffJson(const Freshness& fresh, const GraphDiff& diff,
-                     const std::string& next_cursor) {
-  return Dump(WithNext(shapes::DiffValue(diff), next_cursor), &fresh);
+std::string DiffJson(const Freshness& fresh, const GraphDiff& diff, const std::string& next_cursor,
+                     bool plan) {
+  return Dump(WithNext(shapes::DiffValue(diff, plan), next_cursor), &fresh);
 }
 
 }  // namespace onyx::cli

@@ -15,11 +15,11 @@ namespace onyx::cli {
 // The answers' documents carry "stale": whether the graph still matches the
 // working tree (`fresh`; null when unknown).
 
-/// `next_cursor`: the cursor of the next page ("" for none: null).
+/// `next_cursor`: the cursor of the next page ("" for none: null). With
+/// `plan` (--explain), search, walks, history and diff carry a "plan" object:
+/// {source, counts: {name: n}, steps: [{step, ms}], ms}.
 std::string SearchJson(const Freshness& fresh, const SearchResults& results, SearchMode mode,
-                       const std::string& next_cursor = {});
-/// With `plan`, a "plan" object: {adjacency, nodes_expanded, edges_read,
-/// nodes_loaded, steps: [{step, ms}]}.
+                       const std::string& next_cursor = {}, bool plan = false);
 std::string WalkJson(const Freshness& fresh, const Node& start, const WalkResult& result,
                      bool plan = false, const std::string& next_cursor = {});
 /// Nodes, history and diff carry "next_cursor" (null unless paging, as search
@@ -29,10 +29,10 @@ std::string NodesJson(const Freshness& fresh, const std::vector<Node>& nodes,
 std::string StatsJson(const GraphStats& stats);
 std::string RevisionsJson(const std::vector<Revision>& revisions);
 std::string HistoryJson(const Freshness& fresh, const NodeHistory& history,
-                        const std::string& next_cursor = {});
+                        const std::string& next_cursor = {}, bool plan = false);
 std::string ShowJson(const Freshness& fresh, const Node& node, const std::string& source);
 std::string DiffJson(const Freshness& fresh, const GraphDiff& diff,
-                     const std::string& next_cursor = {});
+                     const std::string& next_cursor = {}, bool plan = false);
 std::string ChangeImpactJson(const ChangeImpact& change, bool plan = false,
                              const std::string& next_cursor = "");
 std::string StatusJson(const Revision* last, const WorktreeChanges& changes);

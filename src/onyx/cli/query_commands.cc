@@ -18,6 +18,9 @@ std::string Name(const std::string& name) { return Styled(name, "1"); }
 std::string Where(const Node& n) {
   return Styled(fmt::format("{}:{}", n.path, n.span.start_line), "2");
 }
+// What a partial answer's first line adds.
+constexpr const char* kPartial = " (partial: a limit was reached)";
+
 std::string Until(const Validity& v) { return v.IsOpen() ? std::string() : std::to_string(v.to); }
 
 // The one node `spec` names as of `as_of`; prints why not and sets `exit`
@@ -131,7 +134,8 @@ struct NodeArgs {
   std::vector<std::string> node_kinds;
   std::string direction = "both";
   std::string path_prefix;
-  bool explain = false;             ///< --explain: how the walk ran
+  bool explain = false;             ///< --explain: how the question ran
+  std::int64_t time_limit_ms = 0;   ///< --time-limit (set from limits.time_limit)
   std::size_t page = 0;             ///< --page N: results per page (0: all)
   std::string cursor;               ///< --cursor C: the page after the one that gave C
   std::string name;                 ///< the command, for the cursor's query key
@@ -183,6 +187,7 @@ struct NodeArgs {
         limits.max_results > 10'000) {
       return Status::InvalidArgument("--depth must be 1..10 and --limit 1..10000");
     }
+    if (time_limit_ms != 0) limits.time_limit = std::chrono::milliseconds(time_limit_ms);
     spec.limits = limits;
     spec.path_prefix = path_prefix;
     if (direction == "out") {
@@ -204,7 +209,7 @@ struct NodeArgs {
 
 int RunChangeImpact(Session& session, NodeArgs& args);
 void PrintNext(const std::string& next);
-void PrintPlan(const WalkPlan& plan);
+void PrintPlan(const QueryPlan& plan);
 
 CLI::App* AddNodeCommand(
     CLI::App& app, Commands& commands, const std::string& name, const std::string& help,
@@ -293,8 +298,7 @@ int RunChangeImpact(Session& session, NodeArgs& args) {
                Name(c.node.qualified_name.empty() ? c.node.path : c.node.qualified_name),
                Where(c.node), c.change);
   }
-  fmt::print("impact: {} nodes{}\n", change.impact.total,
-             change.impact.partial ? " (partial: a limit was reached)" : "");
+  fmt::print("impact: {} nodes{}\n", change.impact.total, change.impact.partial ? kPartial : "");
   PrintWalk(change.impact, true, true);
   PrintNext(next);
   std::string tests;
@@ -304,11 +308,24 @@ int RunChangeImpact(Session& session, NodeArgs& args) {
   return kExitOk;
 }
 
+// --time-limit MS (default: query.time_limit_ms) and --explain, of every
+// question that may take long.
+void AddTimeAndExplain(CLI::App* cmd, std::int64_t* time_limit_ms, bool* explain,
+                       std::chrono::milliseconds fallback) {
+  *time_limit_ms = fallback.count();
+  cmd->add_option("--time-limit", *time_limit_ms,
+                  "Milliseconds the question may run; past them it answers what it has, "
+                  "marked partial")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{600'000}));
+  cmd->add_flag("--explain", *explain,
+                "Also print how the question ran: its source, what it read, time per step");
+}
+
 void AddWalkLimits(CLI::App* cmd, NodeArgs& args) {
   cmd->add_option("--depth", args.limits.max_depth, "Most edges walked")->capture_default_str();
   cmd->add_option("-n,--limit", args.limits.max_results, "Most results")->capture_default_str();
-  cmd->add_flag("--explain", args.explain,
-                "Also print how the walk ran: adjacency source, reads, time per step");
+  AddTimeAndExplain(cmd, &args.time_limit_ms, &args.explain, args.limits.time_limit);
   cmd->add_option("--page", args.page, "Results per page (the answer ends with the next cursor)");
   cmd->add_option("--cursor", args.cursor, "The next page of the query that printed it");
 }
@@ -399,14 +416,16 @@ std::optional<std::uint64_t> PageDiff(GraphDiff& d, std::uint64_t offset, std::s
   return offset + size;
 }
 
-void PrintPlan(const WalkPlan& plan) {
+void PrintPlan(const QueryPlan& plan) {
   double total = 0;
   for (const auto& [step, ms] : plan.steps) total += ms;
-  fmt::print(
-      "plan: adjacency from the {}; {} nodes expanded, {} edges read, {} nodes loaded; "
-      "{:.3f} ms\n",
-      plan.adjacency, plan.nodes_expanded, plan.edges_read, plan.nodes_loaded, total);
-  for (const auto& [step, ms] : plan.steps) fmt::print("  {:<24} {:>9.3f} ms\n", step, ms);
+  std::string counts;
+  for (const auto& [name, n] : plan.counts) {
+    counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, name);
+  }
+  fmt::print("plan: from the {}; {}; {:.3f} ms\n", plan.source, counts.empty() ? "-" : counts,
+             total);
+  for (const auto& [step, ms] : plan.steps) fmt::print("  {:<28} {:>9.3f} ms\n", step, ms);
 }
 
 // Whether the graph still matches the working tree it was ingested from.
@@ -438,7 +457,7 @@ int RunTraversal(Session& session, Engine& e, const Node& start, TraverseSpec sp
     return kExitOk;
   }
   fmt::print("{} as of revision {}: {} nodes{}\n", title, result.revision, total,
-             result.partial ? " (partial: a limit was reached)" : "");
+             result.partial ? kPartial : "");
   PrintWalk(result, spec.limits.max_depth > 1, false);
   PrintNext(next);
   if (a.explain) PrintPlan(result.plan);
@@ -547,6 +566,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
     SearchOptions options;
     std::size_t page = 0;
     std::string cursor;
+    std::int64_t time_limit_ms = 0;
+    bool explain = false;
     std::uint64_t Key(const std::string& project) const {
       return query::QueryKey("search\n" + project + "\n" + query + "\n" + mode + "\n" + prior +
                              "\n" + kind + "\n" + options.filters.language + "\n" +
@@ -561,6 +582,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
       [search_args](Session& session) {
         SearchArgs& a = *search_args;
         SearchOptions options = a.options;
+        options.time.limit = std::chrono::milliseconds(a.time_limit_ms);
         const auto mode = ParseSearchMode(a.mode);
         if (!mode) {
           return Fail(
@@ -601,11 +623,11 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         }
         const Freshness fresh = Fresh(session, *e);
         if (session.globals().json) {
-          std::cout << SearchJson(fresh, results, options.mode, next);
+          std::cout << SearchJson(fresh, results, options.mode, next, a.explain);
           return total == 0 ? kExitNotFound : kExitOk;
         }
-        fmt::print("{} hits as of revision {} ({}, {})\n", total, results.revision,
-                   SearchModeName(options.mode), results.model);
+        fmt::print("{} hits as of revision {} ({}, {}){}\n", total, results.revision,
+                   SearchModeName(options.mode), results.model, results.partial ? kPartial : "");
         int rank = at ? static_cast<int>(at->offset) : 0;
         for (const auto& h : results.hits) {
           std::string why;
@@ -619,6 +641,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           if (!first.empty()) fmt::print("       | {}\n", first);
         }
         PrintNext(next);
+        if (a.explain) PrintPlan(results.plan);
         if (total == 0) {
           std::cerr << "onyx: nothing matches '" << a.query << "'\n";
           return kExitNotFound;
@@ -640,6 +663,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                      "Hits per page (the answer ends with the next cursor)");
   search->add_option("--cursor", search_args->cursor,
                      "The next page of the search that printed it");
+  AddTimeAndExplain(search, &search_args->time_limit_ms, &search_args->explain,
+                    globals.defaults.walk.time_limit);
   json_flag(search);
 
   auto show_args = std::make_shared<NodeArgs>();
@@ -713,8 +738,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           }
           fmt::print("{} {} {} as of revision {}: {} {}{}\n", is_impact ? "impact of" : "tests of",
                      NodeKindName(start.kind), Name(start.qualified_name), result.revision, total,
-                     is_impact ? "nodes" : "tests",
-                     result.partial ? " (partial: a limit was reached)" : "");
+                     is_impact ? "nodes" : "tests", result.partial ? kPartial : "");
           PrintWalk(result, is_impact, is_impact);
           PrintNext(next);
           if (args->explain) PrintPlan(result.plan);
@@ -814,16 +838,17 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           ONYX_ASSIGN_OR_RETURN_EXIT(const std::optional<Revision> last, e.LatestRevision(project));
           if (last) as_of = last->number;
         }
-        ONYX_ASSIGN_OR_RETURN_EXIT(NodeHistory versions, e.History(project, start.id, as_of));
+        ONYX_ASSIGN_OR_RETURN_EXIT(NodeHistory versions,
+                                   e.History(project, start.id, as_of, a.limits.time()));
         const std::size_t total = versions.versions.size();
         const std::string next = a.Page(versions.versions, as_of.value_or(0), project);
         const Freshness fresh = Fresh(session, e);
         if (session.globals().json) {
-          std::cout << HistoryJson(fresh, versions, next);
+          std::cout << HistoryJson(fresh, versions, next, a.explain);
           return kExitOk;
         }
-        fmt::print("history of {} {}: {} entries\n", NodeKindName(start.kind),
-                   Name(start.qualified_name), total);
+        fmt::print("history of {} {}: {} entries{}\n", NodeKindName(start.kind),
+                   Name(start.qualified_name), total, versions.partial ? kPartial : "");
         for (const auto& v : versions.versions) {
           std::string what;
           for (const auto& c : v.changes) what += (what.empty() ? "" : ", ") + c;
@@ -836,8 +861,11 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                      author.empty() ? std::string() : "  (" + author.substr(0, 40) + ")");
         }
         PrintNext(next);
+        if (a.explain) PrintPlan(versions.plan);
         return kExitOk;
       });
+  AddTimeAndExplain(history, &history_args->time_limit_ms, &history_args->explain,
+                    globals.defaults.walk.time_limit);
   history->add_option("--page", history_args->page,
                       "Versions per page (the answer ends with the next cursor)");
   history->add_option("--cursor", history_args->cursor,
@@ -849,6 +877,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
     std::string to;
     std::size_t limit = 1000;
     PageArgs paging;
+    std::int64_t time_limit_ms = 0;
+    bool explain = false;
   };
   auto diff_args = std::make_shared<DiffArgs>();
   CLI::App* diff = commands.Add(
@@ -882,22 +912,26 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         // know that more follow); -n applies to unpaged answers.
         const std::size_t limit =
             paging ? static_cast<std::size_t>(std::min(offset, kMost) + size + 1) : a.limit;
-        ONYX_ASSIGN_OR_RETURN_EXIT(GraphDiff d, e->Diff(project, from, to, limit));
+        const TimeLimit time{std::chrono::milliseconds(a.time_limit_ms)};
+        ONYX_ASSIGN_OR_RETURN_EXIT(GraphDiff d, e->Diff(project, from, to, limit, time));
         std::string next;
         if (paging) {
           const auto more = PageDiff(d, offset, size);
           if (more) next = query::EncodeCursor({d.to, *more, key});
-          d.partial = false;  // the pages cover it all
+          d.partial = d.out_of_time;  // the pages cover it all, unless the scan stopped
         }
         const Freshness fresh = Fresh(session, *e);
         if (session.globals().json) {
-          std::cout << DiffJson(fresh, d, next);
+          std::cout << DiffJson(fresh, d, next, a.explain);
           return kExitOk;
         }
         const GraphDiff::Counts& c = d.counts;
         fmt::print("diff {}..{}: {} added, {} removed, {} changed, {} moved; edges +{} -{}{}\n",
                    d.from, d.to, c.added, c.removed, c.changed, c.moved, c.edges_added,
-                   c.edges_removed, d.partial ? " (lists cut at --limit)" : "");
+                   c.edges_removed,
+                   d.out_of_time ? " (partial: the time limit was reached)"
+                   : d.partial   ? " (lists cut at --limit)"
+                                 : "");
         for (const Node& n : d.added) {
           fmt::print("  {} {} {}  {}\n", Styled("+", "32"), Kind(n.kind), Name(n.qualified_name),
                      Where(n));
@@ -921,6 +955,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
           }
         }
         PrintNext(next);
+        if (a.explain) PrintPlan(d.plan);
         return kExitOk;
       });
   diff->add_option("from", diff_args->from, "The older revision (number, HEAD~N, commit, date)")
@@ -929,6 +964,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
   diff->add_option("-n,--limit", diff_args->limit, "Most entries in each list")
       ->capture_default_str();
   diff_args->paging.AddOptions(diff);
+  AddTimeAndExplain(diff, &diff_args->time_limit_ms, &diff_args->explain,
+                    globals.defaults.walk.time_limit);
   json_flag(diff);
 }
 

@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "onyx/core/coding.h"
+#include "onyx/core/step_timer.h"
 
 namespace onyx::index {
 namespace {
@@ -392,7 +393,8 @@ bool CodeSearch::Passes(std::uint64_t key, const SearchFilters& filters,
 
 Result<std::vector<SearchHit>> CodeSearch::Search(std::string_view text, std::size_t k,
                                                   const SearchFilters& filters,
-                                                  RevisionNumber as_of, SearchMode mode) const {
+                                                  RevisionNumber as_of, SearchMode mode,
+                                                  Trace* trace) const {
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Status::InvalidArgument("search: the query is empty");
   }
@@ -419,8 +421,20 @@ Result<std::vector<SearchHit>> CodeSearch::Search(std::string_view text, std::si
     }
     return it->second;
   };
+  QueryPlan unused;
+  QueryPlan& plan = trace != nullptr && trace->plan != nullptr ? *trace->plan : unused;
+  core::StepTimer timer(&plan.steps);
+  bool ranked = false;  // a ranking ran: the next may be skipped when out of time
+  const auto skip = [&] {
+    if (!ranked || trace == nullptr || trace->deadline == nullptr) return false;
+    if (!trace->deadline->Expired()) return false;
+    trace->partial = true;
+    return true;
+  };
   if (mode != SearchMode::kLexical) {
+    ranked = true;
     ONYX_ASSIGN_OR_RETURN(std::vector<float> query, embedder_.EmbedOne(text));
+    timer.Step("embed query");
     ONYX_ASSIGN_OR_RETURN(std::vector<VectorHit> hits,
                           vectors_->Search(query.data(), depth, passes));
     for (std::size_t r = 0; r < hits.size(); ++r) {
@@ -430,8 +444,11 @@ Result<std::vector<SearchHit>> CodeSearch::Search(std::string_view text, std::si
       h.score += mode == SearchMode::kVector ? 1.0F - hits[r].distance
                                              : 1.0F / (kRrfK + static_cast<float>(r + 1));
     }
+    timer.Step("vector ranking");
+    plan.counts.emplace_back("vector_hits", hits.size());
   }
-  if (mode != SearchMode::kVector) {
+  if (mode != SearchMode::kVector && !skip()) {
+    ranked = true;
     const std::vector<LexicalHit> hits = lexical_->Search(text, depth, passes);
     for (std::size_t r = 0; r < hits.size(); ++r) {
       SearchHit& h = hit_for(hits[r].key);
@@ -440,8 +457,10 @@ Result<std::vector<SearchHit>> CodeSearch::Search(std::string_view text, std::si
       h.score +=
           mode == SearchMode::kLexical ? hits[r].score : 1.0F / (kRrfK + static_cast<float>(r + 1));
     }
+    timer.Step("lexical ranking");
+    plan.counts.emplace_back("lexical_hits", hits.size());
   }
-  if (mode == SearchMode::kHybrid) {
+  if (mode == SearchMode::kHybrid && !skip()) {
     // A query that is a symbol's name puts that symbol first.
     std::size_t rank = 0;
     for (const std::uint64_t key : lexical_->ExactName(std::string(text))) {
@@ -450,6 +469,8 @@ Result<std::vector<SearchHit>> CodeSearch::Search(std::string_view text, std::si
       h.parts["exact_name"] = 1.0F;
       h.score += 1.0F / (kRrfK + static_cast<float>(++rank)) + 1.0F / kRrfK;
     }
+    timer.Step("exact names");
+    plan.counts.emplace_back("exact_name_hits", rank);
   }
   std::vector<SearchHit> out;
   out.reserve(fused.size());
@@ -459,6 +480,7 @@ Result<std::vector<SearchHit>> CodeSearch::Search(std::string_view text, std::si
     return a.qualified_name < b.qualified_name;
   });
   if (out.size() > k) out.resize(k);
+  timer.Step("fuse");
   return out;
 }
 

@@ -49,12 +49,22 @@ class CodeSearch {
                                                   const embed::Embedder& embedder,
                                                   const VectorIndexOptions& options = {});
 
+  /// How a search ran, for the caller that asks (explain, time limits).
+  struct Trace {
+    /// Once expired, rankings not yet begun are skipped (the first always
+    /// runs) and `partial` is set.
+    const Deadline* deadline = nullptr;
+    QueryPlan* plan = nullptr;  ///< Gets each ranking's time and hits.
+    bool partial = false;
+  };
+
   /// The `k` best versions valid at `as_of` that pass `filters`. Hybrid fuses
   /// the vector, lexical and exact-name rankings by reciprocal rank (k = 60).
   /// InvalidArgument for an empty query or k over 1000.
   Result<std::vector<SearchHit>> Search(std::string_view text, std::size_t k,
                                         const SearchFilters& filters, RevisionNumber as_of,
-                                        SearchMode mode = SearchMode::kHybrid) const;
+                                        SearchMode mode = SearchMode::kHybrid,
+                                        Trace* trace = nullptr) const;
 
   std::size_t documents() const { return docs_.size(); }
   ProjectId project() const { return project_; }

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "onyx/query/history.h"
+#include "onyx/query/plan.h"
 
 namespace onyx::query {
 namespace {
@@ -48,7 +49,8 @@ Result<std::string> QualifiedName(const store::ReadView& view, NodeId id) {
 
 }  // namespace
 
-Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::size_t limit) {
+Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::size_t limit,
+                       const TimeLimit& time) {
   const RevisionNumber to = view.revision();
   if (from == 0 || from >= to) {
     if (to <= 1) {
@@ -59,12 +61,26 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
                                    std::to_string(to - 1) + " (before " + std::to_string(to) +
                                    "), not " + std::to_string(from));
   }
+  const Deadline deadline(time);
   GraphDiff diff;
   diff.from = from;
   diff.to = to;
+  PlanTimer timer(&diff.plan);
+  diff.plan.source = "store";
+  // The scans look at the clock at the first version and once every
+  // kClockEvery after it.
+  constexpr std::uint64_t kClockEvery = 1024;
+  std::uint64_t node_versions = 0;
+  std::uint64_t edge_versions = 0;
+  const auto out_of_time = [&](std::uint64_t scanned) {
+    if (scanned % kClockEvery != 1 || !deadline.Expired()) return false;
+    diff.out_of_time = true;
+    return true;
+  };
 
   std::unordered_map<NodeId, Ends> touched;
   ONYX_RETURN_IF_ERROR(view.ForEachNodeVersion([&](Node& n) {
+    if (out_of_time(++node_versions)) return false;
     if (n.kind == NodeKind::kDirectory || n.kind == NodeKind::kProject) return true;
     const bool at_from = n.validity.Contains(from);
     const bool at_to = n.validity.Contains(to);
@@ -84,6 +100,8 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
     if (at_to) ends.after = std::move(n);
     return true;
   }));
+
+  timer.Step("scan node versions");
 
   // Lineage: an added node continuing a removed one is that node, moved.
   std::unordered_map<std::string_view, NodeId> removed_files;
@@ -132,10 +150,13 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
     }
   }
 
+  timer.Step("pair changes");
+
   // Edges: identities valid at one end only. Contains edges follow from the
   // nodes added and removed, so they are left out.
   std::map<EdgeRef, std::pair<std::optional<Edge>, std::optional<Edge>>> edges;
   ONYX_RETURN_IF_ERROR(view.ForEachEdgeVersion([&](const Edge& e) {
+    if (diff.out_of_time || out_of_time(++edge_versions)) return false;
     if (e.kind == EdgeKind::kContains) return true;
     const bool at_from = e.validity.Contains(from);
     const bool at_to = e.validity.Contains(to);
@@ -148,6 +169,8 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
     if (ends.first && !ends.second) diff.edges_removed.push_back({std::move(*ends.first), {}, {}});
     if (ends.second && !ends.first) diff.edges_added.push_back({std::move(*ends.second), {}, {}});
   }
+
+  timer.Step("scan edge versions");
 
   std::sort(diff.added.begin(), diff.added.end(), ByLocation);
   std::sort(diff.removed.begin(), diff.removed.end(), ByLocation);
@@ -164,6 +187,8 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
   Cap(diff.moved, limit, &diff.partial);
   Cap(diff.edges_added, limit, &diff.partial);
   Cap(diff.edges_removed, limit, &diff.partial);
+  if (diff.out_of_time) diff.partial = true;
+  timer.Step("sort");
   // Name the ends of the edges shown: as of `to` for added edges, `from` for
   // removed ones.
   ONYX_ASSIGN_OR_RETURN(const store::ReadView at_from, view.AsOf(from));
@@ -174,6 +199,8 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
       ONYX_ASSIGN_OR_RETURN(e.dst, QualifiedName(*at, e.edge.dst));
     }
   }
+  timer.Step("name edge ends");
+  diff.plan.counts = {{"node_versions_read", node_versions}, {"edge_versions_read", edge_versions}};
   return diff;
 }
 

@@ -13,7 +13,10 @@ namespace onyx::query {
 /// view.revision()). A node that moved to a new id by lineage (attribute
 /// previous_id, set when a file is renamed) is one change, not a removal and an
 /// addition. Lists are ordered by path, then line; each holds at most `limit`.
-/// Scans the project's versions once: O(versions), not O(changes).
-Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::size_t limit = 1000);
+/// Scans the project's versions once: O(versions), not O(changes). Once
+/// `time` is spent the scan stops: the answer covers the versions scanned,
+/// marked partial and out_of_time.
+Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::size_t limit = 1000,
+                       const TimeLimit& time = {});
 
 }  // namespace onyx::query

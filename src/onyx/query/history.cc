@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 
+#include "onyx/query/plan.h"
+
 namespace onyx::query {
 namespace {
 
@@ -25,13 +27,23 @@ std::vector<std::string> ChangesBetween(const Node& before, const Node& after) {
   return changes;
 }
 
-Result<NodeHistory> History(const store::ReadView& view, NodeId id) {
+Result<NodeHistory> History(const store::ReadView& view, NodeId id, const TimeLimit& time) {
+  const Deadline deadline(time);
+  NodeHistory history;
+  PlanTimer timer(&history.plan);
+  history.plan.source = "store";
   // The lineage, newest node first: each node's oldest version may name the
   // node it continues.
   std::vector<std::vector<Node>> chain;
+  std::uint64_t versions_read = 0;
   NodeId at = id;
   for (int hop = 0; hop <= kMaxRenames; ++hop) {
+    if (hop > 0 && deadline.Expired()) {
+      history.partial = true;  // the older names are not read
+      break;
+    }
     ONYX_ASSIGN_OR_RETURN(std::vector<Node> versions, view.NodeHistory(at));
+    versions_read += versions.size();
     // Only what the view's revision had seen.
     versions.erase(std::remove_if(versions.begin(), versions.end(),
                                   [&](const Node& n) { return n.validity.from > view.revision(); }),
@@ -49,13 +61,14 @@ Result<NodeHistory> History(const store::ReadView& view, NodeId id) {
   if (chain.empty()) {
     return Status::NotFound("history: node " + std::to_string(id) + " never existed");
   }
-  NodeHistory history;
+  timer.Step("read lineage");
   std::optional<Node> before;  // the previous version (a copy: versions grows)
   for (auto node = chain.rbegin(); node != chain.rend(); ++node) {
     for (Node& version : *node) {
       NodeVersionChange change;
       if (!before) {
-        change.changes.push_back("added");
+        // The oldest version read: "added", unless older names were not read.
+        if (!history.partial) change.changes.push_back("added");
       } else {
         change.changes = ChangesBetween(*before, version);
         // A gap between versions means the node was gone for a while.
@@ -63,7 +76,7 @@ Result<NodeHistory> History(const store::ReadView& view, NodeId id) {
           change.changes.insert(change.changes.begin(), "added");
         }
       }
-      ONYX_ASSIGN_OR_RETURN(change.revision, view.GetRevision(version.validity.from));
+      change.revision.number = version.validity.from;
       before = version;
       change.node = std::move(version);
       history.versions.push_back(std::move(change));
@@ -76,9 +89,27 @@ Result<NodeHistory> History(const store::ReadView& view, NodeId id) {
     NodeVersionChange removed;
     removed.node = last;
     removed.changes = {"removed"};
-    ONYX_ASSIGN_OR_RETURN(removed.revision, view.GetRevision(last.validity.to));
+    removed.revision.number = last.validity.to;
     history.versions.push_back(std::move(removed));
   }
+  timer.Step("compare versions");
+  // The revisions that made them, newest first: when the time runs out, the
+  // oldest versions are the ones left out.
+  std::size_t kept = history.versions.size();
+  for (; kept > 0; --kept) {
+    NodeVersionChange& change = history.versions[kept - 1];
+    if (kept < history.versions.size() && deadline.Expired()) {
+      history.partial = true;
+      break;
+    }
+    ONYX_ASSIGN_OR_RETURN(change.revision, view.GetRevision(change.revision.number));
+  }
+  history.versions.erase(history.versions.begin(),
+                         history.versions.begin() + static_cast<std::ptrdiff_t>(kept));
+  timer.Step("read revisions");
+  history.plan.counts = {{"names", chain.size()},
+                         {"versions_read", versions_read},
+                         {"revisions_read", history.versions.size()}};
   return history;
 }
 

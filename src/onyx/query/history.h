@@ -17,7 +17,8 @@ std::vector<std::string> ChangesBetween(const Node& before, const Node& after);
 
 /// The versions of `id` up to the view's revision, oldest first, preceded by
 /// those of the nodes it continues (attribute previous_id, up to 16 renames).
-/// NotFound when the node never existed.
-Result<NodeHistory> History(const store::ReadView& view, NodeId id);
+/// NotFound when the node never existed. Once `time` is spent it stops and
+/// returns the newest versions it has, marked partial (at least the newest).
+Result<NodeHistory> History(const store::ReadView& view, NodeId id, const TimeLimit& time = {});
 
 }  // namespace onyx::query

@@ -13,8 +13,6 @@
 namespace onyx::query {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 bool Breaks(EdgeKind kind) {
   return kind == EdgeKind::kCalls || kind == EdgeKind::kReferences || kind == EdgeKind::kImports ||
          kind == EdgeKind::kInherits || kind == EdgeKind::kImplements;
@@ -59,7 +57,7 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
     Adjacency& adjacency, const std::vector<NodeId>& starts, bool (*follow)(EdgeKind),
     const WalkLimits& limits, bool* partial,
     std::unordered_map<NodeId, std::vector<Edge>>* tests_into = nullptr) {
-  const auto deadline = Clock::now() + limits.time_limit;
+  const Deadline deadline(limits.time());
   std::unordered_map<NodeId, Step> seen;
   for (const NodeId s : starts) seen[s] = Step{};
   const auto read_in = [&](NodeId node) -> Result<std::vector<Edge>> {
@@ -77,7 +75,7 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
   for (int depth = 1; depth <= limits.max_depth && !frontier.empty(); ++depth) {
     std::unordered_map<NodeId, Step> next;
     for (const NodeId node : frontier) {
-      if (limits.Expired(deadline) || seen.size() > limits.max_results * 4) {
+      if (deadline.Expired() || seen.size() > limits.max_results * 4) {
         *partial = true;
         return seen;
       }
@@ -103,7 +101,7 @@ Result<std::unordered_map<NodeId, Step>> WalkBack(
   // on. Impact reads them whole (it wants their tests anyway); otherwise a
   // few edges each suffice.
   for (const NodeId node : frontier) {
-    if (limits.Expired(deadline)) {
+    if (deadline.Expired()) {
       *partial = true;
       break;
     }

@@ -386,7 +386,7 @@ void Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
   const auto valid = [rev](const Entry& e) {
     return e.from <= rev && (e.to == kOpen || rev < e.to);
   };
-  const auto deadline = std::chrono::steady_clock::now() + limits.time_limit;
+  const Deadline deadline(limits.time());
   Reach& reach = *out;
   reach.steps.clear();
   reach.partial = false;
@@ -408,7 +408,7 @@ void Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
        ++depth) {
     const std::size_t settled = reach.steps.size();  // steps of earlier depths
     for (std::size_t from = frontier; from < settled; ++from) {
-      if (limits.Expired(deadline) || settled > limits.max_results * 4) {
+      if (deadline.Expired() || settled > limits.max_results * 4) {
         reach.partial = true;
         reach.steps.resize(settled);  // as WalkBack: this depth's finds are dropped
         return;
@@ -449,7 +449,7 @@ void Topology::WalkIn(const std::vector<NodeId>& starts, RevisionNumber rev,
   }
   // Deeper dependents past the depth limit make the answer partial.
   for (std::size_t from = frontier; from < reach.steps.size(); ++from) {
-    if (limits.Expired(deadline)) {
+    if (deadline.Expired()) {
       reach.partial = true;
       break;
     }

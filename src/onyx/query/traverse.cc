@@ -11,8 +11,6 @@
 namespace onyx::query {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // How the walk first reached a node: distance, confidence, and the edge it
 // came over from `toward` (one step nearer the start), walked out or in.
 struct Arrival {
@@ -60,7 +58,7 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
   }
   WalkResult result;
   result.revision = view.revision();
-  const auto deadline = Clock::now() + spec.limits.time_limit;
+  const Deadline deadline(spec.limits.time());
   const auto follows = [&](EdgeKind kind) {
     return spec.edge_kinds.empty() ||
            std::find(spec.edge_kinds.begin(), spec.edge_kinds.end(), kind) != spec.edge_kinds.end();
@@ -79,7 +77,7 @@ Result<WalkResult> Traverse(const store::ReadView& view, const TraverseSpec& spe
   for (int depth = 1; depth <= spec.limits.max_depth && !frontier.empty(); ++depth) {
     std::unordered_map<NodeId, Arrival> next;
     for (const NodeId node : frontier) {
-      if (spec.limits.Expired(deadline) || seen.size() + next.size() > max_seen) {
+      if (deadline.Expired() || seen.size() + next.size() > max_seen) {
         result.partial = true;
         break;
       }

@@ -367,9 +367,10 @@ struct McpServer::Impl {
                 {"query"}),
          Schema({{"revision", {{"type", "integer"}}}, {"hits", {{"type", "array"}}}},
                 {"revision", "hits"}),
-         [this](const Args& args, const Running&) {
+         [this](const Args& args, const Running& running) {
            args.Only({"query", "k", "kind", "path", "prior", "as_of"});
            SearchOptions search;
+           search.time.cancelled = running.cancelled.get();
            const std::string text = args.Text("query", true, 1000);
            search.k = static_cast<std::size_t>(args.Integer("k", 10, 1, 100));
            const std::string kind = args.Text("kind", false, 32);
@@ -485,7 +486,7 @@ struct McpServer::Impl {
          Schema({{"name", kName}, {"as_of", kAsOf}}, {"name"}),
          Schema({{"revision", {{"type", "integer"}}}, {"versions", {{"type", "array"}}}},
                 {"revision", "versions"}),
-         [this](const Args& args, const Running&) {
+         [this](const Args& args, const Running& running) {
            args.Only({"name", "as_of"});
            const std::string name = args.Text("name", true);
            // Pinned first, so that the answer and the revision it names agree.
@@ -494,7 +495,8 @@ struct McpServer::Impl {
            const auto as_of = *pinned != 0 ? std::optional<RevisionNumber>(*pinned) : std::nullopt;
            auto picked = Pick(name, as_of);
            if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
-           auto history = engine.History(options.project, std::get<Node>(picked).id, as_of);
+           auto history = engine.History(options.project, std::get<Node>(picked).id, as_of,
+                                         TimeLimit{.cancelled = running.cancelled.get()});
            if (!history.ok()) return Failed(history.status().ToString());
            json out = shapes::HistoryValue(*history);
            out["revision"] = *pinned;
@@ -514,7 +516,7 @@ struct McpServer::Impl {
                  {"to", {{"type", "integer"}}},
                  {"counts", {{"type", "object"}}}},
                 {"from", "to", "counts"}),
-         [this](const Args& args, const Running&) {
+         [this](const Args& args, const Running& running) {
            args.Only({"from", "to", "limit"});
            const std::string from_spec = args.Text("from", true, 64);
            const std::string to_spec = args.Text("to", false, 64);
@@ -527,7 +529,8 @@ struct McpServer::Impl {
              if (!resolved.ok()) throw ArgError{"argument 'to': " + resolved.status().message()};
              to = *resolved;
            }
-           auto diff = engine.Diff(options.project, *from, to, limit);
+           auto diff = engine.Diff(options.project, *from, to, limit,
+                                   TimeLimit{.cancelled = running.cancelled.get()});
            if (!diff.ok()) return Failed(diff.status().ToString());
            return ToolResult{shapes::DiffValue(*diff), {}};
          }});

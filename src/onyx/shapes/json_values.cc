@@ -51,7 +51,20 @@ json EdgeValue(const Edge& e) {
           {"confidence", core::ShortestDouble(e.confidence)}};
 }
 
-json SearchValue(const SearchResults& results, SearchMode mode, const std::string& next_cursor) {
+json PlanValue(const QueryPlan& plan) {
+  json steps = json::array();
+  double total = 0;
+  for (const auto& [step, ms] : plan.steps) {
+    steps.push_back({{"step", step}, {"ms", ms}});
+    total += ms;
+  }
+  json counts = json::object();
+  for (const auto& [name, n] : plan.counts) counts[name] = n;
+  return {{"source", plan.source}, {"counts", counts}, {"steps", steps}, {"ms", total}};
+}
+
+json SearchValue(const SearchResults& results, SearchMode mode, const std::string& next_cursor,
+                 bool plan) {
   json hits = json::array();
   for (const SearchHit& h : results.hits) {
     hits.push_back({{"id", FormatNodeId(h.id)},
@@ -68,11 +81,11 @@ json SearchValue(const SearchResults& results, SearchMode mode, const std::strin
                     {"parts", Parts(h.parts)},
                     {"snippet", h.snippet}});
   }
-  return {{"revision", results.revision},
-          {"model", results.model},
-          {"mode", SearchModeName(mode)},
-          {"hits", hits},
-          {"next_cursor", Next(next_cursor)}};
+  json out = {
+      {"revision", results.revision}, {"model", results.model}, {"mode", SearchModeName(mode)},
+      {"partial", results.partial},   {"hits", hits},           {"next_cursor", Next(next_cursor)}};
+  if (plan) out["plan"] = PlanValue(results.plan);
+  return out;
 }
 
 json ResultsValue(const WalkResult& result) {
@@ -89,16 +102,6 @@ json ResultsValue(const WalkResult& result) {
                      {"tests", tests}});
   }
   return nodes;
-}
-
-json PlanValue(const WalkPlan& plan) {
-  json steps = json::array();
-  for (const auto& [step, ms] : plan.steps) steps.push_back({{"step", step}, {"ms", ms}});
-  return {{"adjacency", plan.adjacency},
-          {"nodes_expanded", plan.nodes_expanded},
-          {"edges_read", plan.edges_read},
-          {"nodes_loaded", plan.nodes_loaded},
-          {"steps", steps}};
 }
 
 json WalkValue(const Node& start, const WalkResult& result, bool plan,
@@ -198,7 +201,7 @@ json RecallValue(const std::vector<RecalledNote>& notes, RevisionNumber revision
   return {{"revision", revision}, {"notes", std::move(list)}};
 }
 
-json HistoryValue(const NodeHistory& history) {
+json HistoryValue(const NodeHistory& history, bool plan) {
   json out = json::array();
   for (const NodeVersionChange& v : history.versions) {
     out.push_back({{"node", NodeValue(v.node)},
@@ -209,7 +212,9 @@ json HistoryValue(const NodeHistory& history) {
                    {"message", v.revision.info.message},
                    {"changes", v.changes}});
   }
-  return {{"versions", out}};
+  json value = {{"versions", out}, {"partial", history.partial}};
+  if (plan) value["plan"] = PlanValue(history.plan);
+  return value;
 }
 
 json RevisionsValue(const std::vector<Revision>& revisions) {
@@ -233,7 +238,7 @@ json RevisionsValue(const std::vector<Revision>& revisions) {
   return {{"revisions", out}};
 }
 
-json DiffValue(const GraphDiff& diff) {
+json DiffValue(const GraphDiff& diff, bool plan) {
   const auto nodes = [](const std::vector<Node>& list) {
     json out = json::array();
     for (const Node& n : list) out.push_back(NodeValue(n));
@@ -258,22 +263,25 @@ json DiffValue(const GraphDiff& diff) {
     return out;
   };
   const GraphDiff::Counts& c = diff.counts;
-  return {{"from", diff.from},
-          {"to", diff.to},
-          {"partial", diff.partial},
-          {"counts",
-           {{"added", c.added},
-            {"removed", c.removed},
-            {"changed", c.changed},
-            {"moved", c.moved},
-            {"edges_added", c.edges_added},
-            {"edges_removed", c.edges_removed}}},
-          {"added", nodes(diff.added)},
-          {"removed", nodes(diff.removed)},
-          {"changed", changes(diff.changed)},
-          {"moved", changes(diff.moved)},
-          {"edges_added", edges(diff.edges_added)},
-          {"edges_removed", edges(diff.edges_removed)}};
+  json out = {{"from", diff.from},
+              {"to", diff.to},
+              {"partial", diff.partial},
+              {"out_of_time", diff.out_of_time},
+              {"counts",
+               {{"added", c.added},
+                {"removed", c.removed},
+                {"changed", c.changed},
+                {"moved", c.moved},
+                {"edges_added", c.edges_added},
+                {"edges_removed", c.edges_removed}}},
+              {"added", nodes(diff.added)},
+              {"removed", nodes(diff.removed)},
+              {"changed", changes(diff.changed)},
+              {"moved", changes(diff.moved)},
+              {"edges_added", edges(diff.edges_added)},
+              {"edges_removed", edges(diff.edges_removed)}};
+  if (plan) out["plan"] = PlanValue(diff.plan);
+  return out;
 }
 
 }  // namespace onyx::shapes
