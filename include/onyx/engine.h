@@ -271,6 +271,10 @@ class Engine {
   /// Writes a consistent checkpoint of the whole store (every project) to
   /// `backup_dir`, which must not exist, while ingests and queries go on.
   Status Backup(const std::string& backup_dir) const;
+  /// The same, of the store in `data_dir` that another process has open
+  /// (`onyx serve`, `onyx mcp`, `ingest --watch`): a full copy as of one
+  /// moment, holding every revision that process committed before the call.
+  static Status BackupInUse(const std::string& data_dir, const std::string& backup_dir);
   /// Replaces the store in `data_dir` (not open anywhere) with the backup in
   /// `backup_dir`, after checking the backup; the old store is kept beside it.
   static Result<RestoreSummary> Restore(const std::string& backup_dir, const std::string& data_dir);

@@ -602,6 +602,10 @@ Status Engine::Backup(const std::string& backup_dir) const {
   return store::Backup(*store_, backup_dir);
 }
 
+Status Engine::BackupInUse(const std::string& data_dir, const std::string& backup_dir) {
+  return store::BackupInUse(data_dir, backup_dir);
+}
+
 Result<RestoreSummary> Engine::Restore(const std::string& backup_dir, const std::string& data_dir) {
   return store::Restore(backup_dir, data_dir);
 }

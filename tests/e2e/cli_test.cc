@@ -591,6 +591,14 @@ TEST_F(CliTest, IngestWatchReingestsOnChangesUntilInterrupted) {
   std::filesystem::create_directories(tree + "/newpkg");
   std::ofstream(tree + "/newpkg/m.py") << "def n():\n    pass\n";
   EXPECT_TRUE(WaitForText(out, "revision 3: 1 files parsed"));
+  // The watcher holds the store: a backup follows it from this process.
+  const std::string backup = dir_.Sub("backup");
+  const CliRun backed_up = Onyx(dir_.Sub("data"), "backup '" + backup + "'");
+  EXPECT_EQ(backed_up.exit_code, 0) << backed_up.output;
+  EXPECT_NE(backed_up.output.find("(in use by another process: copied as of now)"),
+            std::string::npos)
+      << backed_up.output;
+  EXPECT_EQ(Onyx(dir_.Sub("data"), "-p shop log").exit_code, 1);  // the store is the watcher's
   ::kill(pid, SIGTERM);
   EXPECT_TRUE(WaitForText(out, "stopped watching"));
   for (int i = 0; i < 50 && ::kill(pid, 0) == 0; ++i) ::usleep(100'000);
@@ -598,6 +606,11 @@ TEST_F(CliTest, IngestWatchReingestsOnChangesUntilInterrupted) {
   // The store holds all three revisions.
   const CliRun log = Onyx(dir_.Sub("data"), "-p shop log");
   EXPECT_NE(log.output.find("    3  "), std::string::npos) << log.output;
+  // So does the backup taken while it ran.
+  ASSERT_EQ(Onyx(dir_.Sub("restored"), "restore '" + backup + "'").exit_code, 0);
+  EXPECT_EQ(Onyx(dir_.Sub("restored"), "-p shop log").output, log.output);
+  EXPECT_TRUE(Onyx(dir_.Sub("restored"), "-p shop find n").output.find("newpkg/m.py") !=
+              std::string::npos);
   EXPECT_EQ(Onyx(dir_.Sub("data"), "-p shop ingest --watch --history '" + tree + "'").exit_code, 2);
 }
 

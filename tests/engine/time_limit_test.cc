@@ -34,11 +34,13 @@ class TimeLimitTest : public testing::ShopEngineTest, public ::testing::WithPara
     testing::ShopEngineTest::SetUp();
     if (HasFatalFailure()) return;
     // Revisions 2 and 3 change total's body; revision 3 adds refund.
-    Write("TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(i.price for i in items)\n\n\n"
-          "def total(items):\n    return subtotal(items) * (1.0 + TAX_RATE)\n");
-    Write("TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(i.price for i in items)\n\n\n"
-          "def total(items):\n    return round(subtotal(items) * (1.0 + TAX_RATE), 2)\n\n\n"
-          "def refund(items):\n    return -total(items)\n");
+    Write(
+        "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(i.price for i in items)\n\n\n"
+        "def total(items):\n    return subtotal(items) * (1.0 + TAX_RATE)\n");
+    Write(
+        "TAX_RATE = 0.2\n\n\ndef subtotal(items):\n    return sum(i.price for i in items)\n\n\n"
+        "def total(items):\n    return round(subtotal(items) * (1.0 + TAX_RATE), 2)\n\n\n"
+        "def refund(items):\n    return -total(items)\n");
   }
 
   void Write(const std::string& text) {

@@ -231,6 +231,53 @@ TEST_F(BackupTest, ABackupTakenWhileWritersCommitRestoresConsistently) {
   CommitNumbered(**store, project->id, static_cast<int>(view->latest()) + 1);
 }
 
+TEST_F(BackupTest, ABackupOfAStoreInUseFollowsItReadOnly) {
+  const std::string data = dir_.Sub("data");
+  const std::string backup = dir_.Sub("backup");
+  {
+    auto store = Store::Open(data);
+    ASSERT_OK(store);
+    // Open: a second Store (as a second process would) is refused.
+    EXPECT_EQ(Store::Open(data).status().code(), StatusCode::kAborted);
+    auto project = (*store)->CreateProject("p");
+    ASSERT_OK(project);
+    // Only in the owner's write-ahead log so far: the follower replays it.
+    for (int r = 1; r <= 5; ++r) CommitNumbered(**store, project->id, r);
+    std::atomic<bool> stop{false};
+    std::thread writer([&] {
+      for (int r = 6; !stop.load() && r < 5000; ++r) CommitNumbered(**store, project->id, r);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const Status backed_up = BackupInUse(data, backup);
+    stop = true;
+    writer.join();
+    ASSERT_OK(backed_up);
+    EXPECT_TRUE(BackupInUse(data, backup).IsInvalidArgument());  // exists
+    EXPECT_TRUE(BackupInUse(dir_.Sub("nowhere"), dir_.Sub("b2")).IsNotFound());
+  }
+  // Only the backup is left: no follower or staging folder.
+  std::size_t entries = 0;
+  for (const auto& entry : fs::directory_iterator(dir_.path())) {
+    ++entries;
+    EXPECT_TRUE(entry.path().filename() == "data" || entry.path().filename() == "backup")
+        << entry.path();
+  }
+  EXPECT_EQ(entries, 2u);
+  // The copy is a whole store at one revision: as many nodes as revisions.
+  auto restored = Restore(backup, dir_.Sub("restored"));
+  ASSERT_OK(restored);
+  auto store = Store::Open(dir_.Sub("restored"));
+  ASSERT_OK(store);
+  auto project = (*store)->GetProject("p");
+  ASSERT_OK(project);
+  ASSERT_OK((*store)->VerifyIntegrity(project->id));
+  auto view = (*store)->View(project->id);
+  ASSERT_OK(view);
+  EXPECT_GE(view->latest(), 5u);
+  EXPECT_EQ(view->Stats()->nodes(), view->latest());
+  CommitNumbered(**store, project->id, static_cast<int>(view->latest()) + 1);
+}
+
 TEST_F(BackupTest, RestoreRefusesWhatIsNotAWholeBackup) {
   const std::string data = dir_.Sub("data");
   {

@@ -69,9 +69,18 @@ void AddAdminCommands(CLI::App& app, Globals& /*globals*/, Commands& commands) {
   commands
       .Add(app, "backup", "Write a consistent checkpoint of the whole store",
            [backup_dir](Session& session) {
-             ONYX_ASSIGN_OR_RETURN_EXIT(Engine * e, session.engine());
-             if (Status s = e->Backup(*backup_dir); !s.ok()) return Fail(s);
-             fmt::print("backed up {} to {}\n", session.globals().data_dir, *backup_dir);
+             const std::string& data_dir = session.globals().data_dir;
+             auto e = session.engine();
+             if (!e.ok() && e.status().code() == StatusCode::kAborted) {
+               // Another process has the store: copy it from a read-only follower.
+               if (Status s = Engine::BackupInUse(data_dir, *backup_dir); !s.ok()) return Fail(s);
+               fmt::print("backed up {} to {} (in use by another process: copied as of now)\n",
+                          data_dir, *backup_dir);
+               return kExitOk;
+             }
+             if (!e.ok()) return Fail(e.status());
+             if (Status s = (*e)->Backup(*backup_dir); !s.ok()) return Fail(s);
+             fmt::print("backed up {} to {}\n", data_dir, *backup_dir);
              return kExitOk;
            })
       ->add_option("dir", *backup_dir, "Folder to create")

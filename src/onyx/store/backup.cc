@@ -2,6 +2,7 @@
 #include "onyx/store/backup.h"
 
 #include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
 
 #include <filesystem>
 
@@ -23,6 +24,129 @@ Status Backup(const Store& store, const std::string& backup_dir) {
   // Flush first (log_size_for_flush 0), so the backup needs no WAL replay.
   return FromRocks(checkpoint->CreateCheckpoint(backup_dir, /*log_size_for_flush=*/0),
                    "backup: writing " + backup_dir);
+}
+
+namespace {
+
+// Copies every key of every column family of `from` (read as it stands) into
+// a new database at `to`, with the same families; flushed to table files.
+Status CopyDatabase(rocksdb::DB& from, const std::vector<rocksdb::ColumnFamilyHandle*>& families,
+                    const std::string& to) {
+  rocksdb::DBOptions options;
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  options.create_missing_column_families = true;
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (rocksdb::ColumnFamilyHandle* family : families) {
+    descriptors.emplace_back(family->GetName(), rocksdb::ColumnFamilyOptions());
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ONYX_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(options, to, descriptors, &handles, &raw),
+                                 "backup: creating " + to));
+  std::unique_ptr<rocksdb::DB> copy(raw);
+  const auto close = [&](Status status) {
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      if (Status s = FromRocks(copy->DestroyColumnFamilyHandle(h), "backup");
+          !s.ok() && status.ok()) {
+        status = s;
+      }
+    }
+    if (Status s = FromRocks(copy->Close(), "backup: closing " + to); !s.ok() && status.ok()) {
+      status = s;
+    }
+    return status;
+  };
+  // The iterators are made first, so that every family is read at one state.
+  std::vector<std::unique_ptr<rocksdb::Iterator>> iterators;
+  for (rocksdb::ColumnFamilyHandle* family : families) {
+    iterators.emplace_back(from.NewIterator(rocksdb::ReadOptions(), family));
+  }
+  rocksdb::WriteOptions write;
+  write.disableWAL = true;  // flushed below; a failed backup is thrown away
+  constexpr std::size_t kBatchBytes = 4 << 20;
+  for (std::size_t i = 0; i < families.size(); ++i) {
+    rocksdb::Iterator& it = *iterators[i];
+    rocksdb::WriteBatch batch;
+    for (it.SeekToFirst(); it.Valid(); it.Next()) {
+      if (Status s = FromRocks(batch.Put(handles[i], it.key(), it.value()), "backup"); !s.ok()) {
+        return close(s);
+      }
+      if (batch.GetDataSize() >= kBatchBytes) {
+        if (Status s = FromRocks(copy->Write(write, &batch), "backup: writing " + to); !s.ok()) {
+          return close(s);
+        }
+        batch.Clear();
+      }
+    }
+    if (Status s = FromRocks(it.status(), "backup: reading the store"); !s.ok()) return close(s);
+    if (Status s = FromRocks(copy->Write(write, &batch), "backup: writing " + to); !s.ok()) {
+      return close(s);
+    }
+  }
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  return close(FromRocks(copy->Flush(flush, handles), "backup: flushing " + to));
+}
+
+}  // namespace
+
+Status BackupInUse(const std::string& store_dir, const std::string& backup_dir) {
+  std::error_code ec;
+  if (fs::exists(backup_dir, ec)) {
+    return Status::InvalidArgument("backup: " + backup_dir + " already exists");
+  }
+  if (!fs::exists(fs::path(store_dir) / "CURRENT", ec)) {
+    return Status::NotFound("backup: no store in " + store_dir);
+  }
+  const std::string stamp = std::to_string(core::NowMicros());
+  const std::string follower_dir = backup_dir + ".follower-" + stamp;
+  const std::string staging = backup_dir + ".partial-" + stamp;
+  const auto cleanup = [&] {
+    fs::remove_all(follower_dir, ec);
+    fs::remove_all(staging, ec);
+  };
+  rocksdb::DBOptions options;
+  // A secondary must hold every table file open: the owner may delete one
+  // (compaction) while it is read here.
+  options.max_open_files = -1;
+  options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  std::vector<std::string> names;
+  ONYX_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(options, store_dir, &names),
+                                 "backup: reading " + store_dir));
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  // Read in key order, whole: no family's prefix extractor is needed.
+  for (const std::string& name : names)
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened;
+  // A table file can go between reading the manifest and opening it: retry.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    handles.clear();
+    opened =
+        rocksdb::DB::OpenAsSecondary(options, store_dir, follower_dir, descriptors, &handles, &raw);
+    if (opened.ok() || !opened.IsPathNotFound()) break;
+  }
+  if (!opened.ok()) {
+    cleanup();
+    return FromRocks(opened, "backup: following " + store_dir);
+  }
+  std::unique_ptr<rocksdb::DB> follower(raw);
+  Status copied = FromRocks(follower->TryCatchUpWithPrimary(), "backup: catching up");
+  if (copied.ok()) copied = CopyDatabase(*follower, handles, staging);
+  for (rocksdb::ColumnFamilyHandle* h : handles) {
+    Status s = FromRocks(follower->DestroyColumnFamilyHandle(h), "backup");
+    if (!s.ok() && copied.ok()) copied = s;
+  }
+  follower.reset();
+  if (copied.ok()) {
+    fs::rename(staging, backup_dir, ec);
+    if (ec) copied = Status::IOError("backup: moving the copy in place: " + ec.message());
+  }
+  cleanup();
+  return copied;
 }
 
 Result<RestoreSummary> Restore(const std::string& backup_dir, const std::string& store_dir) {

@@ -16,6 +16,12 @@ namespace onyx::store {
 /// disk is cheap; writers may keep committing meanwhile.
 Status Backup(const Store& store, const std::string& backup_dir);
 
+/// The same, of the store at `store_dir` that another process has open (and
+/// keeps writing): follows it read-only (a RocksDB secondary instance) and
+/// copies every key as of one moment, which holds every revision committed
+/// before the call. Slower than Backup (a full copy, no hard links).
+Status BackupInUse(const std::string& store_dir, const std::string& backup_dir);
+
 using onyx::RestoreSummary;
 
 /// Replaces the store at `store_dir` (which no process may have open) with a

@@ -105,6 +105,11 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   const rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    // RocksDB's LOCK file: another process (or another Store here) has it.
+    return Status::Aborted("store: " + path + " is in use by another process (" + s.ToString() +
+                           ")");
+  }
   if (!s.ok()) return FromRocks(s, "store: opening " + path);
 
   auto rocks = std::make_unique<RocksHandles>();

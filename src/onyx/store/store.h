@@ -68,8 +68,9 @@ struct StoreLimits {
 class Store {
  public:
   /// Opens (or creates) the store in folder `path`. Fails with FailedPrecondition
-  /// when the store was written by a newer schema, IOError when RocksDB cannot open
-  /// it (for example because another process holds it), Corruption on bad meta.
+  /// when the store was written by a newer schema, Aborted when another process
+  /// (or another Store in this one) has it open, IOError when RocksDB cannot open
+  /// it otherwise, Corruption on bad meta.
   static Result<std::unique_ptr<Store>> Open(const std::string& path,
                                              const StoreOptions& options = {});
   ~Store();
