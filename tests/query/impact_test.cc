@@ -6,8 +6,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
+#include "onyx/ingest/lineage.h"
 #include "onyx/ingest/tree_ingest.h"
+#include "onyx/query/diff.h"
 #include "onyx/query/history.h"
 #include "onyx/query/topology.h"
 #include "onyx/query/traverse.h"
@@ -238,6 +241,71 @@ TEST_F(ImpactTest, AFileMovedAndEditedInOneRevisionKeepsItsSymbolsLineage) {
   auto other = History(View(), Id("shop.other.unrelated"));
   ASSERT_OK(other);
   EXPECT_EQ(Entries(*other), (std::vector<std::string>{"2: added @ shop/other.py"}));
+}
+
+TEST_F(ImpactTest, ASymbolRenamedInPlaceKeepsItsLineage) {
+  // 2: subtotal becomes items_subtotal (and calls to it follow); class Cart
+  // becomes Basket, so its methods get new qualified names; discount goes and
+  // an unrelated rebate comes.
+  const std::string pricing = root_ + "/shop/pricing.py";
+  std::ofstream(pricing, std::ios::trunc)
+      << "TAX_RATE = 0.2\n\n\ndef items_subtotal(items):\n    return sum(item.price for item in "
+         "items)\n\n\ndef total(items):\n    \"\"\"Subtotal plus tax.\"\"\"\n    return "
+         "items_subtotal(items) * (1 + TAX_RATE)\n";
+  const std::string cart_py = root_ + "/shop/cart.py";
+  std::ifstream in(cart_py);
+  std::string cart((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  cart = ingest::ReplaceIdentifier(cart, "Cart", "Basket");
+  cart.replace(cart.find("    def discount(self):\n        return 0\n"), 41,
+               "    def rebate(self):\n        return 1\n");
+  std::ofstream(cart_py, std::ios::trunc) << cart;
+  ASSERT_OK(ingest::IngestTree(*store_, project_, root_, {}));
+
+  auto renamed = History(View(), Id("shop.pricing.items_subtotal"));
+  ASSERT_OK(renamed);
+  // (The name is part of its signature and body.)
+  EXPECT_EQ(Entries(*renamed),
+            (std::vector<std::string>{"1: added @ shop/pricing.py",
+                                      "2: renamed,signature,body @ shop/pricing.py"}));
+  EXPECT_EQ(renamed->versions.front().node.qualified_name, "shop.pricing.subtotal");
+  auto method = History(View(), Id("shop.cart.Basket.add"));
+  ASSERT_OK(method);
+  EXPECT_EQ(Entries(*method),
+            (std::vector<std::string>{"1: added @ shop/cart.py", "2: renamed @ shop/cart.py"}));
+  EXPECT_EQ(method->versions.front().node.qualified_name, "shop.cart.Cart.add");
+  // The class was edited too (rebate for discount): most of its members
+  // continue Cart's, so it continues Cart.
+  auto cls = History(View(), Id("shop.cart.Basket"));
+  ASSERT_OK(cls);
+  ASSERT_EQ(cls->versions.size(), 2u);
+  EXPECT_EQ(cls->versions.front().node.qualified_name, "shop.cart.Cart");
+  // GiftCart(Cart) became GiftCart(Basket): same name, an edit, no rename.
+  auto gift = History(View(), Id("shop.cart.GiftCart"));
+  ASSERT_OK(gift);
+  EXPECT_EQ(Entries(*gift), (std::vector<std::string>{"1: added @ shop/cart.py",
+                                                      "2: signature,body @ shop/cart.py"}));
+  // Different text is no rename: rebate is new, discount is gone.
+  auto rebate = History(View(), Id("shop.cart.Basket.rebate"));
+  ASSERT_OK(rebate);
+  EXPECT_EQ(Entries(*rebate), (std::vector<std::string>{"2: added @ shop/cart.py"}));
+  // The diff says the same: one symbol renamed, not one removed and one added.
+  auto diff = Diff(View(), 1);
+  ASSERT_OK(diff);
+  std::vector<std::string> removed;
+  for (const Node& n : diff->removed) removed.push_back(n.qualified_name);
+  EXPECT_EQ(removed, std::vector<std::string>{"shop.cart.Cart.discount"});
+  std::vector<std::string> added;
+  for (const Node& n : diff->added) added.push_back(n.qualified_name);
+  EXPECT_EQ(added, std::vector<std::string>{"shop.cart.Basket.rebate"});
+}
+
+TEST(ReplaceIdentifier, ReplacesWholeIdentifiersOnly) {
+  EXPECT_EQ(ingest::ReplaceIdentifier("def f(f_x): return f(f) + xf", "f", "g"),
+            "def g(f_x): return g(g) + xf");
+  EXPECT_EQ(ingest::ReplaceIdentifier("Cart CartLine $Cart Cart", "Cart", "B"),
+            "B CartLine $Cart B");
+  EXPECT_EQ(ingest::ReplaceIdentifier("abc", "", "x"), "abc");
+  EXPECT_EQ(ingest::ReplaceIdentifier("aaa", "aa", "b"), "aaa");
 }
 
 TEST_F(ImpactTest, HistoryStopsAtALineageIdThatIsNotAnId) {

@@ -23,6 +23,7 @@
 #include "onyx/ingest/file_facts.h"
 #include "onyx/ingest/languages/grammars.h"
 #include "onyx/ingest/languages/language_spec.h"
+#include "onyx/ingest/lineage.h"
 #include "onyx/ingest/markdown_sections.h"
 #include "onyx/ingest/reference_linker.h"
 #include "onyx/ingest/resolver.h"
@@ -40,7 +41,6 @@ constexpr std::string_view kFactsAttribute = "facts";                 // extract
 constexpr std::string_view kParseAttribute = "parse";                 // "time_limit" when skipped
 constexpr std::string_view kUnresolvedPrefix = "unresolved.";         // + reason → count
 constexpr std::string_view kPreviousPathAttribute = "previous_path";  // after a rename
-constexpr std::string_view kPreviousIdAttribute = "previous_id";      // hex id it continues
 
 Node DirectoryNode(const std::string& path, std::string_view project_name) {
   Node node;
@@ -521,8 +521,16 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     }
     ++summary.files_parsed;
     if (p.syntax_errors) ++summary.files_with_syntax_errors;
+    // Lineage: definitions of a moved file by name, then renamed ones by text.
+    std::string old_path = e.path;
     if (auto renamed = renamed_from.find(e.path); renamed != renamed_from.end()) {
-      MarkLineage(renamed->second, old_definitions[renamed->second], file_node, p.definitions);
+      old_path = renamed->second;
+      MarkLineage(old_path, old_definitions[old_path], file_node, p.definitions);
+    }
+    if (const auto old_file = old_files.find(old_path); old_file != old_files.end()) {
+      ONYX_RETURN_IF_ERROR(MarkRenamedDefinitions(
+          old_definitions[old_path], [&] { return before.GetBlob(old_file->second.content_hash); },
+          e.text(), p.definitions));
     }
     writer->PutDerivedBlob(FactsKey(e.hash), EncodeFileFacts(p.facts));
     // A definition the store refuses (a hostile file's 10 KB identifier, a NUL in
