@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "testing/temp_dir.h"
@@ -261,10 +262,20 @@ TEST_F(CliTest, ImpactAndTests) {
                                "(partial: a limit was reached)"),
             std::string::npos)
       << impact.output;
-  EXPECT_NE(impact.output.find("depth 1\n  1.00  function   shop.pricing.total  shop/pricing.py:8  "
-                               "via calls\n        tests: tests.test_cart.test_total"),
+  // Columns line up: names and locations are padded to the widest.
+  EXPECT_NE(impact.output.find("depth 1\n  1.00  function   shop.pricing.total          "
+                               "shop/pricing.py:8     via calls\n        tests: "
+                               "tests.test_cart.test_total"),
             std::string::npos)
       << impact.output;
+  {
+    std::istringstream lines(impact.output);
+    std::set<std::size_t> via_columns;
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find(" via ") != std::string::npos) via_columns.insert(line.find(" via "));
+    }
+    EXPECT_EQ(via_columns.size(), 1u) << impact.output;
+  }
   const CliRun tests = Onyx(dir_.path(), "-p shop tests Cart.add");
   ASSERT_EQ(tests.exit_code, 0) << tests.output;
   EXPECT_NE(tests.output.find("tests of method shop.cart.Cart.add as of revision 1: 0 tests"),
@@ -281,9 +292,9 @@ TEST_F(CliTest, ImpactAndTests) {
       Onyx(dir_.path(), "-p shop neighbors shop.pricing.subtotal --direction in --edge calls");
   ASSERT_EQ(callers.exit_code, 0) << callers.output;
   EXPECT_NE(callers.output.find("neighbors of function shop.pricing.subtotal as of revision 1: 2 "
-                                "nodes\n  1.00  function   shop.pricing.total  shop/pricing.py:8  "
-                                "via calls\n  0.95  method     shop.cart.Cart.cheap_total  "
-                                "shop/cart.py:25  via calls\n"),
+                                "nodes\n  1.00  function   shop.pricing.total          "
+                                "shop/pricing.py:8  via calls\n  0.95  method     "
+                                "shop.cart.Cart.cheap_total  shop/cart.py:25    via calls\n"),
             std::string::npos)
       << callers.output;
   const CliRun deep =
@@ -300,7 +311,7 @@ TEST_F(CliTest, ImpactAndTests) {
   EXPECT_NE(covers.output.find("covered by test tests.test_cart.test_total as of revision 1:"),
             std::string::npos)
       << covers.output;
-  EXPECT_NE(covers.output.find("function   shop.pricing.subtotal  shop/pricing.py:4  via"),
+  EXPECT_NE(covers.output.find("function   shop.pricing.subtotal      shop/pricing.py:4     via"),
             std::string::npos)
       << covers.output;
   EXPECT_EQ(Onyx(dir_.path(), "-p shop covers shop.pricing.total").exit_code, 2);  // not a test
@@ -591,6 +602,18 @@ TEST_F(CliTest, IngestWatchReingestsOnChangesUntilInterrupted) {
   std::filesystem::create_directories(tree + "/newpkg");
   std::ofstream(tree + "/newpkg/m.py") << "def n():\n    pass\n";
   EXPECT_TRUE(WaitForText(out, "revision 3: 1 files parsed"));
+  // A burst of writes (a checkout, a formatter) is one revision.
+  for (int i = 0; i < 5; ++i) {
+    std::ofstream(tree + "/newpkg/b" + std::to_string(i) + ".py")
+        << "def b" << i << "():\n    return " << i << "\n";
+  }
+  EXPECT_TRUE(WaitForText(out, "revision 4: 5 files parsed"));
+  ::usleep(1'500'000);  // longer than the quiet window: nothing else comes
+  {
+    std::ifstream in(out);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(text.find("revision 5"), std::string::npos) << text;
+  }
   // The watcher holds the store: a backup follows it from this process.
   const std::string backup = dir_.Sub("backup");
   const CliRun backed_up = Onyx(dir_.Sub("data"), "backup '" + backup + "'");
@@ -612,6 +635,44 @@ TEST_F(CliTest, IngestWatchReingestsOnChangesUntilInterrupted) {
   EXPECT_TRUE(Onyx(dir_.Sub("restored"), "-p shop find n").output.find("newpkg/m.py") !=
               std::string::npos);
   EXPECT_EQ(Onyx(dir_.Sub("data"), "-p shop ingest --watch --history '" + tree + "'").exit_code, 2);
+}
+
+TEST_F(CliTest, TheDataFolderIsTheFlagElseTheVariableElseXdgDataHome) {
+  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
+  std::filesystem::create_directories(dir_.Sub("cwd"));
+  const std::string binary = std::filesystem::absolute(ONYX_BINARY).string();
+  // No configuration file of the machine's: an empty XDG_CONFIG_HOME.
+  const std::string clean = "cd '" + dir_.Sub("cwd") + "' && env -u ONYX_CONFIG ";
+  const std::string config = " XDG_CONFIG_HOME='" + dir_.Sub("config") + "'";
+  const auto ingest = [&](const std::string& env, const std::string& flags) {
+    const std::string cmd = clean + env + config + " '" + binary + "' " + flags +
+                            " -p shop ingest '" + fixture + "' > /dev/null 2>&1";
+    return std::system(cmd.c_str());
+  };
+  const auto holds_store = [](const std::string& folder) {
+    return std::filesystem::exists(folder + "/CURRENT");
+  };
+  ASSERT_EQ(ingest("-u ONYX_DATA_DIR -u XDG_DATA_HOME HOME='" + dir_.Sub("home") + "'", ""), 0);
+  EXPECT_TRUE(holds_store(dir_.path() + "/home/.local/share/onyx"));
+  ASSERT_EQ(ingest("-u ONYX_DATA_DIR XDG_DATA_HOME='" + dir_.Sub("xdg") + "'", ""), 0);
+  EXPECT_TRUE(holds_store(dir_.path() + "/xdg/onyx"));
+  ASSERT_EQ(
+      ingest("ONYX_DATA_DIR='" + dir_.path() + "/env' XDG_DATA_HOME='" + dir_.Sub("xdg2") + "'",
+             ""),
+      0);
+  EXPECT_TRUE(holds_store(dir_.path() + "/env"));
+  EXPECT_FALSE(holds_store(dir_.path() + "/xdg2/onyx"));
+  ASSERT_EQ(
+      ingest("ONYX_DATA_DIR='" + dir_.path() + "/env2'", "--data-dir '" + dir_.path() + "/flag'"),
+      0);
+  EXPECT_TRUE(holds_store(dir_.path() + "/flag"));
+  EXPECT_FALSE(holds_store(dir_.path() + "/env2"));
+  // A configuration file's data_dir sits between the defaults and the variable.
+  std::ofstream(dir_.Sub("cwd") + "/onyx.toml") << "data_dir = \"" << dir_.path() << "/file\"\n";
+  ASSERT_EQ(ingest("-u ONYX_DATA_DIR", ""), 0);
+  EXPECT_TRUE(holds_store(dir_.path() + "/file"));
+  ASSERT_EQ(ingest("ONYX_DATA_DIR='" + dir_.path() + "/env3'", ""), 0);
+  EXPECT_TRUE(holds_store(dir_.path() + "/env3"));
 }
 
 TEST_F(CliTest, PagesWithCursorsPinTheirRevision) {

@@ -102,6 +102,15 @@ TEST(ReplTest, CommandsCompletionMetaCommandsAndHistoryOnATerminal) {
   repl.Send("stats\r");
   EXPECT_NE(repl.Expect("onyx:shop> ").find("nodes      31 (31 versions)"), std::string::npos);
 
+  repl.Send(":help\r");
+  const std::string help = repl.Expect("onyx:shop> ");
+  EXPECT_NE(help.find("Commands (as on the command line, without `onyx`):"), std::string::npos)
+      << help;
+  for (const char* item : {"impact ", "history ", "diff ", ":json on|off", ":as-of REV|off",
+                           ":project NAME", ":quit"}) {
+    EXPECT_NE(help.find(item), std::string::npos) << item << "\n" << help;
+  }
+
   // Tab completes a command, then a symbol name.
   // (libedit redraws the line: what follows the cursor-move is the completion.)
   repl.Send("neighb\t");
@@ -137,6 +146,37 @@ TEST(ReplTest, CommandsCompletionMetaCommandsAndHistoryOnATerminal) {
   const std::string saved((std::istreambuf_iterator<char>(history)), {});
   EXPECT_NE(saved.find("stats"), std::string::npos) << saved;
   EXPECT_NE(saved.find("find\\040subtotal"), std::string::npos) << saved;  // libedit's escape
+}
+
+// Output is coloured on a terminal, unless NO_COLOR is set (no-color.org);
+// never through a pipe.
+TEST(TerminalTest, ColourOnATerminalUnlessNoColor) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("data");
+  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
+  const std::string ingest = std::string(ONYX_BINARY) + " --data-dir '" + data +
+                             "' -p shop ingest '" + fixture + "' >/dev/null 2>&1";
+  ASSERT_EQ(std::system(ingest.c_str()), 0);
+  const auto run = [&](const std::string& no_color) {
+    Pty find({ONYX_BINARY, "--data-dir", data, "-p", "shop", "find", "subtotal"},
+             {"TERM=xterm", "NO_COLOR=" + no_color});
+    EXPECT_TRUE(find.started());
+    std::string out = find.Expect("shop/pricing.py");
+    EXPECT_EQ(find.Wait(), 0);
+    return out;
+  };
+  const std::string coloured = run("");
+  EXPECT_NE(coloured.find("\x1b[36mfunction"), std::string::npos) << coloured;  // the kind, cyan
+  const std::string plain = run("1");
+  EXPECT_EQ(plain.find('\x1b'), std::string::npos) << plain;
+  EXPECT_NE(plain.find("function   subtotal"), std::string::npos) << plain;
+  const std::string piped = std::string(ONYX_BINARY) + " --data-dir '" + data +
+                            "' -p shop find subtotal > '" + dir.Sub("out") + "'";
+  ASSERT_EQ(std::system(("NO_COLOR= " + piped).c_str()), 0);
+  std::ifstream in(dir.Sub("out"));
+  const std::string out((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+  EXPECT_NE(out.find("subtotal"), std::string::npos) << out;
 }
 
 TEST(ReplTest, ReadsCommandsFromAPipe) {

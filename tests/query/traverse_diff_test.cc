@@ -64,6 +64,40 @@ TEST_F(TraverseTest, NeighborsOutInAndBoth) {
   EXPECT_EQ(both->nodes.size(), 2u);  // its callers; it calls nothing
 }
 
+TEST_F(TraverseTest, SeveralStartsWalkAsOne) {
+  // Callers of subtotal or of discount: cheap_total calls both and is
+  // reported once; a start another start reaches is not reported.
+  TraverseSpec spec;
+  spec.starts = {Id("shop.pricing.subtotal"), Id("shop.cart.Cart.discount"),
+                 Id("shop.pricing.subtotal")};
+  spec.direction = Direction::kIn;
+  spec.edge_kinds = {EdgeKind::kCalls};
+  auto callers = Traverse(View(), spec);
+  ASSERT_OK(callers);
+  EXPECT_EQ(Reach(*callers), (std::vector<std::string>{
+                                 "1 function shop.pricing.total via calls",
+                                 "1 method shop.cart.Cart.cheap_total via calls",
+                             }));
+  spec.starts.push_back(Id("shop.pricing.total"));
+  spec.limits.max_depth = 2;
+  auto deeper = Traverse(View(), spec);
+  ASSERT_OK(deeper);
+  std::vector<std::string> reached = Reach(*deeper);
+  EXPECT_EQ(std::count_if(reached.begin(), reached.end(),
+                          [](const std::string& r) {
+                            return r.find(" shop.pricing.total ") != std::string::npos;
+                          }),
+            0);
+  // total's callers are one edge from a start now, not two.
+  for (const Reached& r : deeper->nodes) {
+    if (r.node.qualified_name == "shop.cart.Cart.total") EXPECT_EQ(r.depth, 1);
+  }
+  EXPECT_EQ(std::count_if(
+                deeper->nodes.begin(), deeper->nodes.end(),
+                [](const Reached& r) { return r.node.qualified_name == "shop.cart.Cart.total"; }),
+            1);
+}
+
 TEST_F(TraverseTest, DeeperWalksFilterWhatTheyReportNotWhereTheyGo) {
   TraverseSpec spec;
   spec.starts = {Id("app.main")};

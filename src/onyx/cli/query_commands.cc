@@ -15,8 +15,22 @@ namespace {
 
 std::string Kind(NodeKind kind) { return Styled(fmt::format("{:<10}", NodeKindName(kind)), "36"); }
 std::string Name(const std::string& name) { return Styled(name, "1"); }
-std::string Where(const Node& n) {
-  return Styled(fmt::format("{}:{}", n.path, n.span.start_line), "2");
+std::string Location(const Node& n) { return fmt::format("{}:{}", n.path, n.span.start_line); }
+std::string Where(const Node& n) { return Styled(Location(n), "2"); }
+
+// Columns of a list: `text` styled, then padded to `width` characters (the
+// widest entry of the list, at most 60, so that a long one does not push
+// every line over).
+constexpr std::size_t kMostColumnWidth = 60;
+std::string Column(const std::string& text, std::size_t width, std::string_view sgr) {
+  const std::size_t pad = text.size() < width ? width - text.size() : 0;
+  return Styled(text, sgr) + std::string(pad, ' ');
+}
+template <typename List, typename Text>
+std::size_t ColumnWidth(const List& list, Text text) {
+  std::size_t width = 0;
+  for (const auto& item : list) width = std::max(width, text(item).size());
+  return std::min(width, kMostColumnWidth);
 }
 // What a partial answer's first line adds.
 constexpr const char* kPartial = " (partial: a limit was reached)";
@@ -99,7 +113,13 @@ std::string Via(const std::vector<Edge>& path) {
 }
 
 // impact, tests and neighbors print reached nodes alike.
+std::string Label(const Node& n) { return n.qualified_name.empty() ? n.path : n.qualified_name; }
+
 void PrintWalk(const WalkResult& result, bool by_depth, bool with_tests) {
+  const std::size_t name_width =
+      ColumnWidth(result.nodes, [](const Reached& r) { return Label(r.node); });
+  const std::size_t where_width =
+      ColumnWidth(result.nodes, [](const Reached& r) { return Location(r.node); });
   int depth = 0;
   for (const auto& r : result.nodes) {
     if (by_depth && r.depth != depth) {
@@ -107,7 +127,8 @@ void PrintWalk(const WalkResult& result, bool by_depth, bool with_tests) {
       fmt::print("depth {}\n", depth);
     }
     fmt::print("  {:.2f}  {} {}  {}  via {}\n", r.confidence, Kind(r.node.kind),
-               Name(r.node.qualified_name), Where(r.node), Via(r.path));
+               Column(Label(r.node), name_width, "1"), Column(Location(r.node), where_width, "2"),
+               Via(r.path));
     if (with_tests && !r.tests.empty()) {
       std::string names;
       for (const auto& t : r.tests) names += (names.empty() ? "" : ", ") + t.qualified_name;
@@ -289,14 +310,17 @@ int RunChangeImpact(Session& session, NodeArgs& args) {
   }
   fmt::print("changes of {} against revision {}: {} symbols\n", what, change.revision,
              change.changed.size());
+  const std::size_t name_width =
+      ColumnWidth(change.changed, [](const SymbolChange& c) { return Label(c.node); });
+  const std::size_t where_width =
+      ColumnWidth(change.changed, [](const SymbolChange& c) { return Location(c.node); });
   for (const SymbolChange& c : change.changed) {
     fmt::print("  {} {} {}  {}  ({})\n",
                c.change == "added"     ? Styled("+", "32")
                : c.change == "removed" ? Styled("-", "31")
                                        : Styled("~", "33"),
-               Kind(c.node.kind),
-               Name(c.node.qualified_name.empty() ? c.node.path : c.node.qualified_name),
-               Where(c.node), c.change);
+               Kind(c.node.kind), Column(Label(c.node), name_width, "1"),
+               Column(Location(c.node), where_width, "2"), c.change);
   }
   fmt::print("impact: {} nodes{}\n", change.impact.total, change.impact.partial ? kPartial : "");
   PrintWalk(change.impact, true, true);
@@ -932,20 +956,34 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                    d.out_of_time ? " (partial: the time limit was reached)"
                    : d.partial   ? " (lists cut at --limit)"
                                  : "");
-        for (const Node& n : d.added) {
-          fmt::print("  {} {} {}  {}\n", Styled("+", "32"), Kind(n.kind), Name(n.qualified_name),
-                     Where(n));
+        // One name column and one location column across the node lists.
+        std::size_t name_width = 0;
+        std::size_t where_width = 0;
+        for (const auto* list : {&d.added, &d.removed}) {
+          name_width = std::max(name_width, ColumnWidth(*list, Label));
+          where_width = std::max(where_width, ColumnWidth(*list, Location));
         }
-        for (const Node& n : d.removed) {
-          fmt::print("  {} {} {}  {}\n", Styled("-", "31"), Kind(n.kind), Name(n.qualified_name),
-                     Where(n));
+        for (const auto* list : {&d.changed, &d.moved}) {
+          name_width = std::max(
+              name_width, ColumnWidth(*list, [](const NodeChange& c) { return Label(c.after); }));
+          where_width =
+              std::max(where_width,
+                       ColumnWidth(*list, [](const NodeChange& c) { return Location(c.after); }));
+        }
+        for (const auto& [sign, list] :
+             {std::pair{Styled("+", "32"), &d.added}, std::pair{Styled("-", "31"), &d.removed}}) {
+          for (const Node& n : *list) {
+            fmt::print("  {} {} {}  {}\n", sign, Kind(n.kind), Column(Label(n), name_width, "1"),
+                       Styled(Location(n), "2"));
+          }
         }
         for (const auto* list : {&d.changed, &d.moved}) {
           for (const NodeChange& ch : *list) {
             std::string what;
             for (const auto& x : ch.changes) what += (what.empty() ? "" : ", ") + x;
             fmt::print("  {} {} {}  {}  ({})\n", Styled("~", "33"), Kind(ch.after.kind),
-                       Name(ch.after.qualified_name), Where(ch.after), what);
+                       Column(Label(ch.after), name_width, "1"),
+                       Column(Location(ch.after), where_width, "2"), what);
           }
         }
         for (const auto& [sign, list] :
