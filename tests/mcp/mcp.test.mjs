@@ -144,6 +144,44 @@ test('impact, tests_for and neighbors walk the graph, as of any revision', async
   assert.match(JSON.stringify(callers.results[0].path[0]), /"confidence":0\.95[,}]/);
 });
 
+test('neighbors, symbol_history and diff page with next_cursor too', async () => {
+  // Follows next_cursor from `args` in pages of 1; the items of `list(page)`.
+  const pages = async (tool, args, list) => {
+    const seen = [];
+    let page = await call(tool, { ...args, limit: 1 });
+    for (let n = 0; n < 50; ++n) {
+      const items = list(page);
+      assert.ok(items.length <= 1, JSON.stringify(items));
+      seen.push(...items);
+      if (page.next_cursor === null) break;
+      page = await call(tool, { ...args, limit: 1, cursor: page.next_cursor });
+    }
+    assert.equal(page.next_cursor, null);
+    return seen;
+  };
+  const around = { name: 'shop.pricing.subtotal', direction: 'both' };
+  const neighbors = await call('neighbors', around);
+  assert.ok(neighbors.results.length >= 3);
+  assert.equal(neighbors.next_cursor, null);
+  assert.deepEqual(await pages('neighbors', around, (p) => p.results), neighbors.results);
+
+  const total = { name: 'shop.pricing.total' };
+  const history = await call('symbol_history', total);
+  assert.equal(history.versions.length, 2);
+  assert.deepEqual(await pages('symbol_history', total, (p) => p.versions), history.versions);
+
+  const lists = ['added', 'removed', 'changed', 'moved', 'edges_added', 'edges_removed'];
+  const entries = (p) => lists.flatMap((l) => p[l]);
+  const diff = await call('diff', { from: '1' });
+  assert.ok(entries(diff).length >= 2);
+  assert.deepEqual(await pages('diff', { from: '1' }, entries), entries(diff));
+  // A cursor pages only the call that made it.
+  const first = await call('symbol_history', { ...total, limit: 1 });
+  await assert.rejects(client.callTool({ name: 'diff', arguments:
+    { from: '1', limit: 1, cursor: first.next_cursor } }),
+  (e) => e instanceof McpError && e.code === -32602 && /'cursor'/.test(e.message));
+});
+
 test('symbol_history, diff and index_status', async () => {
   const history = await call('symbol_history', { name: 'shop.pricing.total' });
   assert.deepEqual(history.versions.map((v) => v.changes), [['added'], ['body']]);

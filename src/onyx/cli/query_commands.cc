@@ -9,6 +9,7 @@
 #include "onyx/cli/json_output.h"
 #include "onyx/core/clock.h"
 #include "onyx/query/cursor.h"
+#include "onyx/query/diff.h"
 
 namespace onyx::cli {
 namespace {
@@ -412,33 +413,6 @@ struct PageArgs {
     return TakePageWithCursor(items, at.offset, page, at.revision, key);
   }
 };
-
-// Pages a diff as one list: added, removed, changed, moved, then the edges
-// added and removed. The diff must hold at least offset + size + 1 entries of
-// each list (or all of them); the offset of the next page when more follow.
-std::optional<std::uint64_t> PageDiff(GraphDiff& d, std::uint64_t offset, std::size_t size) {
-  std::uint64_t skip = offset;
-  std::size_t room = size;
-  bool more = false;
-  const auto cut = [&](auto& list) {
-    const std::size_t n = list.size();
-    const std::size_t begin = static_cast<std::size_t>(std::min<std::uint64_t>(skip, n));
-    skip -= begin;
-    const std::size_t take = std::min(room, n - begin);
-    room -= take;
-    if (begin + take < n) more = true;
-    list.erase(list.begin() + static_cast<std::ptrdiff_t>(begin + take), list.end());
-    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(begin));
-  };
-  cut(d.added);
-  cut(d.removed);
-  cut(d.changed);
-  cut(d.moved);
-  cut(d.edges_added);
-  cut(d.edges_removed);
-  if (!more) return std::nullopt;
-  return offset + size;
-}
 
 void PrintPlan(const QueryPlan& plan) {
   double total = 0;
@@ -940,7 +914,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         ONYX_ASSIGN_OR_RETURN_EXIT(GraphDiff d, e->Diff(project, from, to, limit, time));
         std::string next;
         if (paging) {
-          const auto more = PageDiff(d, offset, size);
+          const auto more = query::PageDiff(d, offset, size);
           if (more) next = query::EncodeCursor({d.to, *more, key});
           d.partial = d.out_of_time;  // the pages cover it all, unless the scan stopped
         }

@@ -204,4 +204,28 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
   return diff;
 }
 
+std::optional<std::uint64_t> PageDiff(GraphDiff& d, std::uint64_t offset, std::size_t size) {
+  std::uint64_t skip = offset;
+  std::size_t room = size;
+  bool more = false;
+  const auto cut = [&](auto& list) {
+    const std::size_t n = list.size();
+    const std::size_t begin = static_cast<std::size_t>(std::min<std::uint64_t>(skip, n));
+    skip -= begin;
+    const std::size_t take = std::min(room, n - begin);
+    room -= take;
+    if (begin + take < n) more = true;
+    list.erase(list.begin() + static_cast<std::ptrdiff_t>(begin + take), list.end());
+    list.erase(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(begin));
+  };
+  cut(d.added);
+  cut(d.removed);
+  cut(d.changed);
+  cut(d.moved);
+  cut(d.edges_added);
+  cut(d.edges_removed);
+  if (!more) return std::nullopt;
+  return offset + size;
+}
+
 }  // namespace onyx::query

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 
 #include "onyx/query.h"
 #include "onyx/status.h"
@@ -18,5 +20,11 @@ namespace onyx::query {
 /// marked partial and out_of_time.
 Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::size_t limit = 1000,
                        const TimeLimit& time = {});
+
+/// Keeps one page of a diff, as one list: added, removed, changed, moved,
+/// then the edges added and removed; entries [offset, offset + size). The
+/// diff must hold at least offset + size + 1 entries of each list (or all of
+/// them). The offset of the next page when more follow.
+std::optional<std::uint64_t> PageDiff(GraphDiff& diff, std::uint64_t offset, std::size_t size);
 
 }  // namespace onyx::query

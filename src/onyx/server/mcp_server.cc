@@ -19,6 +19,7 @@
 
 #include "onyx/core/json_depth.h"
 #include "onyx/query/cursor.h"
+#include "onyx/query/diff.h"
 #include "onyx/query/notes.h"
 #include "onyx/shapes/json_values.h"
 
@@ -199,6 +200,11 @@ const json kName = {{"type", "string"},
 constexpr int kMaxWalkDepth = 6;
 constexpr int kMaxWalkResults = 1000;
 
+const json kCursor = {{"type", "string"},
+                      {"description",
+                       "The next_cursor of an earlier answer to the same call: its next page "
+                       "(as of the same revision; do not repeat as_of)."}};
+
 json WalkInput() {
   return Schema(
       {{"name", kName},
@@ -209,11 +215,7 @@ json WalkInput() {
          {"maximum", kMaxWalkResults},
          {"description", "Results per answer (default 50), from a ranking of at most 1000."}}},
        {"as_of", kAsOf},
-       {"cursor",
-        {{"type", "string"},
-         {"description",
-          "The next_cursor of an earlier answer to the same call: its next page "
-          "(as of the same revision; do not repeat as_of)."}}}},
+       {"cursor", kCursor}},
       {"name"});
 }
 
@@ -298,6 +300,28 @@ struct McpServer::Impl {
     return latest ? latest->number : RevisionNumber{0};
   }
 
+  // Where a page starts: the revision and offset `cursor` holds (a cursor of
+  // the call `key`; it replaces as_of), else as_of and 0. With `pin`, no
+  // as_of is the latest revision by number (for answers that do not carry
+  // the revision they were answered at).
+  std::pair<std::optional<RevisionNumber>, std::uint64_t> PageStart(const Args& args,
+                                                                    std::uint64_t key,
+                                                                    bool pin = false) {
+    const std::string cursor = args.Text("cursor", false, 128);
+    if (cursor.empty()) {
+      if (!pin) return {AsOf(args), 0};
+      auto pinned = AnsweredAt(AsOf(args));
+      if (!pinned.ok()) throw ArgError{pinned.status().message()};
+      return {*pinned != 0 ? std::optional<RevisionNumber>(*pinned) : std::nullopt, 0};
+    }
+    if (!args.Text("as_of", false, 64).empty()) {
+      throw ArgError{"argument 'cursor' already names a revision: drop 'as_of'"};
+    }
+    auto at = query::DecodeCursor(cursor, key);
+    if (!at.ok()) throw ArgError{"argument 'cursor': " + at.status().message()};
+    return {at->revision, at->offset};
+  }
+
   ToolResult Walk(const Args& args, const Running& running, bool impact) {
     args.Only({"name", "depth", "limit", "as_of", "cursor"});
     const std::string name = args.Text("name", true);
@@ -310,20 +334,7 @@ struct McpServer::Impl {
     const std::uint64_t key = query::QueryKey(
         std::string(impact ? "impact" : "tests_for") + "\n" + options.project + "\n" + name + "\n" +
         std::to_string(limits.max_depth) + "\n" + std::to_string(limit));
-    const std::string cursor = args.Text("cursor", false, 128);
-    std::optional<RevisionNumber> as_of;
-    std::uint64_t offset = 0;
-    if (!cursor.empty()) {
-      if (!args.Text("as_of", false, 64).empty()) {
-        throw ArgError{"argument 'cursor' already names a revision: drop 'as_of'"};
-      }
-      auto at = query::DecodeCursor(cursor, key);
-      if (!at.ok()) throw ArgError{"argument 'cursor': " + at.status().message()};
-      as_of = at->revision;
-      offset = at->offset;
-    } else {
-      as_of = AsOf(args);
-    }
+    const auto [as_of, offset] = PageStart(args, key);
     // Every page cuts the same ranking: the best kMaxWalkResults (a walk
     // asked for more explores further, so its order could differ).
     limits.max_results = kMaxWalkResults;
@@ -429,11 +440,16 @@ struct McpServer::Impl {
                  {"direction", {{"type", "string"}, {"enum", {"in", "out", "both"}}}},
                  {"edge_kinds", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                  {"depth", {{"type", "integer"}, {"minimum", 1}, {"maximum", 4}}},
-                 {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
-                 {"as_of", kAsOf}},
+                 {"limit",
+                  {{"type", "integer"},
+                   {"minimum", 1},
+                   {"maximum", 1000},
+                   {"description", "Results per answer (default 100), of at most 1000."}}},
+                 {"as_of", kAsOf},
+                 {"cursor", kCursor}},
                 {"name"}),
          WalkOutput(), [this](const Args& args, const Running& running) {
-           args.Only({"name", "direction", "edge_kinds", "depth", "limit", "as_of"});
+           args.Only({"name", "direction", "edge_kinds", "depth", "limit", "as_of", "cursor"});
            const std::string name = args.Text("name", true);
            TraverseSpec spec;
            const std::string direction = args.Text("direction", false, 8);
@@ -452,16 +468,29 @@ struct McpServer::Impl {
              spec.edge_kinds.push_back(*kind);
            }
            spec.limits.max_depth = static_cast<int>(args.Integer("depth", 1, 1, 4));
-           spec.limits.max_results = static_cast<std::size_t>(args.Integer("limit", 100, 1, 1000));
+           const auto limit = static_cast<std::size_t>(args.Integer("limit", 100, 1, 1000));
            spec.limits.cancelled = running.cancelled.get();
-           const auto as_of = AsOf(args);
+           // Pages of one call cut the same answer: at most 1000 nodes.
+           std::string canonical = "neighbors\n" + options.project + "\n" + name + "\n" +
+                                   direction + "\n" + std::to_string(spec.limits.max_depth) + "\n" +
+                                   std::to_string(limit);
+           for (const EdgeKind k : spec.edge_kinds)
+             canonical += "\n" + std::string(EdgeKindName(k));
+           const std::uint64_t key = query::QueryKey(canonical);
+           const auto [as_of, offset] = PageStart(args, key);
+           spec.limits.max_results = 1000;
+           spec.limits.offset = offset;
+           spec.limits.page = limit;
            auto picked = Pick(name, as_of);
            if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
            const Node& start = std::get<Node>(picked);
            spec.starts = {start.id};
            auto result = engine.Traverse(options.project, spec, as_of);
            if (!result.ok()) return Failed(result.status().ToString());
-           return ToolResult{shapes::WalkValue(start, *result), {}};
+           std::string next;
+           const std::uint64_t end = offset + result->nodes.size();
+           if (end < result->total) next = query::EncodeCursor({result->revision, end, key});
+           return ToolResult{shapes::WalkValue(start, *result, /*plan=*/false, next), {}};
          }});
     tools.push_back({"impact", "What may break if a symbol changes",
                      "Everything that depends on a symbol (or anything in a file or class): "
@@ -483,23 +512,38 @@ struct McpServer::Impl {
          "Each version of a symbol across the ingested history, oldest first, following "
          "renames: the revision, commit, author, time and message that made it, and what "
          "changed (added, renamed, signature, body, doc, location, removed).",
-         Schema({{"name", kName}, {"as_of", kAsOf}}, {"name"}),
-         Schema({{"revision", {{"type", "integer"}}}, {"versions", {{"type", "array"}}}},
+         Schema({{"name", kName},
+                 {"limit",
+                  {{"type", "integer"},
+                   {"minimum", 1},
+                   {"maximum", 500},
+                   {"description", "Versions per answer (default 100)."}}},
+                 {"as_of", kAsOf},
+                 {"cursor", kCursor}},
+                {"name"}),
+         Schema({{"revision", {{"type", "integer"}}},
+                 {"versions", {{"type", "array"}}},
+                 {"next_cursor", {{"type", {"string", "null"}}}}},
                 {"revision", "versions"}),
          [this](const Args& args, const Running& running) {
-           args.Only({"name", "as_of"});
+           args.Only({"name", "limit", "as_of", "cursor"});
            const std::string name = args.Text("name", true);
+           const auto limit = static_cast<std::size_t>(args.Integer("limit", 100, 1, 500));
+           const std::uint64_t key = query::QueryKey("symbol_history\n" + options.project + "\n" +
+                                                     name + "\n" + std::to_string(limit));
            // Pinned first, so that the answer and the revision it names agree.
-           auto pinned = AnsweredAt(AsOf(args));
-           if (!pinned.ok()) return Failed(pinned.status().ToString());
-           const auto as_of = *pinned != 0 ? std::optional<RevisionNumber>(*pinned) : std::nullopt;
+           const auto [as_of, offset] = PageStart(args, key, /*pin=*/true);
            auto picked = Pick(name, as_of);
            if (auto* message = std::get_if<std::string>(&picked)) return Failed(*message);
            auto history = engine.History(options.project, std::get<Node>(picked).id, as_of,
                                          TimeLimit{.cancelled = running.cancelled.get()});
            if (!history.ok()) return Failed(history.status().ToString());
+           const RevisionNumber revision = as_of.value_or(0);
+           const auto more = query::TakePage(history->versions, offset, limit);
            json out = shapes::HistoryValue(*history);
-           out["revision"] = *pinned;
+           out["revision"] = revision;
+           out["next_cursor"] =
+               more ? json(query::EncodeCursor({revision, *more, key})) : json(nullptr);
            return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
@@ -510,29 +554,55 @@ struct McpServer::Impl {
          Schema(
              {{"from", {{"type", "string"}, {"description", "The older revision."}}},
               {"to", {{"type", "string"}, {"description", "The newer revision (default latest)."}}},
-              {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}}},
+              {"limit",
+               {{"type", "integer"},
+                {"minimum", 1},
+                {"maximum", 1000},
+                {"description",
+                 "Entries per answer (default 100), across the lists in their order: added, "
+                 "removed, changed, moved, relations added, relations removed."}}},
+              {"cursor", kCursor}},
              {"from"}),
          Schema({{"from", {{"type", "integer"}}},
                  {"to", {{"type", "integer"}}},
-                 {"counts", {{"type", "object"}}}},
+                 {"counts", {{"type", "object"}}},
+                 {"next_cursor", {{"type", {"string", "null"}}}}},
                 {"from", "to", "counts"}),
          [this](const Args& args, const Running& running) {
-           args.Only({"from", "to", "limit"});
+           args.Only({"from", "to", "limit", "cursor"});
            const std::string from_spec = args.Text("from", true, 64);
            const std::string to_spec = args.Text("to", false, 64);
            const auto limit = static_cast<std::size_t>(args.Integer("limit", 100, 1, 1000));
            auto from = engine.ResolveRevision(options.project, from_spec);
            if (!from.ok()) throw ArgError{"argument 'from': " + from.status().message()};
+           // A cursor pins the newer end (the older is in the call's key).
+           const std::uint64_t key =
+               query::QueryKey("diff\n" + options.project + "\n" + std::to_string(*from) + "\n" +
+                               to_spec + "\n" + std::to_string(limit));
            std::optional<RevisionNumber> to;
-           if (!to_spec.empty()) {
+           std::uint64_t offset = 0;
+           const std::string cursor = args.Text("cursor", false, 128);
+           if (!cursor.empty()) {
+             auto at = query::DecodeCursor(cursor, key);
+             if (!at.ok()) throw ArgError{"argument 'cursor': " + at.status().message()};
+             to = at->revision;
+             offset = at->offset;
+           } else if (!to_spec.empty()) {
              auto resolved = engine.ResolveRevision(options.project, to_spec);
              if (!resolved.ok()) throw ArgError{"argument 'to': " + resolved.status().message()};
              to = *resolved;
            }
-           auto diff = engine.Diff(options.project, *from, to, limit,
+           // Each list is read as far as the page needs, and one more to know
+           // that more follow.
+           auto diff = engine.Diff(options.project, *from, to, offset + limit + 1,
                                    TimeLimit{.cancelled = running.cancelled.get()});
            if (!diff.ok()) return Failed(diff.status().ToString());
-           return ToolResult{shapes::DiffValue(*diff), {}};
+           const auto more = query::PageDiff(*diff, offset, limit);
+           diff->partial = diff->out_of_time;  // the pages cover it all, unless the scan stopped
+           json out = shapes::DiffValue(*diff);
+           out["next_cursor"] =
+               more ? json(query::EncodeCursor({diff->to, *more, key})) : json(nullptr);
+           return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
         {"index_status", "Is the graph up to date?",
