@@ -176,7 +176,7 @@ TEST_P(TimeLimitTest, WalksStopAtTheDeadline) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Adjacency, TimeLimitTest, ::testing::Bool(),
-                         [](const auto& info) { return info.param ? "Topology" : "Store"; });
+                         [](const auto& param) { return param.param ? "Topology" : "Store"; });
 
 }  // namespace
 }  // namespace onyx

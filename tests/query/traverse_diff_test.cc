@@ -90,7 +90,9 @@ TEST_F(TraverseTest, SeveralStartsWalkAsOne) {
             0);
   // total's callers are one edge from a start now, not two.
   for (const Reached& r : deeper->nodes) {
-    if (r.node.qualified_name == "shop.cart.Cart.total") EXPECT_EQ(r.depth, 1);
+    if (r.node.qualified_name == "shop.cart.Cart.total") {
+      EXPECT_EQ(r.depth, 1);
+    }
   }
   EXPECT_EQ(std::count_if(
                 deeper->nodes.begin(), deeper->nodes.end(),

@@ -939,10 +939,10 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         }
         for (const auto* list : {&d.changed, &d.moved}) {
           name_width = std::max(
-              name_width, ColumnWidth(*list, [](const NodeChange& c) { return Label(c.after); }));
+              name_width, ColumnWidth(*list, [](const NodeChange& ch) { return Label(ch.after); }));
           where_width =
               std::max(where_width,
-                       ColumnWidth(*list, [](const NodeChange& c) { return Location(c.after); }));
+                       ColumnWidth(*list, [](const NodeChange& ch) { return Location(ch.after); }));
         }
         for (const auto& [sign, list] :
              {std::pair{Styled("+", "32"), &d.added}, std::pair{Styled("-", "31"), &d.removed}}) {
