@@ -49,6 +49,11 @@ struct Engine::SearchCache {
   };
   std::mutex fresh_mu;
   std::map<ProjectId, StaleCheck> stale_checks;
+  // Each project's tree as the last ingest here committed it: the next
+  // ingest compares with it instead of reading every node back. An ingest
+  // takes it out while it runs (a concurrent one reads from the store).
+  std::mutex ingest_mu;
+  std::map<ProjectId, ingest::GraphState> graph_states;
 };
 
 Result<std::shared_ptr<const query::Topology>> Engine::TopologyFor(
@@ -111,8 +116,21 @@ Result<IngestSummary> Engine::IngestTree(std::string_view project, const std::st
   // The walk's stats, taken as it began: a file changed while ingesting
   // looks newer than them.
   ingest::WorktreeStat stat;
+  ingest::GraphState state;
+  {
+    std::lock_guard<std::mutex> lock(search_->ingest_mu);
+    auto kept = search_->graph_states.find(p.id);
+    if (kept != search_->graph_states.end()) {
+      state = std::move(kept->second);
+      search_->graph_states.erase(kept);
+    }
+  }
   ONYX_ASSIGN_OR_RETURN(IngestSummary summary,
-                        ingest::IngestTree(*store_, p, root, options, &stat));
+                        ingest::IngestTree(*store_, p, root, options, &stat, &state));
+  if (state.valid) {
+    std::lock_guard<std::mutex> lock(search_->ingest_mu);
+    search_->graph_states[p.id] = std::move(state);
+  }
   // Remember the tree for staleness checks; derived data, so failing costs
   // the next check a full compare, no more.
   auto latest = store_->View(p.id);

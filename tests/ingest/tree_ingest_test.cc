@@ -8,9 +8,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <set>
 
+#include "onyx/ingest/graph_state.h"
 #include "onyx/store/read_view.h"
+#include "onyx/store/store.h"
 #include "testing/store_fixture.h"
 #include "testing/temp_dir.h"
 
@@ -247,6 +251,106 @@ TEST_F(TreeIngestTest, SymbolsTheStoreRefusesAreSkippedNotFatal) {
   EXPECT_EQ(parent.path, "notes.md");
   EXPECT_EQ(parent.kind, NodeKind::kFile);
   EXPECT_OK(store_->VerifyIntegrity(project_.id));
+}
+
+// A state kept between ingests (as the engine does) must be what reading the
+// store gives, after every kind of change; and ingests with it must commit
+// what ingests without it do.
+TEST_F(TreeIngestTest, AKeptGraphStateStaysWhatTheStoreHolds) {
+  testing::TempDir work;
+  const fs::path root = work.path();
+  fs::copy(Fixture("mixed_tree"), root, fs::copy_options::recursive);
+  auto twin = store::Store::Open(work.Sub("twin-store"));  // the same ingests, no state
+  ASSERT_OK(twin);
+  auto twin_project = (*twin)->CreateProject("twin");
+  ASSERT_OK(twin_project);
+  GraphState state;
+  const std::vector<std::function<void()>> changes = {
+      [] {},  // the first ingest
+      [&] {
+        WriteFile(root / "src/app.py", "def run():\n    return 1\n\n\ndef more():\n    pass\n");
+      },
+      [&] { fs::rename(root / "web", root / "site"); },  // a folder moves
+      [&] { fs::remove(root / "go/main.go"); },          // a file goes
+      [&] { WriteFile(root / "pkg/deep/m.py", "class C:\n    def m(self):\n        pass\n"); },
+      [&] {  // a rename in place, and a symbol the store refuses
+        WriteFile(root / "pkg/deep/m.py", "class D:\n    def m(self):\n        pass\n");
+        WriteFile(root / "big.py", "class " + std::string(5000, 'x') + ":\n    pass\n");
+      },
+      [] {},  // nothing changed: no revision
+  };
+  for (std::size_t step = 0; step < changes.size(); ++step) {
+    changes[step]();
+    auto with = IngestTree(*store_, project_, root.string(), {}, nullptr, &state);
+    ASSERT_OK(with);
+    auto without = IngestTree(**twin, *twin_project, root.string(), {});
+    ASSERT_OK(without);
+    EXPECT_EQ(with->revision.has_value(), without->revision.has_value()) << step;
+    if (with->revision && without->revision) {
+      EXPECT_EQ(with->revision->changes, without->revision->changes) << step;
+    }
+    auto view = store_->View(project_.id);
+    ASSERT_OK(view);
+    ASSERT_TRUE(state.DescribesLatest(project_.id, view->latest())) << step;
+    auto read = ReadGraphState(project_.id, *view);
+    ASSERT_OK(read);
+    EXPECT_EQ(GraphStateDifference(state, *read), "") << "after step " << step;
+    EXPECT_EQ(GraphStateDifference(*read, state), "") << "after step " << step;
+  }
+  // A state of another revision is not used: it is read again.
+  state.revision = 1;
+  WriteFile(root / "src/app.py", "def run():\n    return 2\n");
+  ASSERT_OK(IngestTree(*store_, project_, root.string(), {}, nullptr, &state));
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto read = ReadGraphState(project_.id, *view);
+  ASSERT_OK(read);
+  EXPECT_EQ(GraphStateDifference(state, *read), "");
+  EXPECT_OK(store_->VerifyIntegrity(project_.id));
+}
+
+// A walk after an earlier one reads only files that changed (or changed too
+// recently for their times to be trusted).
+TEST(WalkTreeTest, AnEarlierWalkSparesReadingSettledFiles) {
+  testing::TempDir work;
+  const fs::path root = work.path();
+  WriteFile(root / "a.py", "def a():\n    return 1\n");
+  WriteFile(root / "b.py", "def b():\n    return 2\n");
+  IngestSummary first_summary;
+  auto first = WalkTree(root.string(), {}, &first_summary);
+  ASSERT_OK(first);
+  const auto by_path = [](const std::vector<TreeEntry>& entries) {
+    std::map<std::string, TreeEntry> out;
+    for (const TreeEntry& e : entries) {
+      if (!e.is_dir) out[e.path] = e;
+    }
+    return out;
+  };
+  EarlierWalk earlier;
+  for (const auto& [path, e] : by_path(*first)) earlier.files[path] = e;
+  // b.py changes, keeping its size (after a few file system clock ticks, so
+  // that its times move).
+  ::usleep(50'000);
+  WriteFile(root / "b.py", "def b():\n    return 3\n");
+  // Taken as if the earlier walk began long after the files last changed:
+  // a.py is kept, b.py (new times) is read again.
+  earlier.began_ns = (std::int64_t{1} << 62);
+  IngestSummary summary;
+  auto second = WalkTree(root.string(), {}, &summary, true, nullptr, &earlier);
+  ASSERT_OK(second);
+  auto now = by_path(*second);
+  EXPECT_EQ(now["a.py"].content.get(), earlier.files["a.py"].content.get());
+  EXPECT_NE(now["b.py"].content.get(), earlier.files["b.py"].content.get());
+  EXPECT_EQ(now["b.py"].text(), "def b():\n    return 3\n");
+  EXPECT_EQ(now["a.py"].hash, earlier.files["a.py"].hash);
+  EXPECT_EQ(summary.files, 2u);
+  EXPECT_EQ(summary.bytes, first_summary.bytes);
+  // A walk that began within a second of a file's last change does not vouch
+  // for it: it is read again.
+  earlier.began_ns = now["a.py"].ctime_ns + 500'000'000;
+  auto third = WalkTree(root.string(), {}, &summary, true, nullptr, &earlier);
+  ASSERT_OK(third);
+  EXPECT_NE(by_path(*third)["a.py"].content.get(), earlier.files["a.py"].content.get());
 }
 
 TEST_F(TreeIngestTest, ReingestingAnUnchangedTreeCommitsNothing) {

@@ -32,6 +32,8 @@ Result<HistorySummary> IngestHistory(store::Store& store, const Project& project
   HistorySummary history;
   history.commits_total = commits.size();
   const std::string root_name = repo->WorkdirName();
+  // Each commit's snapshot compares with the one before: kept, not re-read.
+  GraphState state;
   for (const GitCommit& commit : commits) {
     IngestSummary summary;
     ONYX_ASSIGN_OR_RETURN(std::vector<TreeEntry> entries,
@@ -42,8 +44,9 @@ Result<HistorySummary> IngestHistory(store::Store& store, const Project& project
     info.author = commit.author;
     info.message = commit.message;
     info.time_micros = commit.time_micros;
-    auto committed = IngestSnapshot(store, project, entries, root_name, std::move(info),
-                                    /*keep_if_empty=*/true, options.ingest, std::move(summary));
+    auto committed =
+        IngestSnapshot(store, project, entries, root_name, std::move(info),
+                       /*keep_if_empty=*/true, options.ingest, std::move(summary), &state);
     if (!committed.ok()) return committed.status().WithContext("commit " + commit.id);
     summary = std::move(committed).value();
     ++history.commits;

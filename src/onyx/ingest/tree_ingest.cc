@@ -21,6 +21,7 @@
 #include "onyx/ingest/definition_extractor.h"
 #include "onyx/ingest/fact_extractor.h"
 #include "onyx/ingest/file_facts.h"
+#include "onyx/ingest/graph_state.h"
 #include "onyx/ingest/languages/grammars.h"
 #include "onyx/ingest/languages/language_spec.h"
 #include "onyx/ingest/lineage.h"
@@ -164,6 +165,7 @@ struct Parsed {
   bool needed = false;
   Status status;
   std::vector<Definition> definitions;
+  std::vector<bool> accepted;  ///< Per definition: staged (the store took it).
   FileFacts facts;
   bool syntax_errors = false;
   // Read below for every parsed file; files not parsed, or an early return,
@@ -290,14 +292,16 @@ Result<std::vector<Definition>> FileDefinitions(const TreeEntry& entry,
 
 Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
                                  const std::string& root, const IngestOptions& options,
-                                 WorktreeStat* stat) {
+                                 WorktreeStat* stat, GraphState* state) {
   const auto started = std::chrono::steady_clock::now();
   const std::int64_t stat_taken_ns = core::NowMicros() * 1000;
   IngestSummary summary;
   std::vector<TreeEntry> stats;
-  ONYX_ASSIGN_OR_RETURN(
-      std::vector<TreeEntry> entries,
-      WalkTree(root, options, &summary, /*read_content=*/true, stat != nullptr ? &stats : nullptr));
+  // (An earlier walk's contents stay true whatever the store did since.)
+  const EarlierWalk* earlier = state != nullptr && state->root == root ? &state->walk : nullptr;
+  ONYX_ASSIGN_OR_RETURN(std::vector<TreeEntry> entries,
+                        WalkTree(root, options, &summary, /*read_content=*/true,
+                                 stat != nullptr ? &stats : nullptr, earlier));
   if (stat != nullptr) *stat = WorktreeStatOf(root, options, stat_taken_ns, stats);
   summary.phase_seconds["walk"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -307,9 +311,20 @@ Result<IngestSummary> IngestTree(store::Store& store, const Project& project,
   const fs::path normal = fs::path(root).lexically_normal();
   const std::string root_name =
       (normal.has_filename() ? normal : normal.parent_path()).filename().string();
-  ONYX_ASSIGN_OR_RETURN(summary,
-                        IngestSnapshot(store, project, entries, root_name, std::move(info),
-                                       /*keep_if_empty=*/false, options, std::move(summary)));
+  EarlierWalk walk;
+  walk.began_ns = stat_taken_ns;
+  if (state != nullptr) {
+    for (const TreeEntry& e : entries) {
+      if (!e.is_dir) walk.files.emplace(e.path, e);
+    }
+  }
+  ONYX_ASSIGN_OR_RETURN(
+      summary, IngestSnapshot(store, project, entries, root_name, std::move(info),
+                              /*keep_if_empty=*/false, options, std::move(summary), state));
+  if (state != nullptr) {
+    state->root = root;
+    state->walk = std::move(walk);
+  }
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;
@@ -319,7 +334,7 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
                                      const std::vector<TreeEntry>& entries,
                                      std::string_view root_name, RevisionInfo info,
                                      bool keep_if_empty, const IngestOptions& options,
-                                     IngestSummary summary) {
+                                     IngestSummary summary, GraphState* state) {
   const auto started = std::chrono::steady_clock::now();
   auto phase_start = started;
   const auto phase_done = [&](const char* phase) {
@@ -328,25 +343,18 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     phase_start = now;
   };
 
-  // The graph as the last revision left it: one pass over the current nodes.
+  // The graph as the last revision left it: kept by the caller, or one pass
+  // over the current nodes.
   ONYX_ASSIGN_OR_RETURN(const store::ReadView before, store.View(project.id));
-  std::unordered_map<std::string, std::vector<Node>> old_definitions;  // by path
-  std::unordered_map<std::string, Node> old_files;
-  std::unordered_set<NodeId> old_folders;  // the project and directory nodes
-  std::vector<NodeId> current;
-  ONYX_RETURN_IF_ERROR(before.ForEachNode([&](Node& n) {
-    if (n.kind == NodeKind::kNote) return true;  // agent memory is not part of the tree
-    current.push_back(n.id);
-    if (n.kind == NodeKind::kFile) {
-      std::string path = n.path;
-      old_files.emplace(std::move(path), std::move(n));
-    } else if (n.kind == NodeKind::kDirectory || n.kind == NodeKind::kProject) {
-      old_folders.insert(n.id);
-    } else {
-      old_definitions[n.path].push_back(std::move(n));
-    }
-    return true;
-  }));
+  GraphState read;
+  GraphState& graph = state != nullptr ? *state : read;
+  if (!graph.DescribesLatest(project.id, before.latest())) {
+    ONYX_ASSIGN_OR_RETURN(graph, ReadGraphState(project.id, before));
+  }
+  graph.valid = false;  // until the commit below brings it up to date
+  std::unordered_map<std::string, std::vector<Node>>& old_definitions = graph.definitions;
+  std::unordered_map<std::string, Node>& old_files = graph.files;
+  const std::unordered_set<NodeId>& old_folders = graph.folders;
   phase_done("read_graph");
 
   // Files whose content (and extractor) is what the store already has keep their
@@ -545,6 +553,7 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
       contains.dst = def_id;
       table.Add(d.node);
       const Status staged = writer->UpsertNode(d.node);
+      p.accepted.push_back(staged.ok());
       if (!staged.ok()) {
         if (!staged.IsInvalidArgument()) return staged;
         ++summary.skipped_by_reason["invalid_symbol"];
@@ -640,11 +649,48 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   phase_done("link");
 
   // Everything the tree no longer has closes (with its edges).
-  for (const NodeId id : current) {
-    if (seen.count(id) == 0) ONYX_RETURN_IF_ERROR(writer->RemoveNode(id));
+  const auto remove_unseen = [&](NodeId id) -> Status {
+    return seen.count(id) == 0 ? writer->RemoveNode(id) : Status::Ok();
+  };
+  for (const NodeId id : old_folders) ONYX_RETURN_IF_ERROR(remove_unseen(id));
+  for (const auto& [path, node] : old_files) ONYX_RETURN_IF_ERROR(remove_unseen(node.id));
+  for (const auto& [path, nodes] : old_definitions) {
+    for (const Node& n : nodes) ONYX_RETURN_IF_ERROR(remove_unseen(n.id));
   }
   ONYX_ASSIGN_OR_RETURN(summary.revision, writer->Commit());
   phase_done("commit");
+
+  // The state of the revision just committed, for the next ingest: what the
+  // store now holds for every path (the symbol table, which points into these
+  // nodes, is no longer used).
+  for (auto it = old_files.begin(); it != old_files.end();) {
+    it = walked.count(it->first) == 0 ? old_files.erase(it) : std::next(it);
+  }
+  for (auto it = old_definitions.begin(); it != old_definitions.end();) {
+    it = walked.count(it->first) == 0 ? old_definitions.erase(it) : std::next(it);
+  }
+  graph.folders.clear();
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const TreeEntry& e = entries[i];
+    if (e.is_dir) {
+      graph.folders.insert(dir_ids.at(e.path));
+      continue;
+    }
+    auto old = old_files.find(e.path);
+    if (old == old_files.end() || !old->second.SameContent(file_nodes[i])) {
+      old_files[e.path] = std::move(file_nodes[i]);
+    }
+    if (unchanged[i]) continue;
+    std::vector<Node>& kept = old_definitions[e.path];
+    kept.clear();
+    Parsed& p = parsed[i];
+    if (!p.needed || !p.status.ok()) continue;
+    for (std::size_t k = 0; k < p.definitions.size(); ++k) {
+      if (p.accepted[k]) kept.push_back(std::move(p.definitions[k].node));
+    }
+  }
+  graph.revision = summary.revision ? summary.revision->number : before.latest();
+  graph.valid = true;
   summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return summary;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "onyx/engine.h"
@@ -27,6 +28,8 @@ struct TreeEntry {
   ContentHash hash;           ///< Of the content, hashed once when read.
   std::uint64_t size = 0;     ///< Of a file, in bytes.
   std::int64_t mtime_ns = 0;  ///< A file's modification time, ns since the Unix epoch.
+  std::int64_t ctime_ns = 0;  ///< Its status change time (any write moves it; 0 from git).
+  std::uint64_t inode = 0;
 
   std::string_view text() const {
     return content ? std::string_view(*content) : std::string_view();
@@ -46,8 +49,17 @@ bool IsSkippedFolder(std::string_view name);
 /// With `stats`, every file a stat-only walk would list (before the binary
 /// check and the read) is appended to it, path, size and mtime only: the same
 /// list, in the same order, without a second walk.
+/// With `earlier` (the files of an earlier walk of the same root, by path,
+/// and when it began), a file whose size, times and inode are what that walk
+/// found, and that last changed at least a second before it began, keeps the
+/// content and hash read then instead of being read again.
+struct EarlierWalk {
+  std::unordered_map<std::string, TreeEntry> files;
+  std::int64_t began_ns = 0;
+};
 Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOptions& options,
                                         IngestSummary* summary, bool read_content = true,
-                                        std::vector<TreeEntry>* stats = nullptr);
+                                        std::vector<TreeEntry>* stats = nullptr,
+                                        const EarlierWalk* earlier = nullptr);
 
 }  // namespace onyx::ingest

@@ -1,0 +1,49 @@
+// The project's tree as its latest revision has it: what a tree ingest
+// compares a new tree with. Reading it from the store is a scan of every
+// current node; a process that ingests again and again (`--watch`, the
+// servers, a history) keeps it between ingests instead, and the ingest brings
+// it up to the revision it commits.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "onyx/ingest/tree_walk.h"
+#include "onyx/status.h"
+#include "onyx/store/read_view.h"
+#include "onyx/types.h"
+
+namespace onyx::ingest {
+
+struct GraphState {
+  /// Whether the maps below are the project's nodes at `revision` (an ingest
+  /// that failed part way leaves it false).
+  bool valid = false;
+  ProjectId project = 0;
+  RevisionNumber revision = 0;
+  std::unordered_map<std::string, Node> files;                     ///< By path.
+  std::unordered_map<std::string, std::vector<Node>> definitions;  ///< By path: all but notes.
+  std::unordered_set<NodeId> folders;  ///< The project and directory nodes.
+
+  /// The last tree walk of `root` (a worktree ingest's; empty after a git
+  /// snapshot): the next walk of that root reads only the files that changed.
+  std::string root;
+  EarlierWalk walk;
+
+  /// True when it describes `view`'s latest revision of its project.
+  bool DescribesLatest(ProjectId p, RevisionNumber latest) const {
+    return valid && project == p && revision == latest;
+  }
+};
+
+/// The state of `view`'s project at its revision, read from the store (agent
+/// notes are left out: they are not part of the tree).
+Result<GraphState> ReadGraphState(ProjectId project, const store::ReadView& view);
+
+/// How two states differ ("" when they hold the same nodes, by id, kind,
+/// names, path, span, content, signature, doc and attributes): for tests.
+std::string GraphStateDifference(const GraphState& a, const GraphState& b);
+
+}  // namespace onyx::ingest
