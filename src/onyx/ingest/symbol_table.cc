@@ -1,7 +1,10 @@
 // SymbolTable indexes.
 #include "onyx/ingest/symbol_table.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
+#include <tuple>
 
 #include "onyx/ingest/languages/language_spec.h"
 
@@ -39,40 +42,114 @@ void SymbolTable::DropLast() {
   if (!symbols_.empty()) symbols_.pop_back();
 }
 
+void SymbolTable::Index::Add(std::string_view key, std::size_t i) {
+  entries_.push_back({XXH3_64bits(key.data(), key.size()), key, i});
+}
+
+template <typename Before>
+void SymbolTable::Index::Build(Before before) {
+  // By hash first (integers only: keys repeat a lot, a file's path once per
+  // definition), then each run of one hash by key (only a collision needs
+  // it), then each key's group in the order asked.
+  std::sort(entries_.begin(), entries_.end(), [](const Entry& x, const Entry& y) {
+    return x.hash != y.hash ? x.hash < y.hash : x.index < y.index;
+  });
+  const auto run_end = [&](std::size_t k, auto same) {
+    std::size_t end = k + 1;
+    while (end < entries_.size() && same(entries_[k], entries_[end])) ++end;
+    return end;
+  };
+  for (std::size_t k = 0; k < entries_.size();) {
+    const std::size_t end =
+        run_end(k, [](const Entry& x, const Entry& y) { return x.hash == y.hash; });
+    const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(k);
+    const auto last = entries_.begin() + static_cast<std::ptrdiff_t>(end);
+    if (std::any_of(first, last, [&](const Entry& e) { return e.key != first->key; })) {
+      std::stable_sort(first, last, [](const Entry& x, const Entry& y) { return x.key < y.key; });
+    }
+    for (std::size_t g = k; g < end;) {
+      const std::size_t group_end =
+          run_end(g, [](const Entry& x, const Entry& y) { return x.key == y.key; });
+      if (group_end - g > 1) {
+        std::sort(entries_.begin() + static_cast<std::ptrdiff_t>(g),
+                  entries_.begin() + static_cast<std::ptrdiff_t>(group_end),
+                  [&](const Entry& x, const Entry& y) { return before(x.index, y.index); });
+      }
+      g = group_end;
+    }
+    k = end;
+  }
+  order_.resize(entries_.size());
+  for (std::size_t k = 0; k < entries_.size(); ++k) order_[k] = entries_[k].index;
+}
+
+std::span<const std::size_t> SymbolTable::Index::Find(std::string_view key) const {
+  const std::uint64_t hash = XXH3_64bits(key.data(), key.size());
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), hash,
+                             [](const Entry& e, std::uint64_t h) { return e.hash < h; });
+  while (it != entries_.end() && it->hash == hash && it->key != key) ++it;  // a collision
+  auto last = it;
+  while (last != entries_.end() && last->hash == hash && last->key == key) ++last;
+  const auto begin = static_cast<std::size_t>(it - entries_.begin());
+  return {order_.data() + begin, static_cast<std::size_t>(last - it)};
+}
+
+template <typename Fn>
+void SymbolTable::Index::ForEachGroup(Fn fn) const {
+  for (std::size_t k = 0; k < entries_.size();) {
+    std::size_t end = k + 1;
+    while (end < entries_.size() && entries_[end].hash == entries_[k].hash &&
+           entries_[end].key == entries_[k].key) {
+      ++end;
+    }
+    fn(std::span<const std::size_t>(order_.data() + k, end - k));
+    k = end;
+  }
+}
+
 void SymbolTable::Finish() {
   by_id_.reserve(symbols_.size());
-  by_name_.reserve(symbols_.size());
-  by_qualified_.reserve(symbols_.size());
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     const Symbol& s = symbols_[i];
     by_id_[s.id] = i;
     if (s.kind == NodeKind::kDirectory) {
       directories_[s.path] = i;
       const auto slash = s.path.rfind('/');
-      directories_named_[slash == std::string::npos ? s.path : s.path.substr(slash + 1)].push_back(
-          i);
+      directories_named_.Add(slash == std::string::npos ? s.path : s.path.substr(slash + 1), i);
       continue;
     }
     if (s.kind == NodeKind::kFile) {
       files_[s.path] = i;
-      files_in_[DirOf(s.path)].push_back(i);
-      by_stem_[StemOf(s.path)].push_back(i);
+      files_in_.Add(DirOf(s.path), i);
+      by_stem_.Add(StemOf(s.path), i);
       continue;
     }
-    in_file_[s.path].push_back(i);
+    in_file_.Add(s.path, i);
     if (s.kind == NodeKind::kDocSection) continue;
-    by_name_[s.name].push_back(i);
-    by_qualified_[s.qualified].push_back(i);
+    by_name_.Add(s.name, i);
+    by_qualified_.Add(s.qualified, i);
   }
-  for (auto& [path, members] : in_file_) {
-    std::sort(members.begin(), members.end(), [this](std::size_t a, std::size_t b) {
-      const Span& x = symbols_[a].span;
-      const Span& y = symbols_[b].span;
-      if (x.start_byte != y.start_byte) return x.start_byte < y.start_byte;
-      if (x.end_byte != y.end_byte) return x.end_byte > y.end_byte;
-      return a < b;
-    });
-    std::vector<std::size_t> stack;
+  const auto in_order = [](std::size_t a, std::size_t b) { return a < b; };
+  directories_named_.Build(in_order);
+  files_in_.Build(in_order);
+  by_stem_.Build(in_order);
+  by_qualified_.Build(in_order);
+  by_name_.Build([this](std::size_t a, std::size_t b) {
+    return std::tie(symbols_[a].path, symbols_[a].span.start_byte, a) <
+           std::tie(symbols_[b].path, symbols_[b].span.start_byte, b);
+  });
+  // A file's definitions by position, outer first; each one's parent is the
+  // innermost earlier one that holds it.
+  in_file_.Build([this](std::size_t a, std::size_t b) {
+    const Span& x = symbols_[a].span;
+    const Span& y = symbols_[b].span;
+    if (x.start_byte != y.start_byte) return x.start_byte < y.start_byte;
+    if (x.end_byte != y.end_byte) return x.end_byte > y.end_byte;
+    return a < b;
+  });
+  std::vector<std::size_t> stack;
+  in_file_.ForEachGroup([&](std::span<const std::size_t> members) {
+    stack.clear();
     for (const std::size_t i : members) {
       Symbol& s = symbols_[i];
       while (!stack.empty() && symbols_[stack.back()].span.end_byte <= s.span.start_byte) {
@@ -81,13 +158,7 @@ void SymbolTable::Finish() {
       s.parent = stack.empty() ? kNone : stack.back();
       stack.push_back(i);
     }
-  }
-  for (auto& [key, list] : by_name_) {
-    std::sort(list.begin(), list.end(), [this](std::size_t a, std::size_t b) {
-      return std::tie(symbols_[a].path, symbols_[a].span.start_byte) <
-             std::tie(symbols_[b].path, symbols_[b].span.start_byte);
-    });
-  }
+  });
   for (Symbol& s : symbols_) {
     if (s.kind == NodeKind::kFile || s.kind == NodeKind::kDirectory) s.parent = kNone;
   }
@@ -117,22 +188,18 @@ std::size_t SymbolTable::Directory(std::string_view path) const {
   return it == directories_.end() ? kNone : it->second;
 }
 
-const std::vector<std::size_t>& SymbolTable::InFile(std::string_view path) const {
-  auto it = in_file_.find(path);
-  return it == in_file_.end() ? empty_ : it->second;
+std::span<const std::size_t> SymbolTable::InFile(std::string_view path) const {
+  return in_file_.Find(path);
 }
 
-const std::vector<std::size_t>& SymbolTable::FilesIn(std::string_view dir) const {
-  auto it = files_in_.find(dir);
-  return it == files_in_.end() ? empty_ : it->second;
+std::span<const std::size_t> SymbolTable::FilesIn(std::string_view dir) const {
+  return files_in_.Find(dir);
 }
 
 std::vector<std::size_t> SymbolTable::OfLanguage(const Index& index, std::string_view key,
                                                  std::string_view language) const {
   std::vector<std::size_t> out;
-  auto it = index.find(key);
-  if (it == index.end()) return out;
-  for (const std::size_t i : it->second) {
+  for (const std::size_t i : index.Find(key)) {
     if (symbols_[i].language == language) out.push_back(i);
   }
   return out;
@@ -148,9 +215,8 @@ std::vector<std::size_t> SymbolTable::ByQualified(std::string_view language,
   return OfLanguage(by_qualified_, qualified, language);
 }
 
-const std::vector<std::size_t>& SymbolTable::ByNameAnyLanguage(std::string_view name) const {
-  auto it = by_name_.find(name);
-  return it == by_name_.end() ? empty_ : it->second;
+std::span<const std::size_t> SymbolTable::ByNameAnyLanguage(std::string_view name) const {
+  return by_name_.Find(name);
 }
 
 std::vector<std::size_t> SymbolTable::FilesByStem(std::string_view language,
@@ -158,13 +224,12 @@ std::vector<std::size_t> SymbolTable::FilesByStem(std::string_view language,
   return OfLanguage(by_stem_, stem, language);
 }
 
-const std::vector<std::size_t>& SymbolTable::DirectoriesNamed(std::string_view name) const {
-  auto it = directories_named_.find(name);
-  return it == directories_named_.end() ? empty_ : it->second;
+std::span<const std::size_t> SymbolTable::DirectoriesNamed(std::string_view name) const {
+  return directories_named_.Find(name);
 }
 
 std::size_t SymbolTable::Enclosing(std::string_view path, std::uint32_t offset) const {
-  const std::vector<std::size_t>& members = InFile(path);
+  const std::span<const std::size_t> members = InFile(path);
   // The last definition starting at or before `offset`; the innermost one that
   // holds it is that one or one of its ancestors.
   auto it = std::upper_bound(

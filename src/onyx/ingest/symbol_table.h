@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -50,19 +51,19 @@ class SymbolTable {
   std::size_t File(std::string_view path) const;
   std::size_t Directory(std::string_view path) const;
   /// Definitions of a file, outer before inner, in document order.
-  const std::vector<std::size_t>& InFile(std::string_view path) const;
+  std::span<const std::size_t> InFile(std::string_view path) const;
   /// Files directly in a directory ("" is the root).
-  const std::vector<std::size_t>& FilesIn(std::string_view dir) const;
+  std::span<const std::size_t> FilesIn(std::string_view dir) const;
   /// Definitions of a language with that name.
   std::vector<std::size_t> ByName(std::string_view language, std::string_view name) const;
   /// Definitions of a language with that qualified name.
   std::vector<std::size_t> ByQualified(std::string_view language, std::string_view qualified) const;
   /// Definitions of any language with that name (for documentation mentions).
-  const std::vector<std::size_t>& ByNameAnyLanguage(std::string_view name) const;
+  std::span<const std::size_t> ByNameAnyLanguage(std::string_view name) const;
   /// Files of a language whose name without extension is `stem`.
   std::vector<std::size_t> FilesByStem(std::string_view language, std::string_view stem) const;
   /// Directories whose last path segment is `name`.
-  const std::vector<std::size_t>& DirectoriesNamed(std::string_view name) const;
+  std::span<const std::size_t> DirectoriesNamed(std::string_view name) const;
   /// The innermost definition of `path` whose span holds byte `offset`, or the
   /// file itself when none does (kNone when the file is unknown).
   std::size_t Enclosing(std::string_view path, std::uint32_t offset) const;
@@ -73,7 +74,27 @@ class SymbolTable {
   bool IsTestHelper(std::size_t i) const;
 
  private:
-  using Index = std::unordered_map<std::string_view, std::vector<std::size_t>>;
+  // Symbols by a string key, built once by sorting (no list per key): the
+  // symbols of one key lie together, in the order Build's `before` gives.
+  class Index {
+   public:
+    void Add(std::string_view key, std::size_t i);
+    template <typename Before>
+    void Build(Before before);
+    std::span<const std::size_t> Find(std::string_view key) const;
+    // Calls fn(symbols) for each key's group.
+    template <typename Fn>
+    void ForEachGroup(Fn fn) const;
+
+   private:
+    struct Entry {
+      std::uint64_t hash;
+      std::string_view key;
+      std::size_t index;
+    };
+    std::vector<Entry> entries_;
+    std::vector<std::size_t> order_;  // entries_[k].index
+  };
   std::vector<std::size_t> OfLanguage(const Index& index, std::string_view key,
                                       std::string_view language) const;
 
@@ -89,7 +110,6 @@ class SymbolTable {
   Index by_stem_;
   std::unordered_map<std::string_view, bool> test_paths_;
   std::vector<bool> holds_tests_;
-  std::vector<std::size_t> empty_;
 };
 
 }  // namespace onyx::ingest
