@@ -87,13 +87,19 @@ class Pty {
   std::string buffer_;
 };
 
-TEST(ReplTest, CommandsCompletionMetaCommandsAndHistoryOnATerminal) {
-  testing::TempDir dir;
-  const std::string data = dir.Sub("data");
+// Ingests the Python resolution fixture (a small shop) as project "shop" into
+// `data`; the shell's exit status.
+int IngestShop(const std::string& data) {
   const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
   const std::string ingest = std::string(ONYX_BINARY) + " --data-dir '" + data +
                              "' -p shop ingest '" + fixture + "' >/dev/null 2>&1";
-  ASSERT_EQ(std::system(ingest.c_str()), 0);
+  return std::system(ingest.c_str());
+}
+
+TEST(ReplTest, CommandsCompletionMetaCommandsAndHistoryOnATerminal) {
+  testing::TempDir dir;
+  const std::string data = dir.Sub("data");
+  ASSERT_EQ(IngestShop(data), 0);
 
   Pty repl({ONYX_BINARY, "--data-dir", data, "-p", "shop", "repl"},
            {"TERM=xterm", "NO_COLOR=1", "XDG_STATE_HOME=" + dir.Sub("state")});
@@ -153,10 +159,7 @@ TEST(ReplTest, CommandsCompletionMetaCommandsAndHistoryOnATerminal) {
 TEST(TerminalTest, ColourOnATerminalUnlessNoColor) {
   testing::TempDir dir;
   const std::string data = dir.Sub("data");
-  const std::string fixture = testing::SourceDir() + "/tests/fixtures/resolve/python";
-  const std::string ingest = std::string(ONYX_BINARY) + " --data-dir '" + data +
-                             "' -p shop ingest '" + fixture + "' >/dev/null 2>&1";
-  ASSERT_EQ(std::system(ingest.c_str()), 0);
+  ASSERT_EQ(IngestShop(data), 0);
   const auto run = [&](const std::string& no_color) {
     Pty find({ONYX_BINARY, "--data-dir", data, "-p", "shop", "find", "subtotal"},
              {"TERM=xterm", "NO_COLOR=" + no_color});

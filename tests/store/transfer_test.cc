@@ -5,6 +5,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -193,31 +194,25 @@ void CommitNumbered(Store& store, ProjectId project, int r) {
   ASSERT_OK((*writer)->Commit());
 }
 
-TEST_F(BackupTest, ABackupTakenWhileWritersCommitRestoresConsistently) {
-  const std::string data = dir_.Sub("data");
-  {
-    auto store = Store::Open(data);
-    ASSERT_OK(store);
-    auto project = (*store)->CreateProject("p");
-    ASSERT_OK(project);
-    for (int r = 1; r <= 5; ++r) CommitNumbered(**store, project->id, r);
-    std::atomic<bool> stop{false};
-    std::thread writer([&] {
-      for (int r = 6; !stop.load() && r < 5000; ++r) CommitNumbered(**store, project->id, r);
-    });
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    const Status backed_up = Backup(**store, dir_.Sub("backup"));
-    stop = true;
-    writer.join();
-    ASSERT_OK(backed_up);
-    EXPECT_TRUE(Backup(**store, dir_.Sub("backup")).IsInvalidArgument());  // exists
-    // Restoring over a store that is open is refused.
-    EXPECT_EQ(Restore(dir_.Sub("backup"), data).status().code(), StatusCode::kAborted);
-  }
-  auto restored = Restore(dir_.Sub("backup"), data);
-  ASSERT_OK(restored);
-  EXPECT_EQ(restored->projects, 1u);
-  EXPECT_TRUE(fs::exists(restored->previous));
+// Commits revisions 1..5, then runs `backup` while a writer keeps
+// committing; its status.
+Status BackupWhileCommitting(Store& store, ProjectId project,
+                             const std::function<Status()>& backup) {
+  for (int r = 1; r <= 5; ++r) CommitNumbered(store, project, r);
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    for (int r = 6; !stop.load() && r < 5000; ++r) CommitNumbered(store, project, r);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  Status backed_up = backup();
+  stop = true;
+  writer.join();
+  return backed_up;
+}
+
+// The restored store at `data` is whole (revision r added node r, so as many
+// nodes as revisions) and takes new revisions after the ones it has.
+void ExpectWholeAndWritable(const std::string& data) {
   auto store = Store::Open(data);
   ASSERT_OK(store);
   auto project = (*store)->GetProject("p");
@@ -227,8 +222,27 @@ TEST_F(BackupTest, ABackupTakenWhileWritersCommitRestoresConsistently) {
   ASSERT_OK(view);
   EXPECT_GE(view->latest(), 5u);
   EXPECT_EQ(view->Stats()->nodes(), view->latest());
-  // The restored store takes new revisions after the ones it has.
   CommitNumbered(**store, project->id, static_cast<int>(view->latest()) + 1);
+}
+
+TEST_F(BackupTest, ABackupTakenWhileWritersCommitRestoresConsistently) {
+  const std::string data = dir_.Sub("data");
+  {
+    auto store = Store::Open(data);
+    ASSERT_OK(store);
+    auto project = (*store)->CreateProject("p");
+    ASSERT_OK(project);
+    ASSERT_OK(BackupWhileCommitting(**store, project->id,
+                                    [&] { return Backup(**store, dir_.Sub("backup")); }));
+    EXPECT_TRUE(Backup(**store, dir_.Sub("backup")).IsInvalidArgument());  // exists
+    // Restoring over a store that is open is refused.
+    EXPECT_EQ(Restore(dir_.Sub("backup"), data).status().code(), StatusCode::kAborted);
+  }
+  auto restored = Restore(dir_.Sub("backup"), data);
+  ASSERT_OK(restored);
+  EXPECT_EQ(restored->projects, 1u);
+  EXPECT_TRUE(fs::exists(restored->previous));
+  ExpectWholeAndWritable(data);
 }
 
 TEST_F(BackupTest, ABackupOfAStoreInUseFollowsItReadOnly) {
@@ -242,16 +256,8 @@ TEST_F(BackupTest, ABackupOfAStoreInUseFollowsItReadOnly) {
     auto project = (*store)->CreateProject("p");
     ASSERT_OK(project);
     // Only in the owner's write-ahead log so far: the follower replays it.
-    for (int r = 1; r <= 5; ++r) CommitNumbered(**store, project->id, r);
-    std::atomic<bool> stop{false};
-    std::thread writer([&] {
-      for (int r = 6; !stop.load() && r < 5000; ++r) CommitNumbered(**store, project->id, r);
-    });
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    const Status backed_up = BackupInUse(data, backup);
-    stop = true;
-    writer.join();
-    ASSERT_OK(backed_up);
+    ASSERT_OK(
+        BackupWhileCommitting(**store, project->id, [&] { return BackupInUse(data, backup); }));
     EXPECT_TRUE(BackupInUse(data, backup).IsInvalidArgument());  // exists
     EXPECT_TRUE(BackupInUse(dir_.Sub("nowhere"), dir_.Sub("b2")).IsNotFound());
   }
@@ -266,16 +272,7 @@ TEST_F(BackupTest, ABackupOfAStoreInUseFollowsItReadOnly) {
   // The copy is a whole store at one revision: as many nodes as revisions.
   auto restored = Restore(backup, dir_.Sub("restored"));
   ASSERT_OK(restored);
-  auto store = Store::Open(dir_.Sub("restored"));
-  ASSERT_OK(store);
-  auto project = (*store)->GetProject("p");
-  ASSERT_OK(project);
-  ASSERT_OK((*store)->VerifyIntegrity(project->id));
-  auto view = (*store)->View(project->id);
-  ASSERT_OK(view);
-  EXPECT_GE(view->latest(), 5u);
-  EXPECT_EQ(view->Stats()->nodes(), view->latest());
-  CommitNumbered(**store, project->id, static_cast<int>(view->latest()) + 1);
+  ExpectWholeAndWritable(dir_.Sub("restored"));
 }
 
 TEST_F(BackupTest, RestoreRefusesWhatIsNotAWholeBackup) {
