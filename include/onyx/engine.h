@@ -297,7 +297,7 @@ class Engine {
   store::Store& store() { return *store_; }
 
  private:
-  struct SearchCache;
+  struct Caches;
   Result<std::shared_ptr<index::CodeSearch>> LoadSearchIndex(const Project& project,
                                                              const store::ReadView& view);
   Engine(std::string data_dir, const EngineOptions& options, std::unique_ptr<store::Store> store);
@@ -312,7 +312,7 @@ class Engine {
   std::string data_dir_;
   EngineOptions options_;
   std::unique_ptr<store::Store> store_;
-  std::unique_ptr<SearchCache> search_;
+  std::unique_ptr<Caches> caches_;  // search indexes, topologies, staleness checks, ingest states
 };
 
 }  // namespace onyx

@@ -32,8 +32,10 @@
 
 namespace onyx {
 
-// One built search index per project, for the revision it covers.
-struct Engine::SearchCache {
+// What the engine keeps between questions: one built search index per
+// project (for the revision it covers), topologies, staleness checks and
+// ingest states.
+struct Engine::Caches {
   std::mutex mu;
   std::unique_ptr<embed::Embedder> embedder;  // loaded on first use
   // Searches copy an index out under `mu`; one that only this map holds can
@@ -59,8 +61,8 @@ struct Engine::SearchCache {
 Result<std::shared_ptr<const query::Topology>> Engine::TopologyFor(
     const store::ReadView& view) const {
   if (!options_.cache_topology) return std::shared_ptr<const query::Topology>();
-  std::lock_guard<std::mutex> lock(search_->topology_mu);
-  auto& cached = search_->topologies[view.project()];
+  std::lock_guard<std::mutex> lock(caches_->topology_mu);
+  auto& cached = caches_->topologies[view.project()];
   if (!cached || cached->revision() < view.revision()) {
     ONYX_ASSIGN_OR_RETURN(cached, query::Topology::Build(view));
   }
@@ -86,7 +88,7 @@ Engine::Engine(std::string data_dir, const EngineOptions& options,
     : data_dir_(std::move(data_dir)),
       options_(options),
       store_(std::move(store)),
-      search_(std::make_unique<SearchCache>()) {}
+      caches_(std::make_unique<Caches>()) {}
 Engine::~Engine() = default;
 
 Result<Project> Engine::CreateProject(std::string_view name) { return store_->CreateProject(name); }
@@ -118,18 +120,18 @@ Result<IngestSummary> Engine::IngestTree(std::string_view project, const std::st
   ingest::WorktreeStat stat;
   ingest::GraphState state;
   {
-    std::lock_guard<std::mutex> lock(search_->ingest_mu);
-    auto kept = search_->graph_states.find(p.id);
-    if (kept != search_->graph_states.end()) {
+    std::lock_guard<std::mutex> lock(caches_->ingest_mu);
+    auto kept = caches_->graph_states.find(p.id);
+    if (kept != caches_->graph_states.end()) {
       state = std::move(kept->second);
-      search_->graph_states.erase(kept);
+      caches_->graph_states.erase(kept);
     }
   }
   ONYX_ASSIGN_OR_RETURN(IngestSummary summary,
                         ingest::IngestTree(*store_, p, root, options, &stat, &state));
   if (state.valid) {
-    std::lock_guard<std::mutex> lock(search_->ingest_mu);
-    search_->graph_states[p.id] = std::move(state);
+    std::lock_guard<std::mutex> lock(caches_->ingest_mu);
+    caches_->graph_states[p.id] = std::move(state);
   }
   // Remember the tree for staleness checks; derived data, so failing costs
   // the next check a full compare, no more.
@@ -166,9 +168,9 @@ Result<Freshness> Engine::CheckFreshness(std::string_view project, const std::st
   // A tree whose stats are those of the last check that found it stale is
   // still stale: no need to read it all again.
   {
-    std::lock_guard<std::mutex> lock(search_->fresh_mu);
-    const auto cached = search_->stale_checks.find(p.id);
-    if (cached != search_->stale_checks.end() && cached->second.stat.revision == view.latest() &&
+    std::lock_guard<std::mutex> lock(caches_->fresh_mu);
+    const auto cached = caches_->stale_checks.find(p.id);
+    if (cached != caches_->stale_checks.end() && cached->second.stat.revision == view.latest() &&
         cached->second.stat.root == now->root && cached->second.stat.files == now->files) {
       return cached->second.fresh;
     }
@@ -183,8 +185,8 @@ Result<Freshness> Engine::CheckFreshness(std::string_view project, const std::st
     const Status saved_now = ingest::SaveWorktreeStat(*now, file);
     if (!saved_now.ok()) core::Log(core::LogLevel::kDebug, saved_now.ToString());
   } else {
-    std::lock_guard<std::mutex> lock(search_->fresh_mu);
-    search_->stale_checks[p.id] = {std::move(*now), fresh};
+    std::lock_guard<std::mutex> lock(caches_->fresh_mu);
+    caches_->stale_checks[p.id] = {std::move(*now), fresh};
   }
   return fresh;
 }
@@ -213,9 +215,9 @@ Result<HistorySummary> Engine::IngestHistory(std::string_view project, const std
 
 // The configured embedder, loaded once (a BERT model takes a moment).
 Status Engine::LoadEmbedder() {
-  if (search_->embedder) return Status::Ok();
+  if (caches_->embedder) return Status::Ok();
   if (options_.embedder == "hash") {
-    search_->embedder = std::make_unique<embed::HashEmbedder>();
+    caches_->embedder = std::make_unique<embed::HashEmbedder>();
     return Status::Ok();
   }
   if (options_.embedder.starts_with("openai:")) {
@@ -224,17 +226,17 @@ Status Engine::LoadEmbedder() {
     openai.model = spec.substr(0, spec.find('@'));
     openai.url = spec.substr(spec.find('@') + 1);
     ONYX_ASSIGN_OR_RETURN(auto remote, embed::OpenAiEmbedder::Create(openai));
-    search_->embedder = std::move(remote);
+    caches_->embedder = std::move(remote);
     return Status::Ok();
   }
   ONYX_ASSIGN_OR_RETURN(auto bert, embed::BertEmbedder::Load(options_.embedder.substr(5)));
-  search_->embedder = std::move(bert);
+  caches_->embedder = std::move(bert);
   return Status::Ok();
 }
 
 std::string Engine::SnapshotPath(const Project& project) const {
   return data_dir_ + "/search/" + std::to_string(project.id) + "-" +
-         std::string(search_->embedder->model_id()) + ".snapshot";
+         std::string(caches_->embedder->model_id()) + ".snapshot";
 }
 
 namespace {
@@ -253,15 +255,15 @@ index::VectorIndexOptions VectorOptionsOf(const EngineOptions& engine, std::size
 Result<std::size_t> Engine::Reembed(std::string_view project) {
   ONYX_ASSIGN_OR_RETURN(const Project p, store_->GetProject(project));
   ONYX_ASSIGN_OR_RETURN(const store::ReadView view, store_->View(p.id));
-  std::lock_guard lock(search_->mu);
+  std::lock_guard lock(caches_->mu);
   ONYX_RETURN_IF_ERROR(LoadEmbedder());
   const index::VectorIndexOptions options =
-      VectorOptionsOf(options_, search_->embedder->dimensions());
+      VectorOptionsOf(options_, caches_->embedder->dimensions());
   ONYX_ASSIGN_OR_RETURN(std::unique_ptr<index::CodeSearch> search,
-                        index::CodeSearch::Build(view, *search_->embedder, options));
+                        index::CodeSearch::Build(view, *caches_->embedder, options));
   ONYX_RETURN_IF_ERROR(search->Save(SnapshotPath(p)));
   const std::size_t documents = search->documents();
-  search_->by_project[p.id] = std::move(search);
+  caches_->by_project[p.id] = std::move(search);
   return documents;
 }
 
@@ -270,7 +272,7 @@ Result<std::size_t> Engine::Reembed(std::string_view project) {
 Result<std::shared_ptr<index::CodeSearch>> Engine::LoadSearchIndex(const Project& project,
                                                                    const store::ReadView& view) {
   ONYX_RETURN_IF_ERROR(LoadEmbedder());
-  const embed::Embedder& embedder = *search_->embedder;
+  const embed::Embedder& embedder = *caches_->embedder;
   const index::VectorIndexOptions options = VectorOptionsOf(options_, embedder.dimensions());
   const std::string path = SnapshotPath(project);
   auto loaded = index::CodeSearch::Load(path, project.id, embedder, options);
@@ -324,8 +326,8 @@ Result<SearchResults> Engine::Search(std::string_view project, std::string_view 
   }
   std::shared_ptr<const index::CodeSearch> search;
   {
-    std::lock_guard lock(search_->mu);
-    auto& cached = search_->by_project[p.id];
+    std::lock_guard lock(caches_->mu);
+    auto& cached = caches_->by_project[p.id];
     // Behind the store and held by no search (they copy it under this lock):
     // catch it up in memory rather than read the snapshot back from disk.
     if (cached && cached->revision() < view.latest() && cached.use_count() == 1) {

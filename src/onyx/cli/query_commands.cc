@@ -113,9 +113,9 @@ std::string Via(const std::vector<Edge>& path) {
   return via;
 }
 
-// impact, tests and neighbors print reached nodes alike.
 std::string Label(const Node& n) { return n.qualified_name.empty() ? n.path : n.qualified_name; }
 
+// impact, tests and neighbors print reached nodes alike.
 void PrintWalk(const WalkResult& result, bool by_depth, bool with_tests) {
   const std::size_t name_width =
       ColumnWidth(result.nodes, [](const Reached& r) { return Label(r.node); });
@@ -145,7 +145,7 @@ template <typename T>
 std::string TakePageWithCursor(std::vector<T>& items, std::uint64_t offset, std::size_t page,
                                RevisionNumber revision, std::uint64_t key) {
   const auto more = query::TakePage(items, offset, page == 0 ? SIZE_MAX : page);
-  return more ? query::EncodeCursor({revision, *more, key}) : std::string();
+  return query::NextCursor(revision, more, key);
 }
 
 struct NodeArgs {
@@ -198,9 +198,9 @@ struct NodeArgs {
 
   // The cursor of the page after `result` (answered with Window's limits), or "".
   std::string Next(const WalkResult& result, const std::string& project) const {
+    if (page == 0) return {};
     const std::uint64_t end = (at ? at->offset : 0) + result.nodes.size();
-    if (page == 0 || end >= result.total) return {};
-    return query::EncodeCursor({result.revision, end, Key(project)});
+    return query::NextCursor(result.revision, end, result.total, Key(project));
   }
 
   // Validates the options (before any node is looked up) into `spec`.
@@ -615,9 +615,8 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         const std::size_t total = results.hits.size();
         std::string next;
         if (a.page != 0 || at) {
-          const auto more =
-              query::TakePage(results.hits, at ? at->offset : 0, a.page == 0 ? SIZE_MAX : a.page);
-          if (more) next = query::EncodeCursor({results.revision, *more, a.Key(project)});
+          next = TakePageWithCursor(results.hits, at ? at->offset : 0, a.page, results.revision,
+                                    a.Key(project));
         }
         const Freshness fresh = Fresh(session, *e);
         if (session.globals().json) {
@@ -915,8 +914,7 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
         std::string next;
         if (paging) {
           const auto more = query::PageDiff(d, offset, size);
-          if (more) next = query::EncodeCursor({d.to, *more, key});
-          d.partial = d.out_of_time;  // the pages cover it all, unless the scan stopped
+          next = query::NextCursor(d.to, more, key);
         }
         const Freshness fresh = Fresh(session, *e);
         if (session.globals().json) {
@@ -930,12 +928,12 @@ void AddQueryCommands(CLI::App& app, Globals& globals, Commands& commands) {
                    d.out_of_time ? " (partial: the time limit was reached)"
                    : d.partial   ? " (lists cut at --limit)"
                                  : "");
-        // One name column and one location column across the node lists.
+        // One name column across the node lists; a location column where
+        // something follows it (the changes).
         std::size_t name_width = 0;
         std::size_t where_width = 0;
         for (const auto* list : {&d.added, &d.removed}) {
           name_width = std::max(name_width, ColumnWidth(*list, Label));
-          where_width = std::max(where_width, ColumnWidth(*list, Location));
         }
         for (const auto* list : {&d.changed, &d.moved}) {
           name_width = std::max(

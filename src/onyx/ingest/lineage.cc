@@ -102,11 +102,19 @@ Status MarkRenamedDefinitions(const std::vector<Node>& old_definitions,
       members.push_back(*id);
     }
   }
-  const auto inside = [](const Node& member, const Node& container) {
-    const std::string& q = container.qualified_name;
-    return member.qualified_name.size() > q.size() && member.qualified_name.starts_with(q) &&
-           !IdentifierChar(member.qualified_name[q.size()]) && member.path == container.path;
+  // A gone container's direct members: its qualified name, a separator
+  // ("." or "::"), then the member's name.
+  const auto direct_member = [](const Node& member, const Node& container) {
+    const std::string& q = member.qualified_name;
+    const std::string& c = container.qualified_name;
+    if (member.path != container.path || q.size() <= c.size() + member.name.size() ||
+        !q.starts_with(c) || !q.ends_with(member.name)) {
+      return false;
+    }
+    const std::string_view sep(q.data() + c.size(), q.size() - c.size() - member.name.size());
+    return sep.size() <= 2 && std::none_of(sep.begin(), sep.end(), IdentifierChar);
   };
+  std::vector<std::optional<std::unordered_set<NodeId>>> gone_members(gone.size());
   for (Definition* d : added) {
     if (d->node.attributes.count(attribute) != 0) continue;
     const std::size_t index = static_cast<std::size_t>(d - definitions.data());
@@ -115,17 +123,16 @@ Status MarkRenamedDefinitions(const std::vector<Node>& old_definitions,
     for (std::size_t g = 0; g < gone.size(); ++g) {
       const Node& old = *gone[g];
       if (taken[g] || old.kind != d->node.kind) continue;
-      std::size_t old_members = 0;
-      std::unordered_set<NodeId> old_ids;
-      for (const Node& n : old_definitions) {
-        if (inside(n, old)) {
-          ++old_members;
-          old_ids.insert(n.id);
+      if (!gone_members[g]) {
+        gone_members[g].emplace();
+        for (const Node& n : old_definitions) {
+          if (direct_member(n, old)) gone_members[g]->insert(n.id);
         }
       }
+      const std::unordered_set<NodeId>& old_ids = *gone_members[g];
       std::size_t common = 0;
       for (const NodeId id : members->second) common += old_ids.count(id);
-      if (common == 0 || 2 * common < std::max(old_members, members->second.size())) continue;
+      if (common == 0 || 2 * common < std::max(old_ids.size(), members->second.size())) continue;
       taken[g] = true;
       d->node.attributes[attribute] = FormatNodeId(old.id);
       break;

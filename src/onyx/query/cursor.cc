@@ -35,4 +35,14 @@ Result<Cursor> DecodeCursor(std::string_view text, std::uint64_t query) {
   return Cursor{parts[0], parts[1], parts[2]};
 }
 
+std::string NextCursor(RevisionNumber revision, std::optional<std::uint64_t> next,
+                       std::uint64_t query) {
+  return next ? EncodeCursor({revision, *next, query}) : std::string();
+}
+
+std::string NextCursor(RevisionNumber revision, std::uint64_t end, std::uint64_t total,
+                       std::uint64_t query) {
+  return NextCursor(revision, end < total ? std::optional(end) : std::nullopt, query);
+}
+
 }  // namespace onyx::query

@@ -32,6 +32,15 @@ std::string EncodeCursor(const Cursor& cursor);
 /// another query (`query` differs).
 Result<Cursor> DecodeCursor(std::string_view text, std::uint64_t query);
 
+/// The cursor of the next page (at `next`, as of `revision`), or "" when
+/// there is none.
+std::string NextCursor(RevisionNumber revision, std::optional<std::uint64_t> next,
+                       std::uint64_t query);
+/// The cursor of the page after one that ends at answer `end` of `total`,
+/// or "" when that page was the last.
+std::string NextCursor(RevisionNumber revision, std::uint64_t end, std::uint64_t total,
+                       std::uint64_t query);
+
 /// Keeps items [offset, offset + size) of `items`; the offset of the next page
 /// when more follow.
 template <typename T>

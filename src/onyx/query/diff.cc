@@ -224,6 +224,7 @@ std::optional<std::uint64_t> PageDiff(GraphDiff& d, std::uint64_t offset, std::s
   cut(d.moved);
   cut(d.edges_added);
   cut(d.edges_removed);
+  d.partial = d.out_of_time;  // the pages cover every list, unless the scan stopped
   if (!more) return std::nullopt;
   return offset + size;
 }

@@ -24,7 +24,8 @@ Result<GraphDiff> Diff(const store::ReadView& view, RevisionNumber from, std::si
 /// Keeps one page of a diff, as one list: added, removed, changed, moved,
 /// then the edges added and removed; entries [offset, offset + size). The
 /// diff must hold at least offset + size + 1 entries of each list (or all of
-/// them). The offset of the next page when more follow.
+/// them). The page is partial only when the scan ran out of time (paging
+/// covers what the limit cut). The offset of the next page when more follow.
 std::optional<std::uint64_t> PageDiff(GraphDiff& diff, std::uint64_t offset, std::size_t size);
 
 }  // namespace onyx::query

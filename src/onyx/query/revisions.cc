@@ -88,17 +88,14 @@ Result<GraphStats> StatsAt(const store::ReadView& view) {
   GraphStats stats;
   stats.latest_revision = rev;
   stats.revisions = rev;
-  const auto valid = [rev](const Validity& v) {
-    return v.from <= rev && (v.IsOpen() || rev < v.to);
-  };
   ONYX_RETURN_IF_ERROR(view.ForEachNodeVersion([&](Node& n) {
     if (n.validity.from <= rev) ++stats.node_versions;
-    if (valid(n.validity)) ++stats.nodes_by_kind[n.kind];
+    if (n.validity.Contains(rev)) ++stats.nodes_by_kind[n.kind];
     return true;
   }));
   ONYX_RETURN_IF_ERROR(view.ForEachEdgeVersion([&](const Edge& e) {
     if (e.validity.from <= rev) ++stats.edge_versions;
-    if (valid(e.validity)) ++stats.edges_by_kind[e.kind];
+    if (e.validity.Contains(rev)) ++stats.edges_by_kind[e.kind];
     return true;
   }));
   return stats;

@@ -200,6 +200,9 @@ const json kName = {{"type", "string"},
 constexpr int kMaxWalkDepth = 6;
 constexpr int kMaxWalkResults = 1000;
 
+// A next_cursor value: null for none.
+json NullIfEmpty(const std::string& text) { return text.empty() ? json(nullptr) : json(text); }
+
 const json kCursor = {{"type", "string"},
                       {"description",
                        "The next_cursor of an earlier answer to the same call: its next page "
@@ -307,19 +310,25 @@ struct McpServer::Impl {
   std::pair<std::optional<RevisionNumber>, std::uint64_t> PageStart(const Args& args,
                                                                     std::uint64_t key,
                                                                     bool pin = false) {
+    if (const auto at = CursorArg(args, key)) {
+      if (!args.Text("as_of", false, 64).empty()) {
+        throw ArgError{"argument 'cursor' already names a revision: drop 'as_of'"};
+      }
+      return {at->revision, at->offset};
+    }
+    if (!pin) return {AsOf(args), 0};
+    auto pinned = AnsweredAt(AsOf(args));
+    if (!pinned.ok()) throw ArgError{pinned.status().message()};
+    return {*pinned != 0 ? std::optional<RevisionNumber>(*pinned) : std::nullopt, 0};
+  }
+
+  // The decoded `cursor` argument of the call `key`, if given.
+  static std::optional<query::Cursor> CursorArg(const Args& args, std::uint64_t key) {
     const std::string cursor = args.Text("cursor", false, 128);
-    if (cursor.empty()) {
-      if (!pin) return {AsOf(args), 0};
-      auto pinned = AnsweredAt(AsOf(args));
-      if (!pinned.ok()) throw ArgError{pinned.status().message()};
-      return {*pinned != 0 ? std::optional<RevisionNumber>(*pinned) : std::nullopt, 0};
-    }
-    if (!args.Text("as_of", false, 64).empty()) {
-      throw ArgError{"argument 'cursor' already names a revision: drop 'as_of'"};
-    }
+    if (cursor.empty()) return std::nullopt;
     auto at = query::DecodeCursor(cursor, key);
     if (!at.ok()) throw ArgError{"argument 'cursor': " + at.status().message()};
-    return {at->revision, at->offset};
+    return *at;
   }
 
   ToolResult Walk(const Args& args, const Running& running, bool impact) {
@@ -346,9 +355,8 @@ struct McpServer::Impl {
     auto result = impact ? engine.Impact(options.project, start.id, limits, as_of)
                          : engine.TestsFor(options.project, start.id, limits, as_of);
     if (!result.ok()) return Failed(result.status().ToString());
-    std::string next;
-    const std::uint64_t end = offset + result->nodes.size();
-    if (end < result->total) next = query::EncodeCursor({result->revision, end, key});
+    const std::string next =
+        query::NextCursor(result->revision, offset + result->nodes.size(), result->total, key);
     return {shapes::WalkValue(start, *result, /*plan=*/false, next), {}};
   }
 
@@ -487,9 +495,8 @@ struct McpServer::Impl {
            spec.starts = {start.id};
            auto result = engine.Traverse(options.project, spec, as_of);
            if (!result.ok()) return Failed(result.status().ToString());
-           std::string next;
-           const std::uint64_t end = offset + result->nodes.size();
-           if (end < result->total) next = query::EncodeCursor({result->revision, end, key});
+           const std::string next = query::NextCursor(
+               result->revision, offset + result->nodes.size(), result->total, key);
            return ToolResult{shapes::WalkValue(start, *result, /*plan=*/false, next), {}};
          }});
     tools.push_back({"impact", "What may break if a symbol changes",
@@ -542,8 +549,7 @@ struct McpServer::Impl {
            const auto more = query::TakePage(history->versions, offset, limit);
            json out = shapes::HistoryValue(*history);
            out["revision"] = revision;
-           out["next_cursor"] =
-               more ? json(query::EncodeCursor({revision, *more, key})) : json(nullptr);
+           out["next_cursor"] = NullIfEmpty(query::NextCursor(revision, more, key));
            return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
@@ -581,10 +587,7 @@ struct McpServer::Impl {
                                to_spec + "\n" + std::to_string(limit));
            std::optional<RevisionNumber> to;
            std::uint64_t offset = 0;
-           const std::string cursor = args.Text("cursor", false, 128);
-           if (!cursor.empty()) {
-             auto at = query::DecodeCursor(cursor, key);
-             if (!at.ok()) throw ArgError{"argument 'cursor': " + at.status().message()};
+           if (const auto at = CursorArg(args, key)) {
              to = at->revision;
              offset = at->offset;
            } else if (!to_spec.empty()) {
@@ -598,10 +601,8 @@ struct McpServer::Impl {
                                    TimeLimit{.cancelled = running.cancelled.get()});
            if (!diff.ok()) return Failed(diff.status().ToString());
            const auto more = query::PageDiff(*diff, offset, limit);
-           diff->partial = diff->out_of_time;  // the pages cover it all, unless the scan stopped
            json out = shapes::DiffValue(*diff);
-           out["next_cursor"] =
-               more ? json(query::EncodeCursor({diff->to, *more, key})) : json(nullptr);
+           out["next_cursor"] = NullIfEmpty(query::NextCursor(diff->to, more, key));
            return ToolResult{std::move(out), {}};
          }});
     tools.push_back(
