@@ -118,14 +118,20 @@ int main(int argc, char** argv) {
   std::vector<double> updates;
   {
     auto engine = Check(onyx::Engine::Open((scratch / "data0").string()), "reopen");
-    fs::path target;
+    // Edits spread over the tree's Python files (evenly spaced in path order):
+    // big and small modules, tests, packages' __init__.py.
+    std::vector<fs::path> sources;
     for (const auto& e : fs::recursive_directory_iterator(copy)) {
-      if (e.is_regular_file() && e.path().extension() == ".py") {
-        target = e.path();
-        break;
-      }
+      if (e.is_regular_file() && e.path().extension() == ".py") sources.push_back(e.path());
     }
-    for (int i = 0; i < edits && !target.empty(); ++i) {
+    std::sort(sources.begin(), sources.end());
+    constexpr std::size_t kEditedFiles = 20;
+    std::vector<fs::path> targets;
+    for (std::size_t k = 0; k < kEditedFiles && !sources.empty(); ++k) {
+      targets.push_back(sources[k * sources.size() / kEditedFiles]);
+    }
+    for (int i = 0; i < edits && !targets.empty(); ++i) {
+      const fs::path& target = targets[static_cast<std::size_t>(i) % targets.size()];
       std::ofstream(target, std::ios::app)
           << "\n\ndef bench_edit_" << i << "():\n    return " << i << "\n";
       const auto start = Clock::now();

@@ -364,6 +364,39 @@ TEST_F(ResolutionTest, UnchangedFileIsRelinkedWhenANameItUsesComesAndGoes) {
   EXPECT_EQ(FileAttributes("extra.py").at("unresolved.not_found"), "1");
 }
 
+// An edit links other files again only when it adds or removes an import they
+// may reach through the edited file; moving or keeping imports does not.
+TEST_F(ResolutionTest, OnlyImportsAddedOrRemovedLinkOtherFilesAgain) {
+  const std::string root = CopyOf("python");
+  const std::string imports = "from fees import surcharge\n";
+  Write(root + "/fees.py", "def surcharge(x):\n    return x\n");
+  Write(root + "/reexport.py", imports + "\n\ndef helper():\n    return 1\n");
+  Write(root + "/user.py",
+        "from reexport import surcharge\n\n\ndef build():\n    return surcharge(1)\n");
+  Ingest(root);
+  const std::vector<std::string> through_reexport{
+      "user.build -calls-> fees.surcharge (import 0.95)"};
+  EXPECT_EQ(EdgesWith("user.build"), through_reexport);
+
+  // The body changes and the import moves down a line: nothing else to link.
+  Write(root + "/reexport.py", "# moved\n" + imports + "\n\ndef helper():\n    return 2\n");
+  IngestSummary kept = Ingest(root);
+  EXPECT_EQ(kept.files_parsed, 1u);
+  EXPECT_EQ(kept.files_linked, 1u);
+  EXPECT_EQ(EdgesWith("user.build"), through_reexport);
+
+  // The import goes: the files that name surcharge are linked again.
+  Write(root + "/reexport.py", "def helper():\n    return 2\n");
+  IngestSummary removed = Ingest(root);
+  EXPECT_EQ(removed.files_linked, 3u);
+  EXPECT_EQ(EdgesWith("user.build"), std::vector<std::string>{});
+
+  Write(root + "/reexport.py", imports + "\n\ndef helper():\n    return 2\n");
+  IngestSummary added = Ingest(root);
+  EXPECT_EQ(added.files_linked, 3u);
+  EXPECT_EQ(EdgesWith("user.build"), through_reexport);
+}
+
 // A test's tests edges follow a helper in another file when only the helper
 // changes.
 TEST_F(ResolutionTest, TestsEdgesFollowAChangedHelperInAnotherFile) {

@@ -84,14 +84,15 @@ void SymbolTable::Index::Build(Before before) {
 }
 
 std::span<const std::size_t> SymbolTable::Index::Find(std::string_view key) const {
-  const std::uint64_t hash = XXH3_64bits(key.data(), key.size());
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), hash,
-                             [](const Entry& e, std::uint64_t h) { return e.hash < h; });
-  while (it != entries_.end() && it->hash == hash && it->key != key) ++it;  // a collision
-  auto last = it;
-  while (last != entries_.end() && last->hash == hash && last->key == key) ++last;
-  const auto begin = static_cast<std::size_t>(it - entries_.begin());
-  return {order_.data() + begin, static_cast<std::size_t>(last - it)};
+  // Entries are sorted by (hash, key): two binary searches, comparing keys only
+  // where hashes are equal (a big group, such as a file's members, costs log n).
+  const Entry probe{XXH3_64bits(key.data(), key.size()), key, 0};
+  const auto [first, last] =
+      std::equal_range(entries_.begin(), entries_.end(), probe, [](const Entry& x, const Entry& y) {
+        return x.hash != y.hash ? x.hash < y.hash : x.key < y.key;
+      });
+  const auto begin = static_cast<std::size_t>(first - entries_.begin());
+  return {order_.data() + begin, static_cast<std::size_t>(last - first)};
 }
 
 template <typename Fn>

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -221,6 +222,54 @@ RelativeNames RelativeNamesOf(const std::string& module, const Nodes& nodes, Nod
   return names;
 }
 
+// The imports recorded for a file's stored content, or nullopt when its facts
+// are missing or unreadable.
+std::optional<std::vector<ImportFact>> StoredImports(const store::ReadView& before,
+                                                     const Node& file) {
+  auto bytes = before.GetDerivedBlob(FactsKey(file.content_hash));
+  if (!bytes.ok()) {
+    bytes.status().IgnoreError();
+    return std::nullopt;
+  }
+  auto facts = DecodeFileFacts(*bytes);
+  if (!facts.ok()) {
+    facts.status().IgnoreError();
+    return std::nullopt;
+  }
+  return std::move(facts->imports);
+}
+
+// The names an edit of a file's imports may re-resolve elsewhere (the file
+// re-exports what it imports): those of imports added or removed, by module,
+// name, alias and re-export, wherever they sit in the file. A changed wildcard
+// import changes what the whole module exports, so files naming the module
+// count too. Without the old imports, every import counts.
+void InsertChangedImports(const std::vector<ImportFact>& now,
+                          const std::optional<std::vector<ImportFact>>& then,
+                          const std::string& module_name,
+                          std::unordered_set<std::string>& changed_names) {
+  using Key = std::tuple<std::string_view, std::string_view, std::string_view, bool>;
+  const auto key = [](const ImportFact& f) { return Key{f.module, f.name, f.alias, f.reexport}; };
+  std::set<Key> before_keys;
+  if (then) {
+    for (const ImportFact& f : *then) before_keys.insert(key(f));
+  }
+  std::set<Key> now_keys;
+  for (const ImportFact& f : now) now_keys.insert(key(f));
+  const auto insert = [&](const ImportFact& f) {
+    changed_names.insert(f.alias.empty() ? f.name : f.alias);
+    if (f.name == "*") changed_names.insert(module_name);
+  };
+  for (const ImportFact& f : now) {
+    if (!then || before_keys.count(key(f)) == 0) insert(f);
+  }
+  if (then) {
+    for (const ImportFact& f : *then) {
+      if (now_keys.count(key(f)) == 0) insert(f);
+    }
+  }
+}
+
 // Moves with edits: a new file whose definitions mostly continue those of a
 // file gone in the same revision (at least half of the larger set, by kind and
 // name inside the module, same language) continues it, best pairs first. Git
@@ -419,10 +468,12 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     for (const Definition& d : parsed[i].definitions) {
       if (then.count(d.node.id) == 0) changed_names.insert(d.node.name);
     }
-    if (old_files.count(e.path) == 0) changed_names.insert(ModuleName(e.path));
-    for (const ImportFact& fact : parsed[i].facts.imports) {
-      changed_names.insert(fact.alias.empty() ? fact.name : fact.alias);
-    }
+    const auto old_file = old_files.find(e.path);
+    if (old_file == old_files.end()) changed_names.insert(ModuleName(e.path));
+    const auto old_imports = old_file == old_files.end()
+                                 ? std::optional<std::vector<ImportFact>>(std::vector<ImportFact>())
+                                 : StoredImports(before, old_file->second);
+    InsertChangedImports(parsed[i].facts.imports, old_imports, ModuleName(e.path), changed_names);
   }
   for (const auto& [path, node] : old_files) {
     if (walked.count(path) == 0) {
