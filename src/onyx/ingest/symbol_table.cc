@@ -4,6 +4,8 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <random>
+#include <thread>
 #include <tuple>
 
 #include "onyx/ingest/languages/language_spec.h"
@@ -108,11 +110,40 @@ void SymbolTable::Index::ForEachGroup(Fn fn) const {
   }
 }
 
+void SymbolTable::Index::Reserve(std::size_t n) { entries_.reserve(n); }
+
 void SymbolTable::Finish() {
-  by_id_.reserve(symbols_.size());
+  // The name indexes on a second thread: they only read the symbols, and the
+  // rest below writes only their parents.
+  std::thread names([this] {
+    by_name_.Reserve(symbols_.size());
+    by_qualified_.Reserve(symbols_.size());
+    for (std::size_t i = 0; i < symbols_.size(); ++i) {
+      const Symbol& s = symbols_[i];
+      if (s.kind == NodeKind::kDirectory || s.kind == NodeKind::kFile ||
+          s.kind == NodeKind::kDocSection) {
+        continue;
+      }
+      by_name_.Add(s.name, i);
+      by_qualified_.Add(s.qualified, i);
+    }
+    by_qualified_.Build([](std::size_t a, std::size_t b) { return a < b; });
+    by_name_.Build([this](std::size_t a, std::size_t b) {
+      return std::tie(symbols_[a].path, symbols_[a].span.start_byte, a) <
+             std::tie(symbols_[b].path, symbols_[b].span.start_byte, b);
+    });
+  });
+  std::size_t slots = 16;
+  while (slots < 2 * symbols_.size()) slots <<= 1;
+  by_id_.assign(slots, {NodeId{0}, kNone});
+  id_mask_ = slots - 1;
+  id_seed_ = std::random_device()();
+  in_file_.Reserve(symbols_.size());
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
     const Symbol& s = symbols_[i];
-    by_id_[s.id] = i;
+    std::size_t k = IdSlot(s.id);
+    while (by_id_[k].second != kNone && by_id_[k].first != s.id) k = (k + 1) & id_mask_;
+    by_id_[k] = {s.id, i};  // a repeated id: the last one added
     if (s.kind == NodeKind::kDirectory) {
       directories_[s.path] = i;
       const auto slash = s.path.rfind('/');
@@ -126,19 +157,11 @@ void SymbolTable::Finish() {
       continue;
     }
     in_file_.Add(s.path, i);
-    if (s.kind == NodeKind::kDocSection) continue;
-    by_name_.Add(s.name, i);
-    by_qualified_.Add(s.qualified, i);
   }
   const auto in_order = [](std::size_t a, std::size_t b) { return a < b; };
   directories_named_.Build(in_order);
   files_in_.Build(in_order);
   by_stem_.Build(in_order);
-  by_qualified_.Build(in_order);
-  by_name_.Build([this](std::size_t a, std::size_t b) {
-    return std::tie(symbols_[a].path, symbols_[a].span.start_byte, a) <
-           std::tie(symbols_[b].path, symbols_[b].span.start_byte, b);
-  });
   // A file's definitions by position, outer first; each one's parent is the
   // innermost earlier one that holds it.
   in_file_.Build([this](std::size_t a, std::size_t b) {
@@ -172,11 +195,22 @@ void SymbolTable::Finish() {
     test_paths_[path] = spec != nullptr && spec->is_test_path != nullptr ? spec->is_test_path(path)
                                                                          : InTestFolder(path);
   }
+  names.join();
 }
 
 std::size_t SymbolTable::Find(NodeId id) const {
-  auto it = by_id_.find(id);
-  return it == by_id_.end() ? kNone : it->second;
+  if (by_id_.empty()) return kNone;
+  for (std::size_t k = IdSlot(id);; k = (k + 1) & id_mask_) {
+    if (by_id_[k].second == kNone) return kNone;
+    if (by_id_[k].first == id) return by_id_[k].second;
+  }
+}
+
+std::size_t SymbolTable::IdSlot(NodeId id) const {
+  std::uint64_t x = static_cast<std::uint64_t>(id) + id_seed_;  // splitmix64's finalizer
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return static_cast<std::size_t>(x ^ (x >> 31)) & id_mask_;
 }
 
 std::size_t SymbolTable::File(std::string_view path) const {

@@ -78,6 +78,7 @@ class SymbolTable {
   // symbols of one key lie together, in the order Build's `before` gives.
   class Index {
    public:
+    void Reserve(std::size_t n);
     void Add(std::string_view key, std::size_t i);
     template <typename Before>
     void Build(Before before);
@@ -99,7 +100,12 @@ class SymbolTable {
                                       std::string_view language) const;
 
   std::vector<Symbol> symbols_;
-  std::unordered_map<NodeId, std::size_t> by_id_;
+  // Symbols by id: open addressing (linear probing) over the id mixed with a
+  // seed drawn per table, so crafted ids cannot pile into one run.
+  std::size_t IdSlot(NodeId id) const;
+  std::vector<std::pair<NodeId, std::size_t>> by_id_;  // second == kNone: empty
+  std::size_t id_mask_ = 0;
+  std::uint64_t id_seed_ = 0;
   std::unordered_map<std::string_view, std::size_t> files_;
   std::unordered_map<std::string_view, std::size_t> directories_;
   Index directories_named_;

@@ -138,22 +138,23 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
         const std::string name = child.path().filename().string();
         const std::string path = rel.empty() ? name : rel + "/" + name;
         if (name.empty() || name[0] == '.') continue;  // hidden: .git, .cache, …
-        const fs::file_status st = child.symlink_status(ec);
-        if (ec) {
+        // One lstat per entry: its kind (never following a link), size, times.
+        struct stat info;
+        if (::lstat(child.path().c_str(), &info) != 0) {
           ++summary.skipped_by_reason["unreadable"];
-          ec.clear();
           continue;
         }
-        if (fs::is_symlink(st)) {
+        const bool is_directory = S_ISDIR(info.st_mode);
+        const bool is_regular = S_ISREG(info.st_mode);
+        if (S_ISLNK(info.st_mode)) {
           ++summary.skipped_by_reason["symlink"];
           continue;
         }
-        if ((fs::is_directory(st) || fs::is_regular_file(st)) &&
-            ignored(path, fs::is_directory(st))) {
+        if ((is_directory || is_regular) && ignored(path, is_directory)) {
           ++summary.skipped_by_reason["ignored"];
           continue;
         }
-        if (fs::is_directory(st)) {
+        if (is_directory) {
           if (IsSkippedFolder(name)) {
             ++summary.skipped_by_reason["generated_folder"];
             continue;
@@ -166,14 +167,8 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
           next.emplace_back(child.path(), path);
           continue;
         }
-        if (!fs::is_regular_file(st)) {
+        if (!is_regular) {
           ++summary.skipped_by_reason["special_file"];
-          continue;
-        }
-        // One lstat for size and time (the entry is a regular file, not a link).
-        struct stat info;
-        if (::lstat(child.path().c_str(), &info) != 0) {
-          ++summary.skipped_by_reason["unreadable"];
           continue;
         }
         const auto size = static_cast<std::uintmax_t>(info.st_size);
