@@ -49,7 +49,7 @@ std::vector<Definition> Definitions(const std::string& language, const std::stri
   ForEachMatch(language, query_text, source, [&](const QueryMatch& m) {
     for (const CapturedNode& c : m.captures) {
       if (c.name.rfind("definition.", 0) != 0) continue;
-      Definition d{std::string(c.name.substr(11)), m.First("name")->text, ""};
+      Definition d{std::string(c.name.substr(11)), std::string(m.First("name")->text), ""};
       for (const CapturedNode* doc : m.All("doc")) {
         if (!d.doc.empty()) d.doc += "\n";
         d.doc += doc->text;
@@ -98,7 +98,7 @@ std::vector<std::string> Names(const std::string& language, const std::string& q
                                const std::string& source, const std::string& capture = "name") {
   std::vector<std::string> out;
   ForEachMatch(language, query_text, source,
-               [&](const QueryMatch& m) { out.push_back(m.First(capture)->text); });
+               [&](const QueryMatch& m) { out.emplace_back(m.First(capture)->text); });
   return out;
 }
 

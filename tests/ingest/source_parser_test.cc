@@ -3,7 +3,9 @@
 #include "onyx/ingest/source_parser.h"
 
 #include <gtest/gtest.h>
+#include <tree_sitter/api.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "onyx/ingest/languages/grammars.h"
@@ -43,6 +45,61 @@ TEST(SourceParser, EveryGrammarParsesItsFixtureWithoutErrors) {
     covered.insert(s.language);
   }
   EXPECT_EQ(covered.size(), ParsableLanguages().size());
+}
+
+// The whole tree as text: kinds, fields and nesting (ts_node_string), and
+// where the root ends.
+std::string Describe(const SyntaxTree& tree) {
+  const TSNode root = ts_tree_root_node(tree.tree());
+  char* text = ts_node_string(root);
+  std::string out(text);
+  std::free(text);
+  return out + " @" + std::to_string(ts_node_end_byte(root));
+}
+
+// A parse from the tree of the file's earlier text gives the tree a fresh
+// parse gives, whatever the edit; each edit here starts from the tree the
+// previous incremental parse gave, as successive edits of a file do.
+TEST(SourceParser, AnIncrementalParseGivesTheTreeAFreshParseGives) {
+  const std::string fixtures = testing::SourceDir() + "/tests/fixtures/";
+  for (const auto& [path, language] : std::vector<std::pair<std::string, std::string>>{
+           {"mixed_tree/src/app.py", "python"}, {"mixed_tree/src/util/helpers.rs", "rust"}}) {
+    SCOPED_TRACE(path);
+    const std::string base = ReadFile(fixtures + path);
+    ASSERT_GT(base.size(), 40u);
+    const std::size_t half = base.size() / 2;
+    const std::vector<std::pair<std::string, std::string>> edits = {
+        {"append", base + "\n// é\n"},
+        {"prepend", "\n\n" + base},
+        {"insert in the middle", base.substr(0, half) + "\n\n" + base.substr(half)},
+        {"delete the first half", base.substr(half)},
+        {"restore", base},
+        {"break the syntax", base + "\n(((\n"},
+        {"unchanged", base + "\n(((\n"},
+        {"empty", ""},
+        {"whole again", base},
+    };
+    auto first = ParseSource(language, base);
+    ASSERT_OK(first);
+    SyntaxTree previous = std::move(first).value();
+    for (const auto& [name, text] : edits) {
+      auto incremental = ParseSource(language, text, {}, &previous);
+      auto fresh = ParseSource(language, text);
+      ASSERT_OK(incremental);
+      ASSERT_OK(fresh);
+      EXPECT_EQ(Describe(*incremental), Describe(*fresh)) << name;
+      EXPECT_EQ(incremental->error_count(), fresh->error_count()) << name;
+      EXPECT_EQ(incremental->node_count(), fresh->node_count()) << name;
+      previous = std::move(incremental).value();
+    }
+  }
+  // A tree of another language is not reused.
+  auto python = ParseSource("python", "x = 1\n");
+  ASSERT_OK(python);
+  auto rust = ParseSource("rust", "fn f() {}\n", {}, &*python);
+  ASSERT_OK(rust);
+  EXPECT_EQ(rust->root_type(), "source_file");
+  EXPECT_FALSE(rust->has_errors());
 }
 
 TEST(SourceParser, SyntaxErrorsAreCountedNotFatal) {

@@ -277,6 +277,12 @@ TEST_F(TreeIngestTest, AKeptGraphStateStaysWhatTheStoreHolds) {
         WriteFile(root / "pkg/deep/m.py", "class D:\n    def m(self):\n        pass\n");
         WriteFile(root / "big.py", "class " + std::string(5000, 'x') + ":\n    pass\n");
       },
+      [&] {  // the same file edited again: its parse starts from the kept tree
+        WriteFile(root / "pkg/deep/m.py",
+                  "\"\"\"Doc.\"\"\"\n\nclass D:\n    def m(self):\n        pass\n\n\ndef f():\n"
+                  "    return D()\n");
+      },
+      [&] { WriteFile(root / "pkg/deep/m.py", "class D:\n    def n(self):\n        pass\n"); },
       [] {},  // nothing changed: no revision
   };
   for (std::size_t step = 0; step < changes.size(); ++step) {
@@ -297,6 +303,7 @@ TEST_F(TreeIngestTest, AKeptGraphStateStaysWhatTheStoreHolds) {
     EXPECT_EQ(GraphStateDifference(state, *read), "") << "after step " << step;
     EXPECT_EQ(GraphStateDifference(*read, state), "") << "after step " << step;
   }
+  EXPECT_NE(state.trees.Find("pkg/deep/m.py"), nullptr);
   // A state of another revision is not used: it is read again.
   state.revision = 1;
   WriteFile(root / "src/app.py", "def run():\n    return 2\n");
@@ -307,6 +314,43 @@ TEST_F(TreeIngestTest, AKeptGraphStateStaysWhatTheStoreHolds) {
   ASSERT_OK(read);
   EXPECT_EQ(GraphStateDifference(state, *read), "");
   EXPECT_OK(store_->VerifyIntegrity(project_.id));
+}
+
+// Recent trees: one per path, the least recently kept go first, within a count
+// and a total of source bytes.
+TEST(RecentTreesTest, KeepsTheLatestWithinItsLimits) {
+  const auto tree = [](std::size_t bytes) {
+    ParseLimits limits;
+    limits.max_bytes = 4 * RecentTrees::kMaxSourceBytes;
+    auto parsed = ParseSource("python", std::string(bytes, '\n'), limits);
+    EXPECT_OK(parsed);
+    return std::make_shared<const SyntaxTree>(std::move(parsed).value());
+  };
+  RecentTrees trees;
+  trees.Keep("a.py", tree(10));
+  const auto newer = tree(20);
+  trees.Keep("a.py", newer);
+  EXPECT_EQ(trees.size(), 1u);
+  EXPECT_EQ(trees.Find("a.py"), newer);
+  EXPECT_EQ(trees.Find("b.py"), nullptr);
+  for (std::size_t i = 0; i < RecentTrees::kMaxTrees + 3; ++i) {
+    trees.Keep("f" + std::to_string(i) + ".py", tree(1));
+  }
+  EXPECT_EQ(trees.size(), RecentTrees::kMaxTrees);
+  EXPECT_EQ(trees.Find("a.py"), nullptr);  // the oldest went first
+  EXPECT_EQ(trees.Find("f2.py"), nullptr);
+  EXPECT_NE(trees.Find("f3.py"), nullptr);
+  // Source bytes: two trees of 40% of the limit fit, a third pushes the oldest out.
+  const std::size_t big = RecentTrees::kMaxSourceBytes * 2 / 5;
+  trees.Keep("big1.py", tree(big));
+  trees.Keep("big2.py", tree(big));
+  trees.Keep("big3.py", tree(big));
+  EXPECT_LE(trees.source_bytes(), RecentTrees::kMaxSourceBytes);
+  EXPECT_EQ(trees.Find("big1.py"), nullptr);
+  EXPECT_NE(trees.Find("big3.py"), nullptr);
+  // A tree over the whole limit is not kept (and drops the path's older one).
+  trees.Keep("big3.py", tree(RecentTrees::kMaxSourceBytes + 1));
+  EXPECT_EQ(trees.Find("big3.py"), nullptr);
 }
 
 // A walk after an earlier one reads only files that changed (or changed too

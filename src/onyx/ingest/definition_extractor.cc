@@ -22,7 +22,7 @@ struct Found {
   std::string name;
   std::string receiver;
   std::string doc;
-  std::string text;
+  std::string_view text;  // into the tree's source
   Span span;
 };
 

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "onyx/ingest/recent_trees.h"
 #include "onyx/ingest/tree_walk.h"
 #include "onyx/status.h"
 #include "onyx/store/read_view.h"
@@ -31,6 +32,10 @@ struct GraphState {
   /// snapshot): the next walk of that root reads only the files that changed.
   std::string root;
   EarlierWalk walk;
+
+  /// Trees of files the last small ingests parsed: their next parse is
+  /// incremental. True of the files' texts whatever the store holds.
+  RecentTrees trees;
 
   /// True when it describes `view`'s latest revision of its project.
   bool DescribesLatest(ProjectId p, RevisionNumber latest) const {

@@ -87,16 +87,16 @@ Result<Predicate> CompileOne(const std::string& name, const std::vector<Arg>& ar
 }
 
 // Removes the regex's matches from every line of `text`.
-std::string StripLines(const std::string& text, const std::regex& regex) {
+std::string StripLines(std::string_view text, const std::regex& regex) {
   std::string out;
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t nl = text.find('\n', start);
-    const std::string line =
-        text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    const std::string line(
+        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
     if (!out.empty() || start > 0) out += '\n';
     out += std::regex_replace(line, regex, "");
-    if (nl == std::string::npos) break;
+    if (nl == std::string_view::npos) break;
     start = nl + 1;
   }
   return out;
@@ -115,7 +115,9 @@ bool PassesFilter(const Predicate& p, const std::vector<CapturedNode>& captures)
       case Predicate::Op::kEq:
         ok = p.other ? (other != nullptr && n->text == other->text) : n->text == p.strings[0];
         break;
-      case Predicate::Op::kMatch: ok = std::regex_search(n->text, p.regex); break;
+      case Predicate::Op::kMatch:
+        ok = std::regex_search(n->text.begin(), n->text.end(), p.regex);
+        break;
       case Predicate::Op::kAnyOf:
         ok = std::find(p.strings.begin(), p.strings.end(), n->text) != p.strings.end();
         break;
@@ -126,10 +128,12 @@ bool PassesFilter(const Predicate& p, const std::vector<CapturedNode>& captures)
   return true;
 }
 
-void ApplyDirective(const Predicate& p, std::vector<CapturedNode>& captures) {
+void ApplyDirective(const Predicate& p, QueryMatch& match) {
+  std::vector<CapturedNode>& captures = match.captures;
   if (p.op == Predicate::Op::kStrip) {
     for (CapturedNode& c : captures) {
-      if (c.capture == p.capture) c.text = StripLines(c.text, p.regex);
+      if (c.capture != p.capture) continue;
+      c.text = match.rewritten.emplace_back(StripLines(c.text, p.regex));
     }
     return;
   }
@@ -260,6 +264,7 @@ Status RunQuery(const SourceQuery& query, const SyntaxTree& tree, const QueryLim
   while (ts_query_cursor_next_match(cursor, &raw)) {
     match.pattern = raw.pattern_index;
     match.captures.clear();
+    match.rewritten.clear();
     for (std::uint16_t i = 0; i < raw.capture_count; ++i) {
       const TSQueryCapture& c = raw.captures[i];
       CapturedNode node;
@@ -268,7 +273,7 @@ Status RunQuery(const SourceQuery& query, const SyntaxTree& tree, const QueryLim
       node.type = ts_node_type(c.node);
       const std::uint32_t start = ts_node_start_byte(c.node);
       const std::uint32_t end = ts_node_end_byte(c.node);
-      node.text = std::string(text.substr(start, end - start));
+      node.text = text.substr(start, end - start);
       // end_line is the last line holding a byte of the node: a node that ends
       // with its newline (a line comment) ends at column 0 of the next row.
       const TSPoint end_point = ts_node_end_point(c.node);
@@ -282,7 +287,7 @@ Status RunQuery(const SourceQuery& query, const SyntaxTree& tree, const QueryLim
       return PassesFilter(p, match.captures);
     });
     if (!passes) continue;
-    for (const Predicate& p : pattern) ApplyDirective(p, match.captures);
+    for (const Predicate& p : pattern) ApplyDirective(p, match);
     if (!fn(match)) return Status::Ok();
   }
   if (deadline.hit) {

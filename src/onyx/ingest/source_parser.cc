@@ -3,6 +3,7 @@
 
 #include <tree_sitter/api.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "onyx/ingest/languages/grammars.h"
@@ -50,6 +51,37 @@ std::size_t CountErrors(TSNode root) {
   return errors;
 }
 
+// The row and column (in bytes) of byte `offset` of `text`.
+TSPoint PointAt(std::string_view text, std::size_t offset) {
+  const std::string_view before = text.substr(0, offset);
+  const auto row = static_cast<std::uint32_t>(std::count(before.begin(), before.end(), '\n'));
+  const auto line_start = before.rfind('\n');
+  const std::size_t column =
+      line_start == std::string_view::npos ? offset : offset - line_start - 1;
+  return TSPoint{row, static_cast<std::uint32_t>(column)};
+}
+
+// The one edit that turns `before` into `after`: what lies between their
+// common prefix and their common suffix.
+TSInputEdit EditBetween(std::string_view before, std::string_view after) {
+  const std::size_t shorter = std::min(before.size(), after.size());
+  std::size_t prefix = 0;
+  while (prefix < shorter && before[prefix] == after[prefix]) ++prefix;
+  std::size_t suffix = 0;
+  while (suffix < shorter - prefix &&
+         before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix]) {
+    ++suffix;
+  }
+  TSInputEdit edit{};
+  edit.start_byte = static_cast<std::uint32_t>(prefix);
+  edit.old_end_byte = static_cast<std::uint32_t>(before.size() - suffix);
+  edit.new_end_byte = static_cast<std::uint32_t>(after.size() - suffix);
+  edit.start_point = PointAt(before, edit.start_byte);
+  edit.old_end_point = PointAt(before, edit.old_end_byte);
+  edit.new_end_point = PointAt(after, edit.new_end_byte);
+  return edit;
+}
+
 const char* QueryErrorName(TSQueryError error) {
   switch (error) {
     case TSQueryErrorSyntax: return "syntax error";
@@ -90,12 +122,20 @@ SyntaxTree::~SyntaxTree() {
   if (tree_ != nullptr) ts_tree_delete(tree_);
 }
 
+SyntaxTree SyntaxTree::Copy() const {
+  SyntaxTree copy{language_, text_};
+  copy.tree_ = tree_ == nullptr ? nullptr : ts_tree_copy(tree_);
+  copy.error_count_ = error_count_;
+  copy.node_count_ = node_count_;
+  return copy;
+}
+
 std::string_view SyntaxTree::root_type() const {
   return tree_ == nullptr ? std::string_view() : ts_node_type(ts_tree_root_node(tree_));
 }
 
 Result<SyntaxTree> ParseSource(std::string_view language, std::string text,
-                               const ParseLimits& limits) {
+                               const ParseLimits& limits, const SyntaxTree* previous) {
   const TSLanguage* grammar = GrammarFor(language);
   if (grammar == nullptr) {
     return Status::InvalidArgument("parse: no grammar for language '" +
@@ -131,7 +171,14 @@ Result<SyntaxTree> ParseSource(std::string_view language, std::string text,
   TSParseOptions options{};
   options.payload = &deadline;
   options.progress_callback = PastDeadline;
-  tree.tree_ = ts_parser_parse_with_options(parser.get(), nullptr, input, options);
+  TSTree* old_tree = nullptr;
+  if (previous != nullptr && previous->tree_ != nullptr && previous->language_ == language) {
+    old_tree = ts_tree_copy(previous->tree_);  // the edit must not touch `previous`
+    const TSInputEdit edit = EditBetween(previous->text_, tree.text_);
+    ts_tree_edit(old_tree, &edit);
+  }
+  tree.tree_ = ts_parser_parse_with_options(parser.get(), old_tree, input, options);
+  if (old_tree != nullptr) ts_tree_delete(old_tree);
   if (tree.tree_ == nullptr) {
     return Status::DeadlineExceeded("parse: " + std::string(language) + " input of " +
                                     std::to_string(tree.text_.size()) + " bytes took longer than " +

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -30,7 +31,7 @@ struct ParseLimits {
 };
 
 /// A parsed file. Owns the tree-sitter tree and the text its nodes point into.
-/// Movable, not copyable; safe to read from several threads.
+/// Movable; Copy() gives another thread its own.
 class SyntaxTree {
  public:
   SyntaxTree(SyntaxTree&& other) noexcept;
@@ -42,6 +43,9 @@ class SyntaxTree {
   std::string_view language() const { return language_; }
   std::string_view text() const { return text_; }
   const TSTree* tree() const { return tree_; }
+  /// A copy for another thread: tree-sitter shares the tree's nodes (a cheap
+  /// shallow copy); the text is copied.
+  SyntaxTree Copy() const;
 
   /// ERROR and MISSING nodes in the tree: a file with syntax errors still parses
   /// (tree-sitter recovers), and extraction works on what it could read.
@@ -53,7 +57,8 @@ class SyntaxTree {
   std::size_t node_count() const { return node_count_; }
 
  private:
-  friend Result<SyntaxTree> ParseSource(std::string_view, std::string, const ParseLimits&);
+  friend Result<SyntaxTree> ParseSource(std::string_view, std::string, const ParseLimits&,
+                                        const SyntaxTree*);
   SyntaxTree(std::string language, std::string text)
       : language_(std::move(language)), text_(std::move(text)) {}
 
@@ -69,8 +74,14 @@ class SyntaxTree {
 /// DeadlineExceeded when parsing takes longer than limits.time_limit. Invalid
 /// UTF-8, very long lines and deep nesting parse (tree-sitter never recurses on the
 /// C stack); syntax errors are counted, not fatal. Thread-safe.
+///
+/// With `previous` (an earlier tree of the same file, in the same language) the
+/// parse is incremental: the bytes between the texts' common prefix and suffix
+/// are the edit, and tree-sitter reuses the rest of `previous`. The tree is the
+/// one a fresh parse gives.
 Result<SyntaxTree> ParseSource(std::string_view language, std::string text,
-                               const ParseLimits& limits = {});
+                               const ParseLimits& limits = {},
+                               const SyntaxTree* previous = nullptr);
 
 struct QueryPredicates;
 
@@ -118,14 +129,18 @@ struct CapturedNode {
   std::uint32_t capture = 0;  ///< Capture index in the query.
   std::string_view name;      ///< Capture name without '@' (points into the query).
   std::string_view type;      ///< The node's grammar type, e.g. "function_item".
-  std::string text;           ///< The node's text, after any #strip!.
+  std::string_view text;      ///< The node's text, after any #strip! (see QueryMatch).
   Span span;                  ///< Bytes [start, end) and 1-based lines.
 };
 
 /// A match of one pattern, after its predicates passed and directives ran.
+/// Captured texts are views into the tree's source, or into `rewritten` for
+/// those a directive changed: valid while the match is (during RunQuery's
+/// callback); copy what must outlive it.
 struct QueryMatch {
   std::uint32_t pattern = 0;
   std::vector<CapturedNode> captures;  ///< In tree-sitter's order.
+  std::deque<std::string> rewritten;   ///< Texts #strip! produced (stable addresses).
 
   /// The first node captured as `name`, or nullptr.
   const CapturedNode* First(std::string_view name) const;

@@ -169,13 +169,19 @@ struct Parsed {
   std::vector<bool> accepted;  ///< Per definition: staged (the store took it).
   FileFacts facts;
   bool syntax_errors = false;
+  std::shared_ptr<const SyntaxTree> tree;  ///< When asked to keep it.
   // Read below for every parsed file; files not parsed, or an early return,
   // leave it unread on purpose.
   ~Parsed() { status.IgnoreError(); }
 };
 
-// Parses one file and extracts its definitions and facts.
-void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out) {
+// Parses one file and extracts its definitions and facts. With `spare_core`
+// (an edit parses one file while a core idles) the two queries run side by side.
+// With `previous` (a tree of the file's earlier text) the parse is incremental;
+// `keep_tree` hands the new tree back in `out.tree`.
+void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out,
+                bool spare_core = false, const SyntaxTree* previous = nullptr,
+                bool keep_tree = false) {
   const std::string_view language = LanguageForPath(e.path);
   if (language == "markdown") {
     out.definitions = ExtractMarkdownSections(e.path, e.text());
@@ -185,7 +191,7 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out) {
   ParseLimits limits;
   limits.time_limit = options.parse_time_limit;
   limits.max_bytes = options.max_file_bytes;
-  auto tree = ParseSource(language, std::string(e.text()), limits);
+  auto tree = ParseSource(language, std::string(e.text()), limits, previous);
   if (!tree.ok()) {
     out.status = tree.status();
     return;
@@ -193,18 +199,31 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out) {
   out.syntax_errors = tree->has_errors();
   QueryLimits query_limits;
   query_limits.time_limit = options.parse_time_limit;
+  std::optional<Result<FileFacts>> facts;
+  std::thread facts_thread;
+  if (spare_core) {
+    facts_thread = std::thread([&facts, copy = tree->Copy(), &query_limits] {
+      facts.emplace(ExtractFacts(copy, query_limits));
+    });
+  }
   auto defs = ExtractDefinitions(e.path, *tree, query_limits);
+  if (spare_core) {
+    facts_thread.join();
+  } else {
+    facts.emplace(ExtractFacts(*tree, query_limits));
+  }
   if (!defs.ok()) {
     out.status = defs.status();
+    facts->status().IgnoreError();  // the first error is the file's
     return;
   }
   out.definitions = std::move(defs).value();
-  auto facts = ExtractFacts(*tree, query_limits);
-  if (!facts.ok()) {
-    out.status = facts.status();
+  if (!facts->ok()) {
+    out.status = facts->status();
     return;
   }
-  out.facts = std::move(facts).value();
+  out.facts = std::move(*facts).value();
+  if (keep_tree) out.tree = std::make_shared<const SyntaxTree>(std::move(tree).value());
 }
 
 // What a file defines, by (kind, name inside its module): what lineage
@@ -398,7 +417,9 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   GraphState read;
   GraphState& graph = state != nullptr ? *state : read;
   if (!graph.DescribesLatest(project.id, before.latest())) {
+    RecentTrees trees = std::move(graph.trees);  // true of the files whatever the store holds
     ONYX_ASSIGN_OR_RETURN(graph, ReadGraphState(project.id, before));
+    graph.trees = std::move(trees);
   }
   graph.valid = false;  // until the commit below brings it up to date
   std::unordered_map<std::string, std::vector<Node>>& old_definitions = graph.definitions;
@@ -433,9 +454,15 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
+  const bool spare_core = to_parse.size() < static_cast<std::size_t>(threads);
+  // A small ingest (an edit) keeps its trees for the next one; any ingest
+  // reuses those it finds.
+  const bool keep_trees = state != nullptr && to_parse.size() <= RecentTrees::kMaxKeptPerIngest;
   auto work = [&] {
     for (std::size_t k = next++; k < to_parse.size(); k = next++) {
-      ParseEntry(entries[to_parse[k]], options, parsed[to_parse[k]]);
+      const TreeEntry& e = entries[to_parse[k]];
+      const std::shared_ptr<const SyntaxTree> previous = graph.trees.Find(e.path);
+      ParseEntry(e, options, parsed[to_parse[k]], spare_core, previous.get(), keep_trees);
       const std::size_t finished = ++done;
       if (options.progress) options.progress(finished, to_parse.size());
     }
@@ -446,6 +473,11 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   }
   work();
   for (std::thread& t : pool) t.join();
+  if (keep_trees) {
+    for (const std::size_t i : to_parse) {
+      if (parsed[i].tree) graph.trees.Keep(entries[i].path, std::move(parsed[i].tree));
+    }
+  }
   phase_done("parse");
 
   // Names whose resolution may have changed: definitions and files added or
