@@ -116,6 +116,7 @@ int main(int argc, char** argv) {
 
   // One-file incremental updates: append a function to one Python file, re-ingest.
   std::vector<double> updates;
+  std::vector<double> first_edits;  // the first edit of each file
   {
     auto engine = Check(onyx::Engine::Open((scratch / "data0").string()), "reopen");
     // Edits spread over the tree's Python files (evenly spaced in path order):
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
       const auto start = Clock::now();
       const auto s = Check(engine->IngestTree("bench", copy.string()), "incremental ingest");
       updates.push_back(Seconds(start) * 1000.0);
+      if (static_cast<std::size_t>(i) < targets.size()) first_edits.push_back(updates.back());
       if (std::getenv("ONYX_BENCH_PHASES") != nullptr) {
         for (const auto& [phase, seconds] : s.phase_seconds) {
           std::fprintf(stderr, "  %-10s %7.1f ms\n", phase.c_str(), seconds * 1000.0);
@@ -169,6 +171,9 @@ int main(int argc, char** argv) {
   if (peer) {
     std::printf("%-36s %10.3f %10.3f %8.2f\n", "  of which parse + queries (s)",
                 Median(parse_seconds), Median(theirs), Median(parse_seconds) / Median(theirs));
+  } else {
+    std::printf("%-36s %10.3f %10s %8s\n", "  of which parse + queries (s)", Median(parse_seconds),
+                "-", "-");
   }
   std::printf("%-36s %10.0f\n", "files/s", static_cast<double>(summary.files) / t);
   std::printf("%-36s %10.1f\n", "MB/s", static_cast<double>(summary.bytes) / 1e6 / t);
@@ -177,8 +182,16 @@ int main(int argc, char** argv) {
   // the engine kept.
   const double cold = updates.empty() ? 0.0 : updates.front();
   if (!updates.empty()) updates.erase(updates.begin());
-  std::printf("%-36s %10.1f\n", "first update after open (ms)", cold);
-  std::printf("%-36s %10.1f\n", "one-file update p50 (ms)", Percentile(updates, 0.5));
-  std::printf("%-36s %10.1f\n", "one-file update p95 (ms)", Percentile(updates, 0.95));
+  if (cold > 0.0) std::printf("%-36s %10.1f\n", "first update after open (ms)", cold);
+  if (!updates.empty()) {
+    std::printf("%-36s %10.1f\n", "one-file update p50 (ms)", Percentile(updates, 0.5));
+    std::printf("%-36s %10.1f\n", "one-file update p95 (ms)", Percentile(updates, 0.95));
+  }
+  // The first edit of each file parses it whole; later ones parse only the
+  // edit (the engine keeps recent files' syntax trees).
+  if (first_edits.size() > 1) {
+    std::printf("%-36s %10.1f\n", "  p95 of first edits of a file (ms)",
+                Percentile(std::vector<double>(first_edits.begin() + 1, first_edits.end()), 0.95));
+  }
   return 0;
 }
