@@ -8,6 +8,7 @@ pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(OPENBLAS REQUIRED IMPORTED_TARGET openblas)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 pkg_check_modules(LIBEDIT REQUIRED IMPORTED_TARGET libedit)
 # The allocator of Onyx's programs: jemalloc (RocksDB's recommendation), which
 # keeps up with the many small strings a query's answer or an ingest builds

@@ -477,6 +477,34 @@ TEST_F(TreeIngestTest, HostileEntriesAreSkippedAndCounted) {
   EXPECT_TRUE(secret.status().IsNotFound());
 }
 
+// Query predicates and directives see whole lines and names: a 400 KB
+// docstring line and a 200 KB constant name (which overflowed the stack of
+// std::regex's recursive matcher) are matched in linear time.
+TEST_F(TreeIngestTest, HugeLinesInDocsAndNamesDoNotCrashTheQueries) {
+  testing::TempDir work;
+  const fs::path root(work.path());
+  std::string quotes;
+  for (int i = 0; i < 200'000; ++i) quotes += "\" ";
+  WriteFile(root / "hostile.py", "def f():\n    \"\"\"a" + quotes + "x\n    " +
+                                     std::string(100'000, ' ') + "\"\"\"\n    return 1\n\n\nX_" +
+                                     std::string(200'000, 'A') + " = 1\n");
+  WriteFile(root / "hostile.js",
+            "/**\n *" + std::string(300'000, ' ') + "Adds.\n */\nfunction add(a, b) {}\n");
+  auto summary = IngestTree(*store_, project_, work.path(), {});
+  ASSERT_OK(summary);
+  EXPECT_EQ(summary->skipped_by_reason.at("invalid_symbol"), 1u);  // the 200 KB name
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto f = view->FindByName("f");
+  ASSERT_OK(f);
+  ASSERT_EQ(f->size(), 1u);
+  EXPECT_TRUE((*f)[0].doc.starts_with("a\" \" ")) << (*f)[0].doc.substr(0, 20);
+  auto add = view->FindByName("add");
+  ASSERT_OK(add);
+  ASSERT_EQ(add->size(), 1u);
+  EXPECT_EQ((*add)[0].doc, "Adds.");
+}
+
 TEST_F(TreeIngestTest, HonoursGitignoreOnyxignoreAndTheProjectList) {
   testing::TempDir work;
   const fs::path root = work.path();

@@ -2,6 +2,7 @@
 // the query runner that applies them.
 #include "onyx/ingest/query_predicates.h"
 
+#include <re2/re2.h>
 #include <tree_sitter/api.h>
 
 #include <algorithm>
@@ -18,19 +19,18 @@ struct Arg {
   std::string text;
 };
 
-Result<std::regex> CompileRegex(const std::string& pattern, std::string_view context) {
-  std::string body = pattern;
-  auto flags = std::regex::ECMAScript | std::regex::optimize;
-  if (body.rfind("(?i)", 0) == 0) {  // Rust-style inline flag, used by some queries
-    body = body.substr(4);
-    flags |= std::regex::icase;
-  }
-  try {
-    return std::regex(body, flags);
-  } catch (const std::regex_error& e) {
+// Queries write Rust's regex syntax (what tree-sitter's own tools run), which
+// RE2 reads, inline flags such as (?i) included.
+Result<std::shared_ptr<const re2::RE2>> CompileRegex(const std::string& pattern,
+                                                     std::string_view context) {
+  RE2::Options options;
+  options.set_log_errors(false);
+  auto regex = std::make_shared<const re2::RE2>(pattern, options);
+  if (!regex->ok()) {
     return Status::InvalidArgument(std::string(context) + ": regex \"" + pattern.substr(0, 200) +
-                                   "\" does not compile: " + e.what());
+                                   "\" does not compile: " + regex->error());
   }
+  return regex;
 }
 
 Result<Predicate> CompileOne(const std::string& name, const std::vector<Arg>& args,
@@ -87,15 +87,16 @@ Result<Predicate> CompileOne(const std::string& name, const std::vector<Arg>& ar
 }
 
 // Removes the regex's matches from every line of `text`.
-std::string StripLines(std::string_view text, const std::regex& regex) {
+std::string StripLines(std::string_view text, const re2::RE2& regex) {
   std::string out;
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t nl = text.find('\n', start);
-    const std::string line(
+    std::string line(
         text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
     if (!out.empty() || start > 0) out += '\n';
-    out += std::regex_replace(line, regex, "");
+    RE2::GlobalReplace(&line, regex, "");
+    out += line;
     if (nl == std::string_view::npos) break;
     start = nl + 1;
   }
@@ -116,7 +117,7 @@ bool PassesFilter(const Predicate& p, const std::vector<CapturedNode>& captures)
         ok = p.other ? (other != nullptr && n->text == other->text) : n->text == p.strings[0];
         break;
       case Predicate::Op::kMatch:
-        ok = std::regex_search(n->text.begin(), n->text.end(), p.regex);
+        ok = RE2::PartialMatch(re2::StringPiece(n->text.data(), n->text.size()), *p.regex);
         break;
       case Predicate::Op::kAnyOf:
         ok = std::find(p.strings.begin(), p.strings.end(), n->text) != p.strings.end();
@@ -133,7 +134,7 @@ void ApplyDirective(const Predicate& p, QueryMatch& match) {
   if (p.op == Predicate::Op::kStrip) {
     for (CapturedNode& c : captures) {
       if (c.capture != p.capture) continue;
-      c.text = match.rewritten.emplace_back(StripLines(c.text, p.regex));
+      c.text = match.rewritten.emplace_back(StripLines(c.text, *p.regex));
     }
     return;
   }

@@ -4,11 +4,14 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "onyx/ingest/source_parser.h"
+
+namespace re2 {
+class RE2;
+}
 
 namespace onyx::ingest {
 
@@ -20,7 +23,9 @@ struct Predicate {
   std::uint32_t capture = 0;           ///< The first argument, always a capture.
   std::optional<std::uint32_t> other;  ///< A second capture argument (#eq?, adjacency).
   std::vector<std::string> strings;    ///< String arguments (#eq?, #any-of?).
-  std::regex regex;                    ///< #match? and #strip!.
+  /// #match? and #strip!: RE2 (linear time, no recursion: hostile text
+  /// cannot stall or overflow the stack).
+  std::shared_ptr<const re2::RE2> regex;
 };
 
 struct QueryPredicates {

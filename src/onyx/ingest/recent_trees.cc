@@ -25,8 +25,9 @@ void RecentTrees::Keep(const std::string& path, std::shared_ptr<const SyntaxTree
   if (tree == nullptr || tree->text().size() > kMaxSourceBytes) return;
   entries_.push_back({path, std::move(tree), ++clock_});
   while (entries_.size() > kMaxTrees || source_bytes() > kMaxSourceBytes) {
-    const auto oldest = std::min_element(entries_.begin(), entries_.end(),
-                                         [](const Entry& a, const Entry& b) { return a.kept < b.kept; });
+    const auto oldest =
+        std::min_element(entries_.begin(), entries_.end(),
+                         [](const Entry& a, const Entry& b) { return a.kept < b.kept; });
     entries_.erase(oldest);
   }
 }
