@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "onyx/engine.h"
 #include "testing/shop_engine.h"
@@ -44,6 +45,18 @@ class SearchIndexTest : public testing::ShopEngineTest {
     return {};
   }
 };
+
+// OpenBLAS starts spinning worker threads as it loads; it is loaded only with
+// a BERT model (bert_test covers that path), never for an ingest and a search
+// with the hash embedder.
+TEST_F(SearchIndexTest, OpenBlasIsNotLoadedWithoutABertModel) {
+  ASSERT_FALSE(Names("subtotal").empty());
+  std::ifstream maps("/proc/self/maps");
+  std::stringstream text;
+  text << maps.rdbuf();
+  ASSERT_FALSE(text.str().empty());
+  EXPECT_EQ(text.str().find("libopenblas"), std::string::npos);
+}
 
 TEST_F(SearchIndexTest, CatchesUpInMemoryAfterAnIngest) {
   ASSERT_FALSE(Names("subtotal").empty());  // builds the index and its snapshot

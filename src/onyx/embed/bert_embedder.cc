@@ -3,7 +3,6 @@
 // (no padding); attention runs per sequence and head.
 #include "onyx/embed/bert_embedder.h"
 
-#include <cblas.h>
 #include <xxhash.h>
 
 #include <cmath>
@@ -13,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "onyx/embed/blas.h"
 #include "onyx/embed/safetensors.h"
 #include "onyx/embed/wordpiece.h"
 
@@ -41,9 +41,9 @@ struct Linear {
   // y (rows × out) = x (rows × in) · weightᵀ + bias
   void Apply(const float* x, std::size_t rows, float* y) const {
     for (std::size_t r = 0; r < rows; ++r) std::copy(bias.begin(), bias.end(), y + r * out);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows),
-                static_cast<int>(out), static_cast<int>(in), 1.0F, x, static_cast<int>(in),
-                weight.data(), static_cast<int>(in), 1.0F, y, static_cast<int>(out));
+    Sgemm(false, true, static_cast<int>(rows), static_cast<int>(out), static_cast<int>(in), 1.0F, x,
+          static_cast<int>(in), weight.data(), static_cast<int>(in), 1.0F, y,
+          static_cast<int>(out));
   }
 };
 
@@ -101,6 +101,7 @@ std::size_t BertEmbedder::dimensions() const { return model_->hidden; }
 Result<std::unique_ptr<BertEmbedder>> BertEmbedder::Load(const std::string& folder,
                                                          const BertOptions& options) {
   namespace fs = std::filesystem;
+  ONYX_RETURN_IF_ERROR(LoadBlas());
   const fs::path dir(folder);
   ONYX_ASSIGN_OR_RETURN(const std::string config_text, ReadFile(dir / "config.json", 1 << 20));
   const auto config = nlohmann::json::parse(config_text, nullptr, false);
@@ -318,9 +319,9 @@ Status BertEmbedder::EmbedIds(const std::vector<std::vector<std::int32_t>>& ids,
         const float* kh = k.data() + start * h + head * d;
         const float* vh = v.data() + start * h + head * d;
         float* ch = ctx.data() + start * h + head * d;
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(t),
-                    static_cast<int>(t), static_cast<int>(d), scale, qh, static_cast<int>(h), kh,
-                    static_cast<int>(h), 0.0F, scores.data(), static_cast<int>(t));
+        Sgemm(false, true, static_cast<int>(t), static_cast<int>(t), static_cast<int>(d), scale, qh,
+              static_cast<int>(h), kh, static_cast<int>(h), 0.0F, scores.data(),
+              static_cast<int>(t));
         for (std::size_t i = 0; i < t; ++i) {
           float* row = scores.data() + i * t;
           float top = row[0];
@@ -332,9 +333,9 @@ Status BertEmbedder::EmbedIds(const std::vector<std::vector<std::int32_t>>& ids,
           }
           for (std::size_t j = 0; j < t; ++j) row[j] /= sum;
         }
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, static_cast<int>(t),
-                    static_cast<int>(d), static_cast<int>(t), 1.0F, scores.data(),
-                    static_cast<int>(t), vh, static_cast<int>(h), 0.0F, ch, static_cast<int>(h));
+        Sgemm(false, false, static_cast<int>(t), static_cast<int>(d), static_cast<int>(t), 1.0F,
+              scores.data(), static_cast<int>(t), vh, static_cast<int>(h), 0.0F, ch,
+              static_cast<int>(h));
       }
       start += t;
     }
