@@ -121,9 +121,17 @@ bool MentionsAny(std::string_view text, const std::unordered_set<std::string>& n
            (at + len == text.size() || !IsIdentByte(text[at + len]));
   };
   if (names.size() <= 16) {
+    // glibc's memmem (two-way search) beats find's first-byte memchr on code,
+    // where a name's first letter is everywhere.
     for (const std::string& name : names) {
-      for (auto at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+      if (name.empty()) continue;
+      std::size_t at = 0;
+      while (at + name.size() <= text.size()) {
+        const void* hit = ::memmem(text.data() + at, text.size() - at, name.data(), name.size());
+        if (hit == nullptr) break;
+        at = static_cast<std::size_t>(static_cast<const char*>(hit) - text.data());
         if (whole(at, name.size())) return true;
+        ++at;
       }
     }
     return false;
@@ -591,10 +599,8 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
       ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(contains)));
     }
     if (unchanged[i]) {
-      for (const Node& n : old_definitions[e.path]) {
-        seen.insert(n.id);
-        table.Add(n);
-      }
+      // All of them stay (removals below skip unchanged files).
+      for (const Node& n : old_definitions[e.path]) table.Add(n);
       continue;
     }
     Parsed& p = parsed[i];
@@ -738,6 +744,8 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   for (const NodeId id : old_folders) ONYX_RETURN_IF_ERROR(remove_unseen(id));
   for (const auto& [path, node] : old_files) ONYX_RETURN_IF_ERROR(remove_unseen(node.id));
   for (const auto& [path, nodes] : old_definitions) {
+    const auto at = entry_of.find(path);
+    if (at != entry_of.end() && unchanged[at->second]) continue;  // kept whole
     for (const Node& n : nodes) ONYX_RETURN_IF_ERROR(remove_unseen(n.id));
   }
   ONYX_ASSIGN_OR_RETURN(summary.revision, writer->Commit());
