@@ -364,6 +364,18 @@ TEST_F(ResolutionTest, UnchangedFileIsRelinkedWhenANameItUsesComesAndGoes) {
   EXPECT_EQ(FileAttributes("extra.py").at("unresolved.not_found"), "1");
 }
 
+// An absolute Python import that names both a top-level module and a module
+// deeper down is the top-level one (the project root is on sys.path).
+TEST_F(ResolutionTest, APythonImportPrefersTheModuleAtTheRoot) {
+  const std::string root = CopyOf("python");  // it has shop/pricing.py
+  Write(root + "/pricing.py", "def surcharge(x):\n    return x\n");
+  Write(root + "/user.py",
+        "from pricing import surcharge\n\n\ndef build():\n    return surcharge(1)\n");
+  Ingest(root);
+  EXPECT_EQ(EdgesWith("user.build"),
+            (std::vector<std::string>{"user.build -calls-> pricing.surcharge (import 0.95)"}));
+}
+
 // An edit links other files again only when it adds or removes an import they
 // may reach through the edited file; moving or keeping imports does not.
 TEST_F(ResolutionTest, OnlyImportsAddedOrRemovedLinkOtherFilesAgain) {

@@ -352,6 +352,12 @@ std::vector<std::size_t> Resolver::FindModuleFiles(std::string_view language, st
       consider(f, rel + "/__init__.py");
     }
     if (found.size() == 1) return found;
+    // Several: the one at the project's root is what Python finds when the
+    // root is on sys.path (`import pricing` is pricing.py, not shop/pricing.py).
+    for (const std::size_t f : found) {
+      const std::string_view path = table_.at(f).path;
+      if (path == rel + ".py" || path == rel + "/__init__.py") return {f};
+    }
     return {};
   }
   if (language == "javascript" || language == "typescript" || language == "tsx") {
