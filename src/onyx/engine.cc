@@ -129,7 +129,8 @@ Result<IngestSummary> Engine::IngestTree(std::string_view project, const std::st
   }
   ONYX_ASSIGN_OR_RETURN(IngestSummary summary,
                         ingest::IngestTree(*store_, p, root, options, &stat, &state));
-  if (state.valid) {
+  ingest::FitToLimits(state, ingest::KeepLimits());
+  if (state.valid || !state.walk.files.empty() || state.trees.size() > 0) {
     std::lock_guard<std::mutex> lock(caches_->ingest_mu);
     caches_->graph_states[p.id] = std::move(state);
   }

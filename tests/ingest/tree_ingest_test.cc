@@ -316,6 +316,47 @@ TEST_F(TreeIngestTest, AKeptGraphStateStaysWhatTheStoreHolds) {
   EXPECT_OK(store_->VerifyIntegrity(project_.id));
 }
 
+// Past its limits a kept state drops its walk or its graph, and an ingest with
+// what is left commits what a fresh one does.
+TEST_F(TreeIngestTest, AKeptStateOverItsLimitsDropsThePartAndStillWorks) {
+  testing::TempDir work;
+  const fs::path root = work.path();
+  fs::copy(Fixture("mixed_tree"), root, fs::copy_options::recursive);
+  GraphState state;
+  ASSERT_OK(IngestTree(*store_, project_, root.string(), {}, nullptr, &state));
+  ASSERT_TRUE(state.valid);
+  ASSERT_FALSE(state.walk.files.empty());
+
+  FitToLimits(state, KeepLimits());  // the defaults hold a small tree
+  EXPECT_TRUE(state.valid);
+  EXPECT_FALSE(state.walk.files.empty());
+
+  KeepLimits small_walk;
+  small_walk.max_walk_bytes = 100;
+  FitToLimits(state, small_walk);
+  EXPECT_TRUE(state.walk.files.empty());
+  EXPECT_TRUE(state.root.empty());
+  EXPECT_TRUE(state.valid);
+
+  KeepLimits small_graph;
+  small_graph.max_graph_bytes = 100;
+  FitToLimits(state, small_graph);
+  EXPECT_FALSE(state.valid);
+  EXPECT_TRUE(state.files.empty());
+  EXPECT_TRUE(state.definitions.empty());
+
+  WriteFile(root / "src/app.py", "def run():\n    return 3\n");
+  auto summary = IngestTree(*store_, project_, root.string(), {}, nullptr, &state);
+  ASSERT_OK(summary);
+  EXPECT_TRUE(summary->revision.has_value());
+  EXPECT_EQ(summary->files_parsed, 1u);
+  auto view = store_->View(project_.id);
+  ASSERT_OK(view);
+  auto read = ReadGraphState(project_.id, *view);
+  ASSERT_OK(read);
+  EXPECT_EQ(GraphStateDifference(state, *read), "");
+}
+
 // Recent trees: one per path, the least recently kept go first, within a count
 // and a total of source bytes.
 TEST(RecentTreesTest, KeepsTheLatestWithinItsLimits) {

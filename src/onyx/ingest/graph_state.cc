@@ -27,6 +27,40 @@ Result<GraphState> ReadGraphState(ProjectId project, const store::ReadView& view
 
 namespace {
 
+// A node's memory, roughly: the object and its strings.
+std::size_t ApproximateBytes(const Node& n) {
+  std::size_t bytes = sizeof(Node) + n.name.size() + n.qualified_name.size() + n.language.size() +
+                      n.path.size() + n.signature.size() + n.doc.size();
+  for (const auto& [key, value] : n.attributes) bytes += 64 + key.size() + value.size();
+  return bytes;
+}
+
+}  // namespace
+
+void FitToLimits(GraphState& state, const KeepLimits& limits) {
+  std::size_t walk_bytes = 0;
+  for (const auto& [path, entry] : state.walk.files) {
+    walk_bytes += path.size() + (entry.content ? entry.content->size() : 0);
+  }
+  if (walk_bytes > limits.max_walk_bytes) {
+    state.walk = EarlierWalk();
+    state.root.clear();
+  }
+  std::size_t graph_bytes = state.folders.size() * sizeof(NodeId);
+  for (const auto& [path, node] : state.files) graph_bytes += ApproximateBytes(node);
+  for (const auto& [path, nodes] : state.definitions) {
+    for (const Node& n : nodes) graph_bytes += ApproximateBytes(n);
+  }
+  if (graph_bytes > limits.max_graph_bytes) {
+    state.valid = false;
+    state.files.clear();
+    state.definitions.clear();
+    state.folders.clear();
+  }
+}
+
+namespace {
+
 bool SameNode(const Node& a, const Node& b) {
   return a.id == b.id && a.kind == b.kind && a.name == b.name &&
          a.qualified_name == b.qualified_name && a.language == b.language && a.path == b.path &&

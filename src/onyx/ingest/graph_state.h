@@ -43,6 +43,20 @@ struct GraphState {
   }
 };
 
+/// What a long-lived process keeps between ingests, at most (a project's
+/// nodes and the last walk's file contents cost memory in proportion to the
+/// tree). Past a limit that part is dropped after the ingest, and the next
+/// ingest reads it again (the store's nodes, or the files): slower, bounded.
+struct KeepLimits {
+  std::size_t max_graph_bytes = std::size_t{256} << 20;  ///< nodes, roughly counted
+  std::size_t max_walk_bytes = std::size_t{256} << 20;   ///< file contents of the walk
+};
+
+/// Drops from `state` what exceeds `limits`: the walk (its contents over
+/// max_walk_bytes), the graph (its nodes over max_graph_bytes; the state is
+/// then no longer valid). Recent trees have their own limits.
+void FitToLimits(GraphState& state, const KeepLimits& limits);
+
 /// The state of `view`'s project at its revision, read from the store (agent
 /// notes are left out: they are not part of the tree).
 Result<GraphState> ReadGraphState(ProjectId project, const store::ReadView& view);
