@@ -5,6 +5,23 @@ namespace onyx::store {
 
 RocksHandles::~RocksHandles() {
   if (!db) return;
+  // The write-ahead log left behind is replayed into memtables by the next
+  // open, which then flushes them anyway: after a big ingest, every later
+  // command would wait for the whole ingest to be inserted again. Flushing now
+  // costs only the flush. (Small leftovers stay in the log: cheap to replay.)
+  constexpr std::uint64_t kFlushOnCloseBytes = 4u << 20;
+  std::uint64_t memtable_bytes = 0;
+  if (db->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables,
+                                   &memtable_bytes) &&
+      memtable_bytes > kFlushOnCloseBytes) {
+    std::vector<rocksdb::ColumnFamilyHandle*> all;
+    for (auto* h : families) {
+      if (h != nullptr) all.push_back(h);
+    }
+    rocksdb::FlushOptions flush;
+    flush.wait = true;
+    db->Flush(flush, all).PermitUncheckedError();  // a failure leaves the log to replay
+  }
   for (auto* h : families) {
     if (h != nullptr) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
