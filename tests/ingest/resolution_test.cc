@@ -26,8 +26,8 @@ std::string Fixture(const std::string& name) {
 
 class ResolutionTest : public testing::StoreFixture {
  protected:
-  IngestSummary Ingest(const std::string& root) {
-    auto summary = IngestTree(*store_, project_, root, {});
+  IngestSummary Ingest(const std::string& root, const IngestOptions& options = {}) {
+    auto summary = IngestTree(*store_, project_, root, options);
     EXPECT_OK(summary);
     return summary.ok() ? *summary : IngestSummary{};
   }
@@ -374,6 +374,37 @@ TEST_F(ResolutionTest, APythonImportPrefersTheModuleAtTheRoot) {
   Ingest(root);
   EXPECT_EQ(EdgesWith("user.build"),
             (std::vector<std::string>{"user.build -calls-> pricing.surcharge (import 0.95)"}));
+}
+
+// Many files are resolved on two threads, each with its own resolver: the
+// edges are those one thread finds. (A tree of 48 modules, each importing and
+// calling the next, with tests and an ambiguous name.)
+TEST_F(ResolutionTest, TwoThreadsLinkWhatOneThreadLinks) {
+  const std::string root = CopyOf("python");
+  for (int i = 0; i < 48; ++i) {
+    const std::string next = "m" + std::to_string((i + 1) % 48);
+    Write(root + "/pkg/m" + std::to_string(i) + ".py",
+          "from pkg." + next + " import f" + std::to_string((i + 1) % 48) + "\n\n\ndef f" +
+              std::to_string(i) + "():\n    return f" + std::to_string((i + 1) % 48) +
+              "() + helper()\n\n\ndef helper():\n    return 1\n");
+    Write(root + "/tests/test_m" + std::to_string(i) + ".py",
+          "from pkg.m" + std::to_string(i) + " import f" + std::to_string(i) +
+              "\n\n\ndef test_f():\n    assert f" + std::to_string(i) + "()\n");
+  }
+  IngestOptions one;
+  one.threads = 1;
+  const IngestSummary first = Ingest(root, one);
+  ASSERT_GE(first.files_linked, 96u);
+  const std::vector<std::string> by_one = Edges();
+  ASSERT_GT(by_one.size(), 150u);
+
+  auto other = store_->CreateProject("two");
+  ASSERT_OK(other);
+  project_ = *other;
+  IngestOptions two;
+  two.threads = 2;
+  Ingest(root, two);
+  EXPECT_EQ(Edges(), by_one);
 }
 
 // An edit links other files again only when it adds or removes an import they

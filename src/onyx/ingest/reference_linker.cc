@@ -1,7 +1,10 @@
 // Reference linking: resolve, derive tests edges, diff against the store.
 #include "onyx/ingest/reference_linker.h"
 
+#include <atomic>
+#include <functional>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -9,6 +12,7 @@ namespace onyx::ingest {
 namespace {
 
 constexpr int kMaxHelperDepth = 3;
+constexpr std::size_t kMinFilesForTwoThreads = 32;
 
 }  // namespace
 
@@ -18,16 +22,32 @@ bool IsReferenceEdge(EdgeKind kind) {
 
 Result<LinkResult> LinkReferences(const SymbolTable& table, const Resolver& resolver,
                                   const std::vector<std::string>& files,
-                                  const store::ReadView& before) {
+                                  const store::ReadView& before, const Resolver* second) {
   LinkResult result;
   store::AdjacencyReader adjacency(before);
   const std::set<std::string, std::less<>> file_set(files.begin(), files.end());
 
-  // 1. Resolve: the new edges of every node of the files, by source.
+  // 1. Resolve: the new edges of every node of the files, by source (on two
+  // threads when there are many files, each with its own resolver and memos;
+  // merged in the files' order).
+  std::vector<FileResolution> resolved(files.size());
+  std::atomic<std::size_t> next_file{0};
+  const auto work = [&](const Resolver& r) {
+    for (std::size_t k = next_file++; k < files.size(); k = next_file++) {
+      resolved[k] = r.ResolveFile(files[k]);
+    }
+  };
+  std::thread other_thread;
+  if (second != nullptr && files.size() >= kMinFilesForTwoThreads) {
+    other_thread = std::thread(work, std::cref(*second));
+  }
+  work(resolver);
+  if (other_thread.joinable()) other_thread.join();
   std::unordered_map<NodeId, std::vector<Edge>> fresh;
   std::vector<NodeId> sources;  // every node of the files
-  for (const std::string& path : files) {
-    FileResolution r = resolver.ResolveFile(path);
+  for (std::size_t k = 0; k < files.size(); ++k) {
+    const std::string& path = files[k];
+    FileResolution& r = resolved[k];
     if (!r.unresolved.empty()) result.unresolved_by_file[path] = std::move(r.unresolved);
     for (Edge& e : r.edges) fresh[e.src].push_back(std::move(e));
     if (const std::size_t f = table.File(path); f != SymbolTable::kNone) {

@@ -25,10 +25,13 @@ struct LinkResult {
 /// previous revision: the edges it holds for nodes of `files` are the baseline,
 /// and it gives the calls of helpers outside `files`. Tests edges are recomputed
 /// for the tests of `files` and for tests elsewhere that reach, through helpers,
-/// a helper of `files` whose calls changed.
+/// a helper of `files` whose calls changed. With `second` (another Resolver
+/// over the same table, layout and facts, whose facts lookup two threads may
+/// call at once), many files are resolved on two threads; the result is the
+/// same.
 Result<LinkResult> LinkReferences(const SymbolTable& table, const Resolver& resolver,
                                   const std::vector<std::string>& files,
-                                  const store::ReadView& before);
+                                  const store::ReadView& before, const Resolver* second = nullptr);
 
 /// The kinds of edge the linker owns (every kind but contains and about).
 bool IsReferenceEdge(EdgeKind kind);

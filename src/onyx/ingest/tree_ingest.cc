@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -663,13 +664,16 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
 
   // Facts: those just extracted, else the stored ones of unchanged files (parsed
   // again if missing or unreadable).
+  // Two resolvers may ask at once (the link below): loading takes a lock.
   std::unordered_map<std::string, std::optional<FileFacts>> loaded;
+  std::mutex loaded_mu;
   const FactsLookup facts_of = [&](std::string_view path) -> const FileFacts* {
     auto at = entry_of.find(std::string(path));
     if (at == entry_of.end()) return nullptr;
     const std::size_t i = at->second;
     if (parsed[i].needed) return parsed[i].status.ok() ? &parsed[i].facts : nullptr;
     if (!unchanged[i]) return nullptr;
+    std::lock_guard<std::mutex> lock(loaded_mu);
     auto [it, inserted] = loaded.try_emplace(std::string(path));
     if (inserted) {
       const TreeEntry& e = entries[i];
@@ -702,7 +706,9 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   }
 
   const Resolver resolver(table, layout, facts_of);
-  ONYX_ASSIGN_OR_RETURN(LinkResult link, LinkReferences(table, resolver, to_link, before));
+  const Resolver second(table, layout, facts_of);
+  ONYX_ASSIGN_OR_RETURN(LinkResult link, LinkReferences(table, resolver, to_link, before,
+                                                        threads > 1 ? &second : nullptr));
   for (Edge& e : link.upserts) ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(e)));
   for (const EdgeRef& ref : link.removals) ONYX_RETURN_IF_ERROR(writer->RemoveEdge(ref));
   summary.files_linked = to_link.size();
