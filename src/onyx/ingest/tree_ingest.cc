@@ -509,12 +509,13 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     for (const Definition& d : parsed[i].definitions) {
       if (then.count(d.node.id) == 0) changed_names.insert(d.node.name);
     }
+    const std::string module = ModuleName(e.path);
     const auto old_file = old_files.find(e.path);
-    if (old_file == old_files.end()) changed_names.insert(ModuleName(e.path));
+    if (old_file == old_files.end()) changed_names.insert(module);
     const auto old_imports = old_file == old_files.end()
                                  ? std::optional<std::vector<ImportFact>>(std::vector<ImportFact>())
                                  : StoredImports(before, old_file->second);
-    InsertChangedImports(parsed[i].facts.imports, old_imports, ModuleName(e.path), changed_names);
+    InsertChangedImports(parsed[i].facts.imports, old_imports, module, changed_names);
   }
   for (const auto& [path, node] : old_files) {
     if (walked.count(path) == 0) {

@@ -9,7 +9,6 @@
 #include <cctype>
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 
 #include "onyx/ingest/ignore_rules.h"
@@ -40,20 +39,6 @@ constexpr Extension kExtensions[] = {
     {".yml", "yaml"},          {".sh", "shell"},
 };
 
-// The text of a regular file (not a symlink) of at most 1 MiB, e.g. an ignore
-// file; nothing otherwise.
-std::optional<std::string> ReadSmallFile(const fs::path& path) {
-  std::error_code ec;
-  const fs::file_status st = fs::symlink_status(path, ec);
-  if (ec || !fs::is_regular_file(st)) return std::nullopt;
-  const std::uintmax_t size = fs::file_size(path, ec);
-  if (ec || size > (1u << 20)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  std::string text(static_cast<std::size_t>(size), '\0');
-  if (!in.read(text.data(), static_cast<std::streamsize>(size))) return std::nullopt;
-  return text;
-}
-
 // Reads the `size` bytes of a regular file (never through a symlink) with
 // plain system calls: a stream per file costs more than the read itself.
 bool ReadWhole(const char* path, std::size_t size, std::string* text) {
@@ -69,6 +54,18 @@ bool ReadWhole(const char* path, std::size_t size, std::string* text) {
   }
   ::close(fd);
   return done == size;
+}
+
+// The text of a regular file (not a symlink) of at most 1 MiB, e.g. an ignore
+// file; nothing otherwise.
+std::optional<std::string> ReadSmallFile(const fs::path& path) {
+  struct stat info;
+  if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_size > (1 << 20)) {
+    return std::nullopt;
+  }
+  std::string text;
+  if (!ReadWhole(path.c_str(), static_cast<std::size_t>(info.st_size), &text)) return std::nullopt;
+  return text;
 }
 
 }  // namespace
