@@ -140,9 +140,12 @@ int main(int argc, char** argv) {
       updates.push_back(Seconds(start) * 1000.0);
       if (static_cast<std::size_t>(i) < targets.size()) first_edits.push_back(updates.back());
       if (std::getenv("ONYX_BENCH_PHASES") != nullptr) {
+        std::fprintf(stderr, "edit %2d %-44s %6.1f ms:", i,
+                     fs::relative(target, copy).string().c_str(), updates.back());
         for (const auto& [phase, seconds] : s.phase_seconds) {
-          std::fprintf(stderr, "  %-10s %7.1f ms\n", phase.c_str(), seconds * 1000.0);
+          std::fprintf(stderr, " %s %.1f", phase.c_str(), seconds * 1000.0);
         }
+        std::fprintf(stderr, "\n");
       }
       if (!s.revision) std::fprintf(stderr, "ingest_bench: an edit committed nothing\n");
     }

@@ -302,6 +302,15 @@ TEST_F(TreeIngestTest, AKeptGraphStateStaysWhatTheStoreHolds) {
     ASSERT_OK(read);
     EXPECT_EQ(GraphStateDifference(state, *read), "") << "after step " << step;
     EXPECT_EQ(GraphStateDifference(*read, state), "") << "after step " << step;
+    // The kept definitions index answers what one filled from the store does.
+    DefinitionIndex fresh;
+    for (const auto& [path, nodes] : read->definitions) {
+      std::vector<const Node*> pointers;
+      for (const Node& n : nodes) pointers.push_back(&n);
+      fresh.Replace(path, pointers);
+    }
+    fresh.Prepare();
+    EXPECT_EQ(DefinitionIndexDifference(state.symbols, fresh), "") << "after step " << step;
   }
   EXPECT_NE(state.trees.Find("pkg/deep/m.py"), nullptr);
   // A state of another revision is not used: it is read again.

@@ -56,6 +56,7 @@ void FitToLimits(GraphState& state, const KeepLimits& limits) {
     state.files.clear();
     state.definitions.clear();
     state.folders.clear();
+    state.symbols.Clear();
   }
 }
 

@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "onyx/ingest/definition_index.h"
 #include "onyx/ingest/recent_trees.h"
 #include "onyx/ingest/tree_walk.h"
 #include "onyx/status.h"
@@ -27,6 +28,9 @@ struct GraphState {
   std::unordered_map<std::string, Node> files;                     ///< By path.
   std::unordered_map<std::string, std::vector<Node>> definitions;  ///< By path: all but notes.
   std::unordered_set<NodeId> folders;  ///< The project and directory nodes.
+  /// `definitions` indexed for the resolver; an ingest fills it from them
+  /// when empty, else replaces only the files it parsed.
+  DefinitionIndex symbols;
 
   /// The last tree walk of `root` (a worktree ingest's; empty after a git
   /// snapshot): the next walk of that root reads only the files that changed.

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <random>
-#include <thread>
 #include <tuple>
 
 #include "onyx/ingest/languages/language_spec.h"
@@ -27,8 +26,8 @@ std::string_view StemOf(std::string_view path) {
 
 }  // namespace
 
-void SymbolTable::Add(const Node& node) {
-  if (node.kind == NodeKind::kProject || node.kind == NodeKind::kNote) return;
+void SymbolTable::AddFile(const Node& node) {
+  if (node.kind != NodeKind::kFile && node.kind != NodeKind::kDirectory) return;
   Symbol s;
   s.id = node.id;
   s.kind = node.kind;
@@ -37,11 +36,7 @@ void SymbolTable::Add(const Node& node) {
   s.language = node.language;
   s.path = node.path;
   s.span = node.span;
-  symbols_.push_back(std::move(s));
-}
-
-void SymbolTable::DropLast() {
-  if (!symbols_.empty()) symbols_.pop_back();
+  files_and_dirs_.push_back(std::move(s));
 }
 
 void SymbolTable::Index::Add(std::string_view key, std::size_t i) {
@@ -97,120 +92,40 @@ std::span<const std::size_t> SymbolTable::Index::Find(std::string_view key) cons
   return {order_.data() + begin, static_cast<std::size_t>(last - first)};
 }
 
-template <typename Fn>
-void SymbolTable::Index::ForEachGroup(Fn fn) const {
-  for (std::size_t k = 0; k < entries_.size();) {
-    std::size_t end = k + 1;
-    while (end < entries_.size() && entries_[end].hash == entries_[k].hash &&
-           entries_[end].key == entries_[k].key) {
-      ++end;
-    }
-    fn(std::span<const std::size_t>(order_.data() + k, end - k));
-    k = end;
-  }
-}
-
 void SymbolTable::Index::Reserve(std::size_t n) { entries_.reserve(n); }
 
 void SymbolTable::Finish() {
-  // The name indexes on a second thread: they only read the symbols, and the
-  // rest below writes only their parents.
-  std::thread names([this] {
-    by_name_.Reserve(symbols_.size());
-    by_qualified_.Reserve(symbols_.size());
-    for (std::size_t i = 0; i < symbols_.size(); ++i) {
-      const Symbol& s = symbols_[i];
-      if (s.kind == NodeKind::kDirectory || s.kind == NodeKind::kFile ||
-          s.kind == NodeKind::kDocSection) {
-        continue;
-      }
-      by_name_.Add(s.name, i);
-      by_qualified_.Add(s.qualified, i);
-    }
-    by_qualified_.Build([](std::size_t a, std::size_t b) { return a < b; });
-    by_name_.Build([this](std::size_t a, std::size_t b) {
-      return std::tie(symbols_[a].path, symbols_[a].span.start_byte, a) <
-             std::tie(symbols_[b].path, symbols_[b].span.start_byte, b);
-    });
-  });
-  std::size_t slots = 16;
-  while (slots < 2 * symbols_.size()) slots <<= 1;
-  by_id_.assign(slots, {NodeId{0}, kNone});
-  id_mask_ = slots - 1;
-  id_seed_ = std::random_device()();
-  in_file_.Reserve(symbols_.size());
-  for (std::size_t i = 0; i < symbols_.size(); ++i) {
-    const Symbol& s = symbols_[i];
-    std::size_t k = IdSlot(s.id);
-    while (by_id_[k].second != kNone && by_id_[k].first != s.id) k = (k + 1) & id_mask_;
-    by_id_[k] = {s.id, i};  // a repeated id: the last one added
+  definitions_.Prepare();
+  base_ = definitions_.slot_count();
+  file_ids_ = decltype(file_ids_)(2 * files_and_dirs_.size() + 16, SeededIdHash{DrawHashSeed()});
+  for (std::size_t k = 0; k < files_and_dirs_.size(); ++k) {
+    const std::size_t i = base_ + k;
+    const Symbol& s = files_and_dirs_[k];
+    file_ids_[s.id] = i;  // a repeated id: the last one added
     if (s.kind == NodeKind::kDirectory) {
       directories_[s.path] = i;
       const auto slash = s.path.rfind('/');
       directories_named_.Add(slash == std::string::npos ? s.path : s.path.substr(slash + 1), i);
       continue;
     }
-    if (s.kind == NodeKind::kFile) {
-      files_[s.path] = i;
-      files_in_.Add(DirOf(s.path), i);
-      by_stem_.Add(StemOf(s.path), i);
-      continue;
-    }
-    in_file_.Add(s.path, i);
+    files_[s.path] = i;
+    files_in_.Add(DirOf(s.path), i);
+    by_stem_.Add(StemOf(s.path), i);
   }
   const auto in_order = [](std::size_t a, std::size_t b) { return a < b; };
   directories_named_.Build(in_order);
   files_in_.Build(in_order);
   by_stem_.Build(in_order);
-  // A file's definitions by position, outer first; each one's parent is the
-  // innermost earlier one that holds it.
-  in_file_.Build([this](std::size_t a, std::size_t b) {
-    const Span& x = symbols_[a].span;
-    const Span& y = symbols_[b].span;
-    if (x.start_byte != y.start_byte) return x.start_byte < y.start_byte;
-    if (x.end_byte != y.end_byte) return x.end_byte > y.end_byte;
-    return a < b;
-  });
-  std::vector<std::size_t> stack;
-  in_file_.ForEachGroup([&](std::span<const std::size_t> members) {
-    stack.clear();
-    for (const std::size_t i : members) {
-      Symbol& s = symbols_[i];
-      while (!stack.empty() && symbols_[stack.back()].span.end_byte <= s.span.start_byte) {
-        stack.pop_back();
-      }
-      s.parent = stack.empty() ? kNone : stack.back();
-      stack.push_back(i);
-    }
-  });
-  for (Symbol& s : symbols_) {
-    if (s.kind == NodeKind::kFile || s.kind == NodeKind::kDirectory) s.parent = kNone;
-  }
-  holds_tests_.assign(symbols_.size(), false);
-  for (const Symbol& s : symbols_) {
-    if (s.kind == NodeKind::kTest && s.parent != kNone) holds_tests_[s.parent] = true;
-  }
   for (const auto& [path, index] : files_) {
-    const LanguageSpec* spec = SpecFor(symbols_[index].language);
+    const LanguageSpec* spec = SpecFor(at(index).language);
     test_paths_[path] = spec != nullptr && spec->is_test_path != nullptr ? spec->is_test_path(path)
                                                                          : InTestFolder(path);
   }
-  names.join();
 }
 
 std::size_t SymbolTable::Find(NodeId id) const {
-  if (by_id_.empty()) return kNone;
-  for (std::size_t k = IdSlot(id);; k = (k + 1) & id_mask_) {
-    if (by_id_[k].second == kNone) return kNone;
-    if (by_id_[k].first == id) return by_id_[k].second;
-  }
-}
-
-std::size_t SymbolTable::IdSlot(NodeId id) const {
-  std::uint64_t x = static_cast<std::uint64_t>(id) + id_seed_;  // splitmix64's finalizer
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return static_cast<std::size_t>(x ^ (x >> 31)) & id_mask_;
+  if (auto it = file_ids_.find(id); it != file_ids_.end()) return it->second;
+  return definitions_.Find(id);
 }
 
 std::size_t SymbolTable::File(std::string_view path) const {
@@ -224,39 +139,39 @@ std::size_t SymbolTable::Directory(std::string_view path) const {
 }
 
 std::span<const std::size_t> SymbolTable::InFile(std::string_view path) const {
-  return in_file_.Find(path);
+  return definitions_.InFile(path);
 }
 
 std::span<const std::size_t> SymbolTable::FilesIn(std::string_view dir) const {
   return files_in_.Find(dir);
 }
 
-std::vector<std::size_t> SymbolTable::OfLanguage(const Index& index, std::string_view key,
+std::vector<std::size_t> SymbolTable::OfLanguage(std::span<const std::size_t> group,
                                                  std::string_view language) const {
   std::vector<std::size_t> out;
-  for (const std::size_t i : index.Find(key)) {
-    if (symbols_[i].language == language) out.push_back(i);
+  for (const std::size_t i : group) {
+    if (at(i).language == language) out.push_back(i);
   }
   return out;
 }
 
 std::vector<std::size_t> SymbolTable::ByName(std::string_view language,
                                              std::string_view name) const {
-  return OfLanguage(by_name_, name, language);
+  return OfLanguage(definitions_.ByName(name), language);
 }
 
 std::vector<std::size_t> SymbolTable::ByQualified(std::string_view language,
                                                   std::string_view qualified) const {
-  return OfLanguage(by_qualified_, qualified, language);
+  return OfLanguage(definitions_.ByQualified(qualified), language);
 }
 
 std::span<const std::size_t> SymbolTable::ByNameAnyLanguage(std::string_view name) const {
-  return by_name_.Find(name);
+  return definitions_.ByName(name);
 }
 
 std::vector<std::size_t> SymbolTable::FilesByStem(std::string_view language,
                                                   std::string_view stem) const {
-  return OfLanguage(by_stem_, stem, language);
+  return OfLanguage(by_stem_.Find(stem), language);
 }
 
 std::span<const std::size_t> SymbolTable::DirectoriesNamed(std::string_view name) const {
@@ -269,17 +184,17 @@ std::size_t SymbolTable::Enclosing(std::string_view path, std::uint32_t offset) 
   // holds it is that one or one of its ancestors.
   auto it = std::upper_bound(
       members.begin(), members.end(), offset,
-      [this](std::uint32_t off, std::size_t i) { return off < symbols_[i].span.start_byte; });
+      [this](std::uint32_t off, std::size_t i) { return off < at(i).span.start_byte; });
   if (it == members.begin()) return File(path);
   std::size_t i = *std::prev(it);
-  while (i != kNone && offset >= symbols_[i].span.end_byte) i = symbols_[i].parent;
+  while (i != kNone && offset >= at(i).span.end_byte) i = at(i).parent;
   return i == kNone ? File(path) : i;
 }
 
 bool SymbolTable::IsTestHelper(std::size_t i) const {
-  const Symbol& s = symbols_[i];
+  const Symbol& s = at(i);
   if (s.kind != NodeKind::kFunction && s.kind != NodeKind::kMethod) return false;
-  if (s.parent != kNone && holds_tests_[s.parent]) return true;
+  if (s.parent != kNone && definitions_.HoldsTests(s.parent)) return true;
   auto it = test_paths_.find(s.path);
   return it != test_paths_.end() && it->second;
 }

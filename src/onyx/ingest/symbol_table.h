@@ -1,6 +1,8 @@
 // Every definition, file and directory of a project after an ingest, indexed the
 // ways the resolver looks things up: by file, by name, by qualified name, and by
-// the definition that encloses a place in a file.
+// the definition that encloses a place in a file. The definitions come from a
+// DefinitionIndex an engine keeps between ingests (updated per changed file);
+// files and directories are indexed anew by each ingest.
 #pragma once
 
 #include <cstddef>
@@ -11,39 +13,32 @@
 #include <unordered_map>
 #include <vector>
 
+#include "onyx/ingest/definition_index.h"
 #include "onyx/types.h"
 
 namespace onyx::ingest {
-
-/// A node as the resolver sees it; the strings point into the Node it was added
-/// from.
-struct Symbol {
-  NodeId id = 0;
-  NodeKind kind = NodeKind::kFile;
-  std::string_view name;
-  std::string_view qualified;
-  std::string_view language;
-  std::string_view path;
-  Span span;
-  /// The innermost definition of the same file whose span holds this one
-  /// (kNone at the top level of the file); set by Finish().
-  std::size_t parent = 0;
-};
 
 class SymbolTable {
  public:
   static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 
-  /// Adds a node (files, directories and definitions; other kinds are ignored).
-  /// The node must outlive the table, unchanged in its strings.
-  void Add(const Node& node);
-  /// Takes back the last Add (a node the store refused).
-  void DropLast();
-  /// Builds the indexes; call once after the last Add.
+  /// Definitions come from `definitions`, which the caller brings up to date
+  /// (DefinitionIndex::Replace) before Finish and leaves alone while the table
+  /// is used.
+  explicit SymbolTable(DefinitionIndex& definitions) : definitions_(definitions) {}
+
+  /// Adds a file or directory node (other kinds are ignored). The node must
+  /// outlive the table, unchanged in its strings.
+  void AddFile(const Node& node);
+  /// Builds the indexes of files and directories and prepares the
+  /// definitions'; call once after the last AddFile and Replace.
   void Finish();
 
-  std::size_t size() const { return symbols_.size(); }
-  const Symbol& at(std::size_t i) const { return symbols_[i]; }
+  /// Symbols are numbered: the definitions' slots, then files and directories.
+  std::size_t size() const { return base_ + files_and_dirs_.size(); }
+  const Symbol& at(std::size_t i) const {
+    return i < base_ ? definitions_.at(i) : files_and_dirs_[i - base_];
+  }
 
   /// The symbol with that id, or kNone.
   std::size_t Find(NodeId id) const;
@@ -83,9 +78,6 @@ class SymbolTable {
     template <typename Before>
     void Build(Before before);
     std::span<const std::size_t> Find(std::string_view key) const;
-    // Calls fn(symbols) for each key's group.
-    template <typename Fn>
-    void ForEachGroup(Fn fn) const;
 
    private:
     struct Entry {
@@ -96,26 +88,19 @@ class SymbolTable {
     std::vector<Entry> entries_;
     std::vector<std::size_t> order_;  // entries_[k].index
   };
-  std::vector<std::size_t> OfLanguage(const Index& index, std::string_view key,
+  std::vector<std::size_t> OfLanguage(std::span<const std::size_t> group,
                                       std::string_view language) const;
 
-  std::vector<Symbol> symbols_;
-  // Symbols by id: open addressing (linear probing) over the id mixed with a
-  // seed drawn per table, so crafted ids cannot pile into one run.
-  std::size_t IdSlot(NodeId id) const;
-  std::vector<std::pair<NodeId, std::size_t>> by_id_;  // second == kNone: empty
-  std::size_t id_mask_ = 0;
-  std::uint64_t id_seed_ = 0;
+  DefinitionIndex& definitions_;
+  std::size_t base_ = 0;  // the definitions' slot count when Finish ran
+  std::vector<Symbol> files_and_dirs_;
+  std::unordered_map<NodeId, std::size_t, SeededIdHash> file_ids_;
   std::unordered_map<std::string_view, std::size_t> files_;
   std::unordered_map<std::string_view, std::size_t> directories_;
   Index directories_named_;
-  Index in_file_;
   Index files_in_;
-  Index by_name_;  // every language
-  Index by_qualified_;
   Index by_stem_;
   std::unordered_map<std::string_view, bool> test_paths_;
-  std::vector<bool> holds_tests_;
 };
 
 }  // namespace onyx::ingest

@@ -554,7 +554,10 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   // Stage the nodes; what the store accepts makes the symbol table.
   ONYX_ASSIGN_OR_RETURN(auto writer, store.BeginRevision(project.id, std::move(info)));
   if (keep_if_empty) writer->KeepIfEmpty();
-  SymbolTable table;
+  // The definitions index is the kept one (filled on first use, then changed
+  // only for the files parsed now), the table of files and folders is new.
+  DefinitionIndex& symbols = graph.symbols;
+  SymbolTable table(symbols);
   ProjectLayout layout;
   std::unordered_set<NodeId> seen;
   std::map<std::string, NodeId> dir_ids;
@@ -591,7 +594,7 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     // The table points into these nodes: they stay put until the commit.
     const Node& kept =
         e.is_dir ? dir_nodes.emplace_back(std::move(node)) : (file_nodes[i] = std::move(node));
-    table.Add(kept);
+    table.AddFile(kept);
     if (!known) ONYX_RETURN_IF_ERROR(writer->UpsertNode(kept));
     if (!known && !e.path.empty()) {
       Edge contains;
@@ -602,9 +605,14 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     }
     if (unchanged[i]) {
       // All of them stay (removals below skip unchanged files).
-      for (const Node& n : old_definitions[e.path]) table.Add(n);
+      if (!symbols.Has(e.path)) {
+        std::vector<const Node*> nodes;
+        for (const Node& n : old_definitions[e.path]) nodes.push_back(&n);
+        symbols.Replace(e.path, nodes);
+      }
       continue;
     }
+    symbols.Remove(e.path);  // until the definitions accepted below
     Parsed& p = parsed[i];
     if (!p.needed) continue;
     Node& file_node = file_nodes[i];
@@ -635,6 +643,7 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     // A definition the store refuses (a hostile file's 10 KB identifier, a NUL in
     // a title) is skipped and counted; its children then hang under the file.
     std::vector<std::optional<NodeId>> ids;
+    std::vector<const Node*> accepted;
     for (Definition& d : p.definitions) {
       const NodeId def_id = d.node.id;
       const std::string kind(NodeKindName(d.node.kind));
@@ -642,21 +651,25 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
       contains.src = d.parent && ids[*d.parent] ? *ids[*d.parent] : id;
       contains.kind = EdgeKind::kContains;
       contains.dst = def_id;
-      table.Add(d.node);
       const Status staged = writer->UpsertNode(d.node);
       p.accepted.push_back(staged.ok());
       if (!staged.ok()) {
         if (!staged.IsInvalidArgument()) return staged;
         ++summary.skipped_by_reason["invalid_symbol"];
         ids.emplace_back();
-        table.DropLast();
         continue;
       }
+      accepted.push_back(&d.node);
       ids.emplace_back(def_id);
       seen.insert(def_id);
       ++summary.definitions_by_kind[kind];
       ONYX_RETURN_IF_ERROR(writer->UpsertEdge(std::move(contains)));
     }
+    symbols.Replace(e.path, accepted);
+  }
+  for (const std::string_view path : symbols.Paths()) {
+    const auto at = entry_of.find(std::string(path));
+    if (at == entry_of.end()) symbols.Remove(std::string(path));  // gone (a copy: Remove frees it)
   }
   table.Finish();
   if (entry_of.count("__init__.py") != 0) layout.python_root_package = std::string(root_name);
@@ -759,8 +772,8 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   phase_done("commit");
 
   // The state of the revision just committed, for the next ingest: what the
-  // store now holds for every path (the symbol table, which points into these
-  // nodes, is no longer used).
+  // store now holds for every path (the symbol table, which points into the
+  // file nodes, is no longer used; the definitions index already matches).
   for (auto it = old_files.begin(); it != old_files.end();) {
     it = walked.count(it->first) == 0 ? old_files.erase(it) : std::next(it);
   }
