@@ -1,6 +1,7 @@
 // The tree walker.
 #include "onyx/ingest/tree_walk.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <cctype>
 #include <cerrno>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "onyx/ingest/ignore_rules.h"
@@ -113,31 +115,44 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
 
   // Breadth-first walk that never follows a symlink, so nothing outside `root` is
   // opened.
-  std::vector<std::pair<fs::path, std::string>> pending = {{fs::path(root), ""}};
+  std::vector<std::pair<std::string, std::string>> pending = {{root, ""}};
   int depth = 0;
   while (!pending.empty()) {
-    std::vector<std::pair<fs::path, std::string>> next;
+    std::vector<std::pair<std::string, std::string>> next;
     for (const auto& [dir, rel] : pending) {
-      if (auto text = ReadSmallFile(dir / ".gitignore")) git_rules.AddFile(rel, *text);
-      std::vector<fs::directory_entry> children;
-      for (fs::directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
-           !ec && it != end; it.increment(ec)) {
-        children.push_back(*it);
-      }
-      if (ec) {
-        ++summary.skipped_by_reason["unreadable"];
-        ec.clear();
+      // Entries are listed and stat'ed relative to the open folder: no path
+      // lookups, and a folder swapped for a symlink since it was seen is not
+      // entered (the root itself may be one).
+      const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (rel.empty() ? 0 : O_NOFOLLOW);
+      const int fd = ::open(dir.c_str(), flags);
+      std::unique_ptr<DIR, int (*)(DIR*)> listing(fd < 0 ? nullptr : ::fdopendir(fd), &::closedir);
+      if (listing == nullptr) {
+        if (fd >= 0) ::close(fd);
+        if (errno != EACCES) ++summary.skipped_by_reason["unreadable"];
         continue;
       }
-      std::sort(children.begin(), children.end(),
-                [](const auto& a, const auto& b) { return a.path() < b.path(); });
-      for (const fs::directory_entry& child : children) {
-        const std::string name = child.path().filename().string();
+      std::vector<std::string> names;
+      bool has_gitignore = false;
+      errno = 0;
+      while (const dirent* ent = ::readdir(listing.get())) {
+        const std::string_view name = ent->d_name;
+        has_gitignore = has_gitignore || name == ".gitignore";
+        if (!name.empty() && name[0] != '.') names.emplace_back(name);  // hidden: .git, .cache, …
+      }
+      if (errno != 0) {
+        ++summary.skipped_by_reason["unreadable"];
+        continue;
+      }
+      if (has_gitignore) {
+        if (auto text = ReadSmallFile(fs::path(dir) / ".gitignore")) git_rules.AddFile(rel, *text);
+      }
+      std::sort(names.begin(), names.end());
+      for (const std::string& name : names) {
         const std::string path = rel.empty() ? name : rel + "/" + name;
-        if (name.empty() || name[0] == '.') continue;  // hidden: .git, .cache, …
-        // One lstat per entry: its kind (never following a link), size, times.
+        const std::string full = dir + "/" + name;
+        // One stat per entry: its kind (never following a link), size, times.
         struct stat info;
-        if (::lstat(child.path().c_str(), &info) != 0) {
+        if (::fstatat(::dirfd(listing.get()), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
           ++summary.skipped_by_reason["unreadable"];
           continue;
         }
@@ -161,7 +176,7 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
             continue;
           }
           entries.push_back({path, true, {}, {}, 0, 0});
-          next.emplace_back(child.path(), path);
+          next.emplace_back(full, path);
           continue;
         }
         if (!is_regular) {
@@ -209,7 +224,7 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
           }
         }
         std::string text;
-        if (!ReadWhole(child.path().c_str(), static_cast<std::size_t>(size), &text)) {
+        if (!ReadWhole(full.c_str(), static_cast<std::size_t>(size), &text)) {
           ++summary.skipped_by_reason["unreadable"];
           continue;
         }
