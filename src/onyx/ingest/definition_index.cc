@@ -105,8 +105,7 @@ void DefinitionIndex::LinkAll(Map& groups, std::span<const std::size_t> slots, K
 }
 
 template <typename Map, typename KeyOf>
-void DefinitionIndex::UnlinkMarked(Map& groups, std::span<const std::size_t> slots,
-                                   KeyOf key_of) {
+void DefinitionIndex::UnlinkMarked(Map& groups, std::span<const std::size_t> slots, KeyOf key_of) {
   // Each group loses all marked members in one pass (a file may put thousands
   // of definitions under one name, or one id).
   for (const std::size_t i : slots) {

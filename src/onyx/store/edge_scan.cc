@@ -9,7 +9,6 @@ namespace onyx::store {
 Status ScanEdgeVersions(const RocksHandles& rocks, const rocksdb::Snapshot* snapshot, bool out,
                         std::string_view prefix, RevisionNumber max_from,
                         const std::function<bool(const Edge&, std::string_view)>& fn) {
-  constexpr std::size_t kNodePrefixBytes = 12;  // the families' prefix extractor
   std::string upper;
   rocksdb::Slice upper_slice;
   auto ro = PrefixReadOptions(snapshot, prefix, &upper, &upper_slice);

@@ -105,8 +105,9 @@ Result<std::vector<std::optional<Node>>> ReadView::GetNodes(const std::vector<No
     }
     return out;
   }
-  // One iterator for all: seeks across nodes need total order.
-  ro.total_order_seek = true;
+  // One iterator for all, each seek inside one node's prefix (a total-order
+  // iterator would sort a copy of the unflushed keys first).
+  ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(
       rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
   for (std::size_t i = 0; i < ids.size(); ++i) {

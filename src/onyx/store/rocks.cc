@@ -47,6 +47,7 @@ rocksdb::ReadOptions PrefixReadOptions(const rocksdb::Snapshot* snapshot, std::s
                                        std::string* upper_bound, rocksdb::Slice* upper_slice) {
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot;
+  ro.total_order_seek = prefix.size() < kNodePrefixBytes;
   *upper_bound = PrefixSuccessor(prefix);
   if (!upper_bound->empty()) {
     *upper_slice = rocksdb::Slice(*upper_bound);

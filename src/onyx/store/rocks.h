@@ -7,6 +7,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,8 +33,13 @@ Status FromRocks(const rocksdb::Status& s, std::string_view context);
 inline rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
 inline std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
 
+/// Bytes of the prefix that the node-keyed families (nodes, node_versions,
+/// edges_out, edges_in) hash and filter by: project + node id.
+inline constexpr std::size_t kNodePrefixBytes = 12;
+
 /// Read options bounded to keys starting with `prefix` (the caller keeps
-/// `upper_bound` alive for the iterator's lifetime).
+/// `upper_bound` alive for the iterator's lifetime). A prefix shorter than
+/// kNodePrefixBytes reads in total order (it spans nodes).
 rocksdb::ReadOptions PrefixReadOptions(const rocksdb::Snapshot* snapshot, std::string_view prefix,
                                        std::string* upper_bound, rocksdb::Slice* upper_slice);
 

@@ -3,6 +3,7 @@
 
 #include <rocksdb/cache.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
@@ -25,6 +26,12 @@ constexpr ProjectId kMaxProjectId = 0xFFFFFFFEu;  // keeps ProjectPrefix(id + 1)
 rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& options,
                                            const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions cf;
+  if (options.tiny_write_buffers) {
+    cf.write_buffer_size = 64 << 10;
+    cf.target_file_size_base = 256 << 10;
+    cf.max_bytes_for_level_base = 1 << 20;
+  }
+  const std::size_t write_buffer_bytes = cf.write_buffer_size;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
@@ -36,11 +43,34 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& op
     case Family::kEdgesIn:
       // project + node id: every read of these families stays inside one node's
       // keys, so a prefix bloom filter answers "no versions/edges" without I/O.
-      cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(12));
+      cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(kNodePrefixBytes));
       table.whole_key_filtering = false;
       break;
     case Family::kBlobs:
       cf.compression = rocksdb::kNoCompression;  // values are zstd already
+      break;
+    case Family::kNodes:
+      cf.prefix_extractor.reset(
+          rocksdb::NewFixedPrefixTransform(kNodePrefixBytes));  // the whole key
+      break;
+    default: break;
+  }
+  // The families keyed by project + node id take most of a commit's keys, in
+  // random order: a skiplist insert there walks a 64 MiB memtable (half of a
+  // commit's time in perf). Hashed by that prefix, an insert touches one short
+  // list: commits run ~1.5x faster. Point and per-node reads stay as fast; a
+  // scan across nodes (topology, diff, export) first sorts a copy of the
+  // unflushed keys, a cost bounded by the memtable (tens of ms after a large
+  // ingest, nothing once flushed).
+  switch (family) {
+    case Family::kNodes:
+    case Family::kNodeVersions:
+    case Family::kEdgesOut:
+    case Family::kEdgesIn:
+      // About one bucket per KiB of write buffer (64K for 64 MiB): the
+      // buckets are carved out of the memtable itself.
+      cf.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(
+          std::clamp<std::size_t>(write_buffer_bytes >> 10, 64, std::size_t{1} << 16)));
       break;
     default: break;
   }
@@ -61,11 +91,6 @@ rocksdb::ColumnFamilyOptions FamilyOptions(Family family, const StoreOptions& op
   }
   cf.memtable_whole_key_filtering =
       family != Family::kNodeVersions && family != Family::kEdgesOut && family != Family::kEdgesIn;
-  if (options.tiny_write_buffers) {
-    cf.write_buffer_size = 64 << 10;
-    cf.target_file_size_base = 256 << 10;
-    cf.max_bytes_for_level_base = 1 << 20;
-  }
   return cf;
 }
 
@@ -89,6 +114,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, const StoreO
   db_options.create_if_missing = options.create_if_missing;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
+  db_options.allow_concurrent_memtable_write = false;  // hash memtables (below) need it
   db_options.keep_log_file_num = 4;
   db_options.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
