@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
   row("point reads: node by id (/s)", op, pp, rp);
   row("adjacency reads: out or in (/s)", oa, pp, ra);
   std::printf(
-      "(an item costs Onyx 3 RocksDB keys on average: a node writes nodes, node_versions,\n"
-      " names and paths; an edge writes edges_out and edges_in; db_bench writes 1 key)\n");
+      "(an item costs Onyx 2.5 RocksDB keys on average: a new node writes nodes, names and\n"
+      " paths; an edge writes edges_out and edges_in; db_bench writes 1 key)\n");
   return 0;
 }

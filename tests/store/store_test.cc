@@ -427,7 +427,9 @@ TEST_F(StoreTest, AViewIsConsistentWhileAWriterCommits) {
 
 // Writes `value` under `key` in the meta family of the closed store at `path`, as
 // another build (or a bit flip) would.
-void PutRawMeta(const std::string& path, const std::string& key, const std::string& value) {
+// Writes one raw key into a family of the closed store at `path`.
+void PutRaw(const std::string& path, const std::string& family, const std::string& key,
+            const std::string& value) {
   std::vector<std::string> names;
   ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -436,12 +438,38 @@ void PutRawMeta(const std::string& path, const std::string& key, const std::stri
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
   for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "meta") {
+    if (names[i] == family) {
       ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
     }
   }
   for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
   delete db;
+}
+
+void PutRawMeta(const std::string& path, const std::string& key, const std::string& value) {
+  PutRaw(path, "meta", key, value);
+}
+
+// The value of one meta key of the closed store at `path` ("" when missing).
+std::string GetRawMeta(const std::string& path, const std::string& key) {
+  std::vector<std::string> names;
+  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  EXPECT_TRUE(
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
+  std::string value;
+  if (db == nullptr) return value;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "meta" && !db->Get(rocksdb::ReadOptions(), handles[i], key, &value).ok()) {
+      value.clear();
+    }
+  }
+  for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  delete db;
+  return value;
 }
 
 // Counts, per column family, the keys of the closed store at `path` that belong to
@@ -492,8 +520,8 @@ TEST_F(StoreTest, DeleteProjectRemovesEveryRawKeyOfTheProjectAndNoOther) {
   store_.reset();
   const auto before_mine = RawProjectKeys(dir_.path(), project_);
   const auto before_other = RawProjectKeys(dir_.path(), other->id);
-  EXPECT_EQ(before_mine.at("nodes"), 2);
-  EXPECT_EQ(before_mine.at("node_versions"), 3);
+  EXPECT_EQ(before_mine.at("nodes"), 2);          // the open versions
+  EXPECT_EQ(before_mine.at("node_versions"), 1);  // g's closed one
   EXPECT_EQ(before_mine.at("edges_in"), 1);
   EXPECT_EQ(before_mine.at("meta"), 4);  // project, stats, 2 revisions
   EXPECT_EQ(before_mine, before_other);
@@ -520,7 +548,93 @@ TEST(StoreSchema, OpeningAStoreWrittenByANewerSchemaFails) {
   auto reopened = Store::Open(dir.path());
   ASSERT_FALSE(reopened.ok());
   EXPECT_EQ(reopened.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(reopened.status().message().find("has schema version 7"), std::string::npos);
+  EXPECT_NE(
+      reopened.status().message().find("has schema version " + std::to_string(kSchemaVersion + 6)),
+      std::string::npos);
+}
+
+// Schema 1 kept each open node version in node_versions as well as in nodes.
+// Such a store opens, reads without doubles, takes new revisions, stays
+// consistent, and is marked with the new schema.
+TEST(StoreSchema, AStoreOfSchemaOneOpensAndReadsItsOpenVersionsOnce) {
+  testing::TempDir dir;
+  const Node f = MakeFunction("a.py", "f");
+  const Node g = MakeFunction("a.py", "g");
+  const Node g2 = MakeFunction("a.py", "g", "(x)");
+  ProjectId project = 0;
+  {
+    auto store = Store::Open(dir.path());
+    ASSERT_OK(store);
+    auto p = (*store)->CreateProject("demo");
+    ASSERT_OK(p);
+    project = p->id;
+    for (const std::vector<Node>& nodes : {std::vector<Node>{f, g}, std::vector<Node>{g2}}) {
+      auto writer = (*store)->BeginRevision(project, RevisionInfo{});
+      ASSERT_OK(writer);
+      for (const Node& n : nodes) ASSERT_OK((*writer)->UpsertNode(n));
+      ASSERT_OK((*writer)->Commit());
+    }
+  }
+  // What schema 1 also wrote: f (from 1) and g2 (from 2), open, in node_versions.
+  PutRaw(dir.path(), "node_versions", NodeVersionKey(project, f.id, 1),
+         EncodeNodeVersion(f, {1, kOpenRevision}));
+  PutRaw(dir.path(), "node_versions", NodeVersionKey(project, g2.id, 2),
+         EncodeNodeVersion(g2, {2, kOpenRevision}));
+  PutRawMeta(dir.path(), MetaKey(MetaTag::kSchema), EncodeCounter(1));
+
+  auto store = Store::Open(dir.path());
+  ASSERT_OK(store);
+  EXPECT_EQ((*store)->schema_version(), kSchemaVersion);
+  EXPECT_OK((*store)->VerifyIntegrity(project));
+  const auto versions = [&](RevisionNumber as_of) {
+    auto view = (*store)->View(project, as_of);
+    EXPECT_OK(view);
+    std::vector<std::pair<NodeId, RevisionNumber>> out;
+    EXPECT_OK(view->ForEachNodeVersion([&](Node& n) {
+      out.emplace_back(n.id, n.validity.from);
+      return true;
+    }));
+    return out;
+  };
+  EXPECT_EQ(versions(2).size(), 3u);  // f, g, g2: not f and g2 twice
+  {
+    auto view = (*store)->View(project);
+    ASSERT_OK(view);
+    auto history = view->NodeHistory(g.id);
+    ASSERT_OK(history);
+    ASSERT_EQ(history->size(), 2u);
+    EXPECT_EQ((*history)[0].signature, g2.signature);
+    EXPECT_TRUE((*history)[0].validity.IsOpen());
+    EXPECT_EQ((*history)[1].validity, (Validity{1, 2}));
+    auto old = view->AsOf(1);
+    ASSERT_OK(old);
+    auto g_then = old->GetNode(g.id);
+    ASSERT_OK(g_then);
+    EXPECT_EQ(g_then->signature, g.signature);
+  }
+  // Closing f overwrites its schema 1 copy with the closed version.
+  {
+    auto writer = (*store)->BeginRevision(project, RevisionInfo{});
+    ASSERT_OK(writer);
+    ASSERT_OK((*writer)->RemoveNode(f.id));
+    ASSERT_OK((*writer)->Commit());
+  }
+  EXPECT_OK((*store)->VerifyIntegrity(project));
+  EXPECT_EQ(versions(3).size(), 3u);
+  {
+    auto view = (*store)->View(project);
+    ASSERT_OK(view);
+    auto history = view->NodeHistory(f.id);
+    ASSERT_OK(history);
+    ASSERT_EQ(history->size(), 1u);
+    EXPECT_EQ((*history)[0].validity, (Validity{1, 3}));
+  }
+  store->reset();
+  // Marked: a schema 1 build would now refuse it.
+  EXPECT_EQ(GetRawMeta(dir.path(), MetaKey(MetaTag::kSchema)), EncodeCounter(kSchemaVersion));
+  auto again = Store::Open(dir.path());
+  ASSERT_OK(again);
+  EXPECT_OK((*again)->VerifyIntegrity(project));
 }
 
 TEST(StoreSchema, OpeningAStoreWithAGarbledSchemaRecordIsCorruption) {

@@ -44,21 +44,27 @@ Status Store::VerifyIntegrity(ProjectId project) const {
   } release{rocks, snapshot};
   const std::string prefix = ProjectPrefix(project);
 
-  // node_versions: at most one open version per node; remember the open ones.
+  // node_versions holds closed versions; a store of schema 1 also holds each
+  // open one there, which must then be the one in nodes.
   std::map<NodeId, std::string> open_versions;  // id → encoded version
   std::map<NodeId, RevisionNumber> open_from;
+  std::map<NodeId, RevisionNumber> closed_until;  // the latest `to` of each node
+  std::set<NodeId> open_nodes;
   {
     std::string upper;
     rocksdb::Slice upper_slice;
     auto ro = PrefixReadOptions(snapshot, prefix, &upper, &upper_slice);
-    ro.total_order_seek = true;
     std::unique_ptr<rocksdb::Iterator> it(
         rocks.db->NewIterator(ro, rocks.cf(Family::kNodeVersions)));
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
       ONYX_ASSIGN_OR_RETURN(const Node node,
                             DecodeNodeVersion(ToView(it->value()), k.node, k.from));
-      if (!node.validity.IsOpen()) continue;
+      if (!node.validity.IsOpen()) {
+        RevisionNumber& until = closed_until[k.node];
+        until = std::max(until, node.validity.to);
+        continue;
+      }
       if (!open_versions.emplace(k.node, std::string(ToView(it->value()))).second) {
         return Status::Corruption("integrity: node " + std::to_string(k.node) +
                                   " has more than one open version");
@@ -67,28 +73,35 @@ Status Store::VerifyIntegrity(ProjectId project) const {
     }
     ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "integrity: node_versions scan"));
   }
-  // nodes holds exactly the open versions.
+  // nodes holds the open versions, each begun after the node's closed ones.
   {
     std::string upper;
     rocksdb::Slice upper_slice;
     auto ro = PrefixReadOptions(snapshot, prefix, &upper, &upper_slice);
     std::unique_ptr<rocksdb::Iterator> it(rocks.db->NewIterator(ro, rocks.cf(Family::kNodes)));
-    std::size_t seen = 0;
+    std::size_t copies = 0;
     for (it->Seek(prefix); it->Valid(); it->Next()) {
       ProjectId p = 0;
       ONYX_ASSIGN_OR_RETURN(const NodeId id, DecodeNodeKey(ToView(it->key()), &p));
       ONYX_ASSIGN_OR_RETURN(const Node current, DecodeCurrentNode(ToView(it->value()), id));
+      open_nodes.insert(id);
+      auto until = closed_until.find(id);
+      if (until != closed_until.end() && until->second > current.validity.from) {
+        return Status::Corruption("integrity: node " + std::to_string(id) +
+                                  " has a closed version overlapping its open one");
+      }
       auto found = open_versions.find(id);
-      if (found == open_versions.end() || open_from[id] != current.validity.from ||
+      if (found == open_versions.end()) continue;
+      if (open_from[id] != current.validity.from ||
           EncodeNodeVersion(current, current.validity) != found->second) {
         return Status::Corruption("integrity: nodes entry for " + std::to_string(id) +
                                   " does not match its open version");
       }
-      ++seen;
+      ++copies;
     }
     ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "integrity: nodes scan"));
-    if (seen != open_versions.size()) {
-      return Status::Corruption("integrity: " + std::to_string(open_versions.size() - seen) +
+    if (copies != open_versions.size()) {
+      return Status::Corruption("integrity: " + std::to_string(open_versions.size() - copies) +
                                 " open node versions are missing from nodes");
     }
   }
@@ -116,7 +129,7 @@ Status Store::VerifyIntegrity(ProjectId project) const {
       return Status::Corruption("integrity: edge " + std::to_string(src) + " -> " +
                                 std::to_string(dst) + " has more than one open version");
     }
-    if (open_versions.count(src) == 0 || open_versions.count(dst) == 0) {
+    if (open_nodes.count(src) == 0 || open_nodes.count(dst) == 0) {
       return Status::Corruption("integrity: open edge " + std::to_string(src) + " -> " +
                                 std::to_string(dst) + " has an endpoint that is not open");
     }

@@ -32,9 +32,13 @@ Result<RevisionNumber> LatestRevision(const RocksHandles& rocks, const rocksdb::
 
 namespace {
 
-// Reads versions of one node (newest first) and picks the one valid at `rev`.
-Result<std::optional<Node>> NodeVersionAt(rocksdb::Iterator* it, ProjectId project, NodeId id,
-                                          RevisionNumber rev) {
+// Picks the closed version of one node valid at `rev` from a node_versions
+// iterator (versions newest first). The open version lives in `nodes` and is
+// the caller's to check first; a store written before schema 2 also keeps it
+// here, open, and it is skipped (its `from` is after any `rev` that reaches
+// this).
+Result<std::optional<Node>> ClosedVersionAt(rocksdb::Iterator* it, ProjectId project, NodeId id,
+                                            RevisionNumber rev) {
   // Keys are ~from: seeking to ~rev lands on the newest version with from <= rev.
   it->Seek(NodeVersionKey(project, id, rev));
   if (!it->Valid()) {
@@ -44,8 +48,68 @@ Result<std::optional<Node>> NodeVersionAt(rocksdb::Iterator* it, ProjectId proje
   ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
   if (k.project != project || k.node != id) return std::optional<Node>();
   ONYX_ASSIGN_OR_RETURN(Node node, DecodeNodeVersion(ToView(it->value()), id, k.from));
-  if (!node.validity.Contains(rev)) return std::optional<Node>();
+  if (node.validity.IsOpen() || !node.validity.Contains(rev)) return std::optional<Node>();
   return std::optional<Node>(std::move(node));
+}
+
+// The open version when it is valid at `rev`.
+std::optional<Node> OpenAt(std::optional<Node> current, RevisionNumber rev) {
+  if (current && current->validity.from <= rev) return current;
+  return std::nullopt;
+}
+
+// Every version of a project's nodes in node order, each node's newest first
+// (its open version from `nodes`, then its closed ones), with `from` at most
+// `max_from`.
+Status ScanNodeVersions(const RocksHandles& rocks, const rocksdb::Snapshot* snapshot,
+                        ProjectId project, RevisionNumber max_from,
+                        const std::function<bool(Node&)>& fn) {
+  const std::string prefix = ProjectPrefix(project);
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  const auto ro = PrefixReadOptions(snapshot, prefix, &upper, &upper_slice);
+  std::unique_ptr<rocksdb::Iterator> open(rocks.db->NewIterator(ro, rocks.cf(Family::kNodes)));
+  std::unique_ptr<rocksdb::Iterator> closed(
+      rocks.db->NewIterator(ro, rocks.cf(Family::kNodeVersions)));
+  open->Seek(prefix);
+  closed->Seek(prefix);
+  // Node ids are the 8 bytes after the project in both families' keys.
+  const auto id_of = [](rocksdb::Iterator& it) -> Result<NodeId> {
+    ProjectId p = 0;
+    if (it.key().size() == 12) return DecodeNodeKey(ToView(it.key()), &p);
+    ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it.key())));
+    return k.node;
+  };
+  while (open->Valid() || closed->Valid()) {
+    NodeId id = 0;
+    if (open->Valid() && closed->Valid()) {
+      ONYX_ASSIGN_OR_RETURN(const NodeId a, id_of(*open));
+      ONYX_ASSIGN_OR_RETURN(const NodeId b, id_of(*closed));
+      id = std::min(a, b);
+    } else {
+      ONYX_ASSIGN_OR_RETURN(id, id_of(open->Valid() ? *open : *closed));
+    }
+    if (open->Valid()) {
+      ProjectId p = 0;
+      ONYX_ASSIGN_OR_RETURN(const NodeId a, DecodeNodeKey(ToView(open->key()), &p));
+      if (a == id) {
+        ONYX_ASSIGN_OR_RETURN(Node node, DecodeCurrentNode(ToView(open->value()), id));
+        if (node.validity.from <= max_from && !fn(node)) return Status::Ok();
+        open->Next();
+      }
+    }
+    for (; closed->Valid(); closed->Next()) {
+      ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k,
+                            DecodeNodeVersionKey(ToView(closed->key())));
+      if (k.node != id) break;
+      if (k.from > max_from) continue;
+      ONYX_ASSIGN_OR_RETURN(Node node, DecodeNodeVersion(ToView(closed->value()), id, k.from));
+      if (node.validity.IsOpen()) continue;  // before schema 2: also in nodes
+      if (!fn(node)) return Status::Ok();
+    }
+  }
+  ONYX_RETURN_IF_ERROR(FromRocks(open->status(), "nodes: scan"));
+  return FromRocks(closed->status(), "node versions: scan");
 }
 
 }  // namespace
@@ -73,45 +137,42 @@ Result<Node> ReadView::GetNode(NodeId id) const {
     ONYX_RETURN_IF_ERROR(FromRocks(s, "nodes: get"));
     return DecodeCurrentNode(ToView(value), id);
   }
-  std::string upper;
-  rocksdb::Slice upper_slice;
-  const std::string prefix = NodePrefix(project_, id);
-  ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
-  ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
-  ONYX_ASSIGN_OR_RETURN(std::optional<Node> node, NodeVersionAt(it.get(), project_, id, revision_));
-  if (!node) return not_found();
-  return std::move(*node);
+  // As of a past revision: the open version if it began by then, else the
+  // closed one that holds the revision.
+  ONYX_ASSIGN_OR_RETURN(std::vector<std::optional<Node>> found, GetNodes({id}));
+  if (!found.front()) return not_found();
+  return std::move(*found.front());
 }
 
 Result<std::vector<std::optional<Node>>> ReadView::GetNodes(const std::vector<NodeId>& ids) const {
   std::vector<std::optional<Node>> out(ids.size());
   rocksdb::ReadOptions ro;
   ro.snapshot = snapshot_->snapshot;
-  if (IsCurrent()) {
-    std::vector<std::string> keys;
-    keys.reserve(ids.size());
-    for (const NodeId id : ids) keys.push_back(NodeKey(project_, id));
-    std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
-    std::vector<rocksdb::PinnableSlice> values(keys.size());
-    std::vector<rocksdb::Status> statuses(keys.size());
-    rocks_->db->MultiGet(ro, rocks_->cf(Family::kNodes), keys.size(), key_slices.data(),
-                         values.data(), statuses.data());
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-      if (statuses[i].IsNotFound()) continue;
-      ONYX_RETURN_IF_ERROR(FromRocks(statuses[i], "nodes: multiget"));
-      ONYX_ASSIGN_OR_RETURN(out[i], DecodeCurrentNode(ToView(values[i]), ids[i]));
-    }
-    return out;
+  // The open versions first, in one MultiGet.
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const NodeId id : ids) keys.push_back(NodeKey(project_, id));
+  std::vector<rocksdb::Slice> key_slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  rocks_->db->MultiGet(ro, rocks_->cf(Family::kNodes), keys.size(), key_slices.data(),
+                       values.data(), statuses.data());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    ONYX_RETURN_IF_ERROR(FromRocks(statuses[i], "nodes: multiget"));
+    ONYX_ASSIGN_OR_RETURN(Node current, DecodeCurrentNode(ToView(values[i]), ids[i]));
+    out[i] = OpenAt(std::move(current), revision_);
   }
-  // One iterator for all, each seek inside one node's prefix (a total-order
-  // iterator would sort a copy of the unflushed keys first).
+  if (IsCurrent()) return out;
+  // As of a past revision, the others from their closed versions: one
+  // iterator, each seek inside one node's prefix (a total-order iterator would
+  // sort a copy of the unflushed keys first).
   ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(
       rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
   for (std::size_t i = 0; i < ids.size(); ++i) {
-    ONYX_ASSIGN_OR_RETURN(out[i], NodeVersionAt(it.get(), project_, ids[i], revision_));
+    if (out[i]) continue;
+    ONYX_ASSIGN_OR_RETURN(out[i], ClosedVersionAt(it.get(), project_, ids[i], revision_));
   }
   return out;
 }
@@ -123,11 +184,21 @@ Result<std::vector<Node>> ReadView::NodeHistory(NodeId id) const {
   const std::string prefix = NodePrefix(project_, id);
   auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
   ro.prefix_same_as_start = true;
+  // The open version (in nodes), then the closed ones, newest first.
+  rocksdb::PinnableSlice value;
+  const rocksdb::Status s =
+      rocks_->db->Get(ro, rocks_->cf(Family::kNodes), NodeKey(project_, id), &value);
+  if (!s.IsNotFound()) {
+    ONYX_RETURN_IF_ERROR(FromRocks(s, "nodes: get"));
+    ONYX_ASSIGN_OR_RETURN(Node current, DecodeCurrentNode(ToView(value), id));
+    out.push_back(std::move(current));
+  }
   std::unique_ptr<rocksdb::Iterator> it(
       rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
     ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
     ONYX_ASSIGN_OR_RETURN(Node node, DecodeNodeVersion(ToView(it->value()), id, k.from));
+    if (node.validity.IsOpen()) continue;  // before schema 2: also in nodes
     out.push_back(std::move(node));
   }
   ONYX_RETURN_IF_ERROR(FromRocks(it->status(), "node_versions: history"));
@@ -253,45 +324,28 @@ Result<std::vector<Node>> ReadView::FindByPath(std::string_view path, std::size_
 }
 
 Status ReadView::ForEachNode(const std::function<bool(Node&)>& fn) const {
+  if (!IsCurrent()) {
+    // The version of each node valid at the revision, if any.
+    return ScanNodeVersions(*rocks_, snapshot_->snapshot, project_, revision_, [&](Node& node) {
+      return !node.validity.Contains(revision_) || fn(node);
+    });
+  }
   const std::string prefix = ProjectPrefix(project_);
   std::string upper;
   rocksdb::Slice upper_slice;
   auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
-  ro.total_order_seek = true;
-  const Family family = IsCurrent() ? Family::kNodes : Family::kNodeVersions;
-  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(family)));
+  std::unique_ptr<rocksdb::Iterator> it(rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodes)));
   for (it->Seek(prefix); it->Valid(); it->Next()) {
-    Node node;
-    if (IsCurrent()) {
-      ProjectId p = 0;
-      ONYX_ASSIGN_OR_RETURN(const NodeId id, DecodeNodeKey(ToView(it->key()), &p));
-      ONYX_ASSIGN_OR_RETURN(node, DecodeCurrentNode(ToView(it->value()), id));
-    } else {
-      ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
-      if (k.from > revision_) continue;
-      ONYX_ASSIGN_OR_RETURN(node, DecodeNodeVersion(ToView(it->value()), k.node, k.from));
-      if (!node.validity.Contains(revision_)) continue;
-    }
+    ProjectId p = 0;
+    ONYX_ASSIGN_OR_RETURN(const NodeId id, DecodeNodeKey(ToView(it->key()), &p));
+    ONYX_ASSIGN_OR_RETURN(Node node, DecodeCurrentNode(ToView(it->value()), id));
     if (!fn(node)) break;
   }
   return FromRocks(it->status(), "nodes: scan");
 }
 
 Status ReadView::ForEachNodeVersion(const std::function<bool(Node&)>& fn) const {
-  const std::string prefix = ProjectPrefix(project_);
-  std::string upper;
-  rocksdb::Slice upper_slice;
-  auto ro = PrefixReadOptions(snapshot_->snapshot, prefix, &upper, &upper_slice);
-  ro.total_order_seek = true;
-  std::unique_ptr<rocksdb::Iterator> it(
-      rocks_->db->NewIterator(ro, rocks_->cf(Family::kNodeVersions)));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
-    ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it->key())));
-    if (k.from > revision_) continue;
-    ONYX_ASSIGN_OR_RETURN(Node node, DecodeNodeVersion(ToView(it->value()), k.node, k.from));
-    if (!fn(node)) break;
-  }
-  return FromRocks(it->status(), "node versions: scan");
+  return ScanNodeVersions(*rocks_, snapshot_->snapshot, project_, revision_, fn);
 }
 
 Status ReadView::ForEachEdge(const std::function<bool(const Edge&)>& fn) const {

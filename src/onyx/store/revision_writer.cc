@@ -212,12 +212,16 @@ Status RevisionWriter::ApplyNodes(Batch& batch) {
         ++batch.stats.nodes_by_kind[op->kind];
       }
       ++batch.stats.node_versions;
+      // The open version lives in nodes only; node_versions gets it when it
+      // closes (schema 2).
       batch.wb.Put(nodes_cf, key, EncodeCurrentNode(*op, number_));
-      batch.wb.Put(versions_cf, NodeVersionKey(project_, id, number_),
-                   EncodeNodeVersion(*op, {number_, kOpenRevision}));
-      batch.wb.Put(rocks.cf(Family::kNames), TextIndexKey(project_, LowerAscii(op->name), id),
-                   rocksdb::Slice());
-      if (!op->path.empty()) {
+      // The text indexes keep every node that ever had the text: a key the
+      // current version made already stays.
+      const std::string name = LowerAscii(op->name);
+      if (!current || LowerAscii(current->name) != name) {
+        batch.wb.Put(rocks.cf(Family::kNames), TextIndexKey(project_, name, id), rocksdb::Slice());
+      }
+      if (!op->path.empty() && (!current || current->path != op->path)) {
         batch.wb.Put(rocks.cf(Family::kPaths), TextIndexKey(project_, op->path, id),
                      rocksdb::Slice());
       }

@@ -192,7 +192,16 @@ Status Store::InitSchema() {
                                       "; this build of onyx reads schema versions 1 to " +
                                       std::to_string(kSchemaVersion) + " (upgrade onyx)");
   }
-  schema_version_ = static_cast<std::uint32_t>(version);
+  if (version < kSchemaVersion) {
+    // Schema 1 kept each open node version in node_versions too; this build
+    // reads such a store as it is (it skips those copies) and writes the
+    // schema 2 way, which a schema 1 build would misread: mark it.
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    s = rocks_->db->Put(wo, rocks_->cf(Family::kMeta), key, EncodeCounter(kSchemaVersion));
+    ONYX_RETURN_IF_ERROR(FromRocks(s, "store: upgrading schema version"));
+  }
+  schema_version_ = kSchemaVersion;
   return Status::Ok();
 }
 

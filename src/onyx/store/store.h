@@ -55,9 +55,10 @@ struct StoreLimits {
 ///     right after their tag. Deleting a project deletes exactly those keys.
 ///  2. A revision is one WriteBatch holding its node and edge versions, index
 ///     entries, blobs, stats and revision record: visible whole or not at all.
-///  3. For every node, at most one version is open (`to == open`), and `nodes`
-///     holds exactly the open versions; likewise at most one version of each edge
-///     identity (src, kind, dst) is open.
+///  3. For every node, at most one version is open (`to == open`); `nodes`
+///     holds exactly the open versions and `node_versions` the closed ones (a
+///     schema 1 store also keeps a copy of each open one there); likewise at
+///     most one version of each edge identity (src, kind, dst) is open.
 ///  4. edges_in holds, for every edges_out entry, the mirrored key with an
 ///     identical value.
 ///  5. An open edge's endpoints are open nodes.

@@ -16,8 +16,10 @@ namespace onyx::store {
 /// The format version byte every value written by this build starts with.
 inline constexpr std::uint8_t kValueFormat = 1;
 
-/// The schema version this build writes and the newest it can open.
-inline constexpr std::uint32_t kSchemaVersion = 1;
+/// The schema version this build writes and the newest it can open. 2: an
+/// open node version lives only in `nodes`; `node_versions` holds closed ones
+/// (schema 1 kept the open one in both; such a store opens and is marked 2).
+inline constexpr std::uint32_t kSchemaVersion = 2;
 
 /// A node version: everything in Node but the id (which is in the key), plus its
 /// validity. Used by both `nodes` (current versions) and `node_versions`.
