@@ -425,25 +425,47 @@ TEST_F(StoreTest, AViewIsConsistentWhileAWriterCommits) {
   writer.join();
 }
 
-// Writes `value` under `key` in the meta family of the closed store at `path`, as
-// another build (or a bit flip) would.
+// The closed store at `path` opened with plain RocksDB, every family, as
+// another build (or a bit flip) would see it.
+class RawStore {
+ public:
+  RawStore(const std::string& path, bool read_only) {
+    EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names_).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const auto& n : names_) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    const rocksdb::Status s =
+        read_only
+            ? rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles_, &db_)
+            : rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles_, &db_);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+  }
+  ~RawStore() {
+    for (auto* h : handles_) EXPECT_TRUE(db_->DestroyColumnFamilyHandle(h).ok());
+    delete db_;
+  }
+  rocksdb::DB* db() const { return db_; }
+  const std::vector<std::string>& names() const { return names_; }
+  rocksdb::ColumnFamilyHandle* family(std::string_view name) const {
+    for (std::size_t i = 0; i < names_.size(); ++i) {
+      if (names_[i] == name) return handles_[i];
+    }
+    ADD_FAILURE() << "no family " << name;
+    return nullptr;
+  }
+  rocksdb::ColumnFamilyHandle* handle(std::size_t i) const { return handles_[i]; }
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::DB* db_ = nullptr;
+};
+
 // Writes one raw key into a family of the closed store at `path`.
 void PutRaw(const std::string& path, const std::string& family, const std::string& key,
             const std::string& value) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == family) {
-      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
-    }
-  }
-  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
+  RawStore raw(path, /*read_only=*/false);
+  ASSERT_NE(raw.db(), nullptr);
+  ASSERT_TRUE(raw.db()->Put(rocksdb::WriteOptions(), raw.family(family), key, value).ok());
 }
 
 void PutRawMeta(const std::string& path, const std::string& key, const std::string& value) {
@@ -452,23 +474,12 @@ void PutRawMeta(const std::string& path, const std::string& key, const std::stri
 
 // The value of one meta key of the closed store at `path` ("" when missing).
 std::string GetRawMeta(const std::string& path, const std::string& key) {
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  EXPECT_TRUE(
-      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
+  RawStore raw(path, /*read_only=*/true);
   std::string value;
-  if (db == nullptr) return value;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == "meta" && !db->Get(rocksdb::ReadOptions(), handles[i], key, &value).ok()) {
-      value.clear();
-    }
+  if (raw.db() == nullptr ||
+      !raw.db()->Get(rocksdb::ReadOptions(), raw.family("meta"), key, &value).ok()) {
+    value.clear();
   }
-  for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
   return value;
 }
 
@@ -476,18 +487,13 @@ std::string GetRawMeta(const std::string& path, const std::string& key) {
 // `project` (per-project families: the 4-byte prefix; meta: the id after the tag).
 std::map<std::string, int> RawProjectKeys(const std::string& path, ProjectId project) {
   std::map<std::string, int> counts;
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (const auto& n : names) descriptors.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  EXPECT_TRUE(
-      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), path, descriptors, &handles, &db).ok());
-  if (db == nullptr) return counts;
+  RawStore raw(path, /*read_only=*/true);
+  if (raw.db() == nullptr) return counts;
+  const std::vector<std::string>& names = raw.names();
   const std::string prefix = ProjectPrefix(project);
   for (std::size_t i = 0; i < names.size(); ++i) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[i]));
+    std::unique_ptr<rocksdb::Iterator> it(
+        raw.db()->NewIterator(rocksdb::ReadOptions(), raw.handle(i)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const std::string key = it->key().ToString();
       const bool mine = names[i] == "meta"
@@ -496,8 +502,6 @@ std::map<std::string, int> RawProjectKeys(const std::string& path, ProjectId pro
       if (mine) ++counts[names[i]];
     }
   }
-  for (auto* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
   return counts;
 }
 
