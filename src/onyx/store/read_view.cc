@@ -73,30 +73,28 @@ Status ScanNodeVersions(const RocksHandles& rocks, const rocksdb::Snapshot* snap
       rocks.db->NewIterator(ro, rocks.cf(Family::kNodeVersions)));
   open->Seek(prefix);
   closed->Seek(prefix);
-  // Node ids are the 8 bytes after the project in both families' keys.
-  const auto id_of = [](rocksdb::Iterator& it) -> Result<NodeId> {
+  // The node each iterator is at, if any.
+  const auto open_id = [&]() -> Result<std::optional<NodeId>> {
+    if (!open->Valid()) return std::optional<NodeId>();
     ProjectId p = 0;
-    if (it.key().size() == 12) return DecodeNodeKey(ToView(it.key()), &p);
-    ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k, DecodeNodeVersionKey(ToView(it.key())));
-    return k.node;
+    ONYX_ASSIGN_OR_RETURN(const NodeId id, DecodeNodeKey(ToView(open->key()), &p));
+    return std::optional<NodeId>(id);
   };
-  while (open->Valid() || closed->Valid()) {
-    NodeId id = 0;
-    if (open->Valid() && closed->Valid()) {
-      ONYX_ASSIGN_OR_RETURN(const NodeId a, id_of(*open));
-      ONYX_ASSIGN_OR_RETURN(const NodeId b, id_of(*closed));
-      id = std::min(a, b);
-    } else {
-      ONYX_ASSIGN_OR_RETURN(id, id_of(open->Valid() ? *open : *closed));
-    }
-    if (open->Valid()) {
-      ProjectId p = 0;
-      ONYX_ASSIGN_OR_RETURN(const NodeId a, DecodeNodeKey(ToView(open->key()), &p));
-      if (a == id) {
-        ONYX_ASSIGN_OR_RETURN(Node node, DecodeCurrentNode(ToView(open->value()), id));
-        if (node.validity.from <= max_from && !fn(node)) return Status::Ok();
-        open->Next();
-      }
+  const auto closed_id = [&]() -> Result<std::optional<NodeId>> {
+    if (!closed->Valid()) return std::optional<NodeId>();
+    ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k,
+                          DecodeNodeVersionKey(ToView(closed->key())));
+    return std::optional<NodeId>(k.node);
+  };
+  for (;;) {
+    ONYX_ASSIGN_OR_RETURN(const std::optional<NodeId> a, open_id());
+    ONYX_ASSIGN_OR_RETURN(const std::optional<NodeId> b, closed_id());
+    if (!a && !b) break;
+    const NodeId id = a && (!b || *a <= *b) ? *a : *b;
+    if (a && *a == id) {
+      ONYX_ASSIGN_OR_RETURN(Node node, DecodeCurrentNode(ToView(open->value()), id));
+      if (node.validity.from <= max_from && !fn(node)) return Status::Ok();
+      open->Next();
     }
     for (; closed->Valid(); closed->Next()) {
       ONYX_ASSIGN_OR_RETURN(const DecodedNodeVersionKey k,
