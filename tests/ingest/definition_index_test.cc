@@ -91,12 +91,15 @@ TEST(DefinitionIndexTest, AFileOfOneNameRepeatedIsReplacedInOnePass) {
   ASSERT_EQ(index.ByName("x").size(), 60'002u);
   EXPECT_EQ(index.at(index.ByName("x").front()).path, "a.py");
   EXPECT_EQ(index.at(index.ByName("x").back()).path, "z.py");
+  const std::size_t held = index.ApproximateBytes();
+  EXPECT_GT(held, 60'000 * sizeof(Symbol));
   many.pop_back();
   Put(index, "m.py", many);
   index.Prepare();
   EXPECT_EQ(index.ByName("x").size(), 60'001u);
   index.Remove("m.py");
   index.Prepare();
+  EXPECT_LT(index.ApproximateBytes(), held);  // the file's strings and entries went
   EXPECT_EQ(Qualified(index, index.ByName("x")), (std::vector<std::string>{"a.x", "z.x"}));
 }
 

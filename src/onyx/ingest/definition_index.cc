@@ -153,6 +153,7 @@ void DefinitionIndex::Forget(File& file) {
 void DefinitionIndex::Replace(std::string_view path, std::span<const Node* const> nodes) {
   if (auto old = files_.find(path); old != files_.end()) {
     Forget(*old->second);
+    text_bytes_ -= old->second->text.size();
     files_.erase(old);
   }
   if (nodes.empty()) return;
@@ -163,6 +164,7 @@ void DefinitionIndex::Replace(std::string_view path, std::span<const Node* const
     bytes += n->name.size() + n->qualified_name.size() + n->language.size();
   }
   file->text.reserve(bytes);  // no reallocation below: the views stay valid
+  text_bytes_ += bytes;
   const auto copy = [&](std::string_view s) {
     const std::size_t at = file->text.size();
     file->text.append(s);
@@ -257,6 +259,14 @@ void DefinitionIndex::Prepare() {
   qualified.join();
 }
 
+std::size_t DefinitionIndex::ApproximateBytes() const {
+  // Counted, not walked: an ingest asks after every commit.
+  constexpr std::size_t kEntryBytes = 64;  // a hash map node, its bucket, a slot in a group
+  return symbols_.capacity() * (sizeof(Symbol) + sizeof(std::uint32_t) + 1) + text_bytes_ +
+         (files_.size() + by_name_.size() + by_qualified_.size() + by_id_.size()) * kEntryBytes +
+         3 * live_ * sizeof(std::size_t);
+}
+
 bool DefinitionIndex::Has(std::string_view path) const { return files_.find(path) != files_.end(); }
 
 std::vector<std::string_view> DefinitionIndex::Paths() const {
@@ -276,6 +286,7 @@ void DefinitionIndex::Clear() {
   pending_.clear();
   free_.clear();
   live_ = 0;
+  text_bytes_ = 0;
   files_.clear();
   by_id_.clear();
   by_name_.clear();

@@ -79,6 +79,8 @@ class DefinitionIndex {
   std::size_t slot_count() const { return symbols_.size(); }
   const Symbol& at(std::size_t i) const { return symbols_[i]; }
   std::size_t size() const { return live_; }
+  /// Memory held, roughly: symbols, copied strings and index entries.
+  std::size_t ApproximateBytes() const;
 
   /// The definition with that id (of several, the last in path and document
   /// order), or kNone. Like the lookups below, valid after Prepare.
@@ -117,6 +119,7 @@ class DefinitionIndex {
   std::vector<std::size_t> pending_;  // slots added since Prepare
   std::vector<std::size_t> free_;
   std::size_t live_ = 0;
+  std::size_t text_bytes_ = 0;  // the files' copied strings
   std::unordered_map<std::string, std::unique_ptr<File>, SeededTextHash, TextEqual> files_;
   std::unordered_map<NodeId, std::vector<std::size_t>, SeededIdHash> by_id_;
   Groups by_name_;

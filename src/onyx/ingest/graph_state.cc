@@ -46,7 +46,8 @@ void FitToLimits(GraphState& state, const KeepLimits& limits) {
     state.walk = EarlierWalk();
     state.root.clear();
   }
-  std::size_t graph_bytes = state.folders.size() * sizeof(NodeId);
+  std::size_t graph_bytes =
+      state.folders.size() * sizeof(NodeId) + state.symbols.ApproximateBytes();
   for (const auto& [path, node] : state.files) graph_bytes += ApproximateBytes(node);
   for (const auto& [path, nodes] : state.definitions) {
     for (const Node& n : nodes) graph_bytes += ApproximateBytes(n);

@@ -52,7 +52,7 @@ struct GraphState {
 /// tree). Past a limit that part is dropped after the ingest, and the next
 /// ingest reads it again (the store's nodes, or the files): slower, bounded.
 struct KeepLimits {
-  std::size_t max_graph_bytes = std::size_t{256} << 20;  ///< nodes, roughly counted
+  std::size_t max_graph_bytes = std::size_t{256} << 20;  ///< nodes and their index, roughly
   std::size_t max_walk_bytes = std::size_t{256} << 20;   ///< file contents of the walk
 };
 
