@@ -103,6 +103,33 @@ TEST(DefinitionIndexTest, AFileOfOneNameRepeatedIsReplacedInOnePass) {
   EXPECT_EQ(Qualified(index, index.ByName("x")), (std::vector<std::string>{"a.x", "z.x"}));
 }
 
+// Two files with 20,000 definitions of one name each: replacing one sweeps the
+// shared group once, not once per definition (20,000 sweeps of 40,000 entries).
+TEST(DefinitionIndexTest, ReplacingAFileSweepsEachSharedGroupOnce) {
+  DefinitionIndex index;
+  const auto many = [](const std::string& path) {
+    std::vector<Node> nodes;
+    for (std::uint32_t k = 0; k < 20'000; ++k) {
+      nodes.push_back(Def(path, NodeKind::kFunction, "m.x~" + std::to_string(k), 2 * k, 2 * k + 1));
+      nodes.back().name = "x";
+    }
+    return nodes;
+  };
+  Put(index, "a.py", many("a.py"));
+  Put(index, "b.py", many("b.py"));
+  index.Prepare();
+  ASSERT_EQ(index.ByName("x").size(), 40'000u);
+  for (int round = 0; round < 3; ++round) {
+    Put(index, "a.py", many("a.py"));
+    index.Prepare();
+  }
+  EXPECT_EQ(index.ByName("x").size(), 40'000u);
+  EXPECT_EQ(index.at(index.ByName("x").front()).path, "a.py");
+  index.Remove("b.py");
+  index.Prepare();
+  EXPECT_EQ(index.ByName("x").size(), 20'000u);
+}
+
 // Random edits of random files, kept in one index, against an index built
 // fresh from the same files after every step.
 RC_GTEST_PROP(DefinitionIndexProperty, KeptAnswersWhatAFreshIndexAnswers, ()) {

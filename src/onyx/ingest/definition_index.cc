@@ -8,6 +8,7 @@
 #include <thread>
 #include <tuple>
 #include <type_traits>
+#include <unordered_set>
 
 namespace onyx::ingest {
 
@@ -106,8 +107,9 @@ void DefinitionIndex::LinkAll(Map& groups, std::span<const std::size_t> slots, K
 
 template <typename Map, typename KeyOf>
 void DefinitionIndex::UnlinkMarked(Map& groups, std::span<const std::size_t> slots, KeyOf key_of) {
-  // Each group loses all marked members in one pass (a file may put thousands
-  // of definitions under one name, or one id).
+  // Each group loses all marked members in one pass, once (a file may put
+  // thousands of definitions under a name that thousands elsewhere share).
+  std::unordered_set<const std::vector<std::size_t>*> swept;
   for (const std::size_t i : slots) {
     if (!linked_[i]) continue;
     const auto key = key_of(symbols_[i]);
@@ -115,6 +117,7 @@ void DefinitionIndex::UnlinkMarked(Map& groups, std::span<const std::size_t> slo
     auto it = groups.find(*key);
     if (it == groups.end()) continue;  // emptied already
     std::vector<std::size_t>& group = it->second;
+    if (!swept.insert(&group).second) continue;
     group.erase(
         std::remove_if(group.begin(), group.end(), [this](std::size_t k) { return marked_[k]; }),
         group.end());

@@ -20,7 +20,7 @@ namespace onyx::ingest {
 
 class SymbolTable {
  public:
-  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  static constexpr std::size_t kNone = DefinitionIndex::kNone;
 
   /// Definitions come from `definitions`, which the caller brings up to date
   /// (DefinitionIndex::Replace) before Finish and leaves alone while the table
@@ -35,7 +35,6 @@ class SymbolTable {
   void Finish();
 
   /// Symbols are numbered: the definitions' slots, then files and directories.
-  std::size_t size() const { return base_ + files_and_dirs_.size(); }
   const Symbol& at(std::size_t i) const {
     return i < base_ ? definitions_.at(i) : files_and_dirs_[i - base_];
   }

@@ -668,8 +668,8 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     symbols.Replace(e.path, accepted);
   }
   for (const std::string_view path : symbols.Paths()) {
-    const auto at = entry_of.find(std::string(path));
-    if (at == entry_of.end()) symbols.Remove(std::string(path));  // gone (a copy: Remove frees it)
+    std::string gone(path);  // a copy: Remove frees the index's
+    if (entry_of.count(gone) == 0) symbols.Remove(gone);
   }
   table.Finish();
   if (entry_of.count("__init__.py") != 0) layout.python_root_package = std::string(root_name);

@@ -127,8 +127,9 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
       const int fd = ::open(dir.c_str(), flags);
       std::unique_ptr<DIR, int (*)(DIR*)> listing(fd < 0 ? nullptr : ::fdopendir(fd), &::closedir);
       if (listing == nullptr) {
+        const int error = errno;
         if (fd >= 0) ::close(fd);
-        if (errno != EACCES) ++summary.skipped_by_reason["unreadable"];
+        if (error != EACCES) ++summary.skipped_by_reason["unreadable"];
         continue;
       }
       std::vector<std::string> names;
