@@ -4,6 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <set>
+
+#include "onyx/ingest/fact_extractor.h"
+#include "onyx/ingest/file_extractor.h"
+#include "onyx/ingest/languages/language_spec.h"
 #include "onyx/ingest/tree_ingest.h"
 #include "testing/files.h"
 
@@ -157,6 +163,65 @@ TEST(DefinitionExtractor, NodesCarryIdsSpansSignaturesAndHashes) {
   EXPECT_EQ(n.signature, "def f(a, b):");
   EXPECT_EQ(n.span, (Span{0, static_cast<std::uint32_t>(source.size() - 1), 1, 2}));
   EXPECT_EQ(n.content_hash, HashContent(source.substr(0, source.size() - 1)));
+}
+
+// Ingest runs the definitions and facts patterns as one query: over every
+// source file of the fixtures and of this repository, that one run must find
+// exactly what the two queries find apart.
+TEST(ExtractFile, FindsWhatTheTwoQueriesFindApart) {
+  namespace fs = std::filesystem;
+  std::set<std::string> languages;
+  std::size_t files = 0;
+  const fs::path root = testing::SourceDir();
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+       ++it) {
+    const std::string name = it->path().filename().string();
+    if (it->is_directory() &&
+        (name == "build" || name == "node_modules" || name == ".git" || name == "third_party")) {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (!it->is_regular_file()) continue;
+    const std::string path = fs::relative(it->path(), root).string();
+    const std::string language(LanguageForPath(path));
+    if (SpecFor(language) == nullptr) continue;
+    SCOPED_TRACE(path);
+    auto tree = ParseSource(language, ReadFile(it->path().string()));
+    ASSERT_OK(tree);
+    auto definitions = ExtractDefinitions(path, *tree);
+    auto facts = ExtractFacts(*tree);
+    auto both = ExtractFile(path, *tree);
+    ASSERT_OK(definitions);
+    ASSERT_OK(facts);
+    ASSERT_OK(both);
+    ASSERT_EQ(both->definitions.size(), definitions->size());
+    for (std::size_t i = 0; i < definitions->size(); ++i) {
+      EXPECT_EQ(both->definitions[i].node, (*definitions)[i].node);
+      EXPECT_EQ(both->definitions[i].parent, (*definitions)[i].parent);
+    }
+    EXPECT_EQ(both->facts, *facts);
+    ++files;
+    languages.insert(language);
+  }
+  EXPECT_GE(files, 40u);
+  EXPECT_EQ(languages, (std::set<std::string>{"go", "java", "javascript", "python", "rust", "tsx",
+                                              "typescript"}));
+}
+
+TEST(ExtractFile, ItsQueryHoldsTheDefinitionsPatternsThenTheFacts) {
+  for (const LanguageSpec* spec : {&RustSpec(), &PythonSpec(), &JavaScriptSpec(), &TypeScriptSpec(),
+                                   &TsxSpec(), &GoSpec(), &JavaSpec()}) {
+    SCOPED_TRACE(spec->language);
+    auto file = FileQueryFor(*spec);
+    auto definitions = DefinitionsQuery(*spec);
+    auto facts = FactsQuery(*spec);
+    ASSERT_OK(file);
+    ASSERT_OK(definitions);
+    ASSERT_OK(facts);
+    EXPECT_EQ(file->first_fact_pattern, (*definitions)->pattern_count());
+    EXPECT_EQ(file->query->pattern_count(),
+              (*definitions)->pattern_count() + (*facts)->pattern_count());
+  }
 }
 
 TEST(ModulePathFor, DropsTheExtensionOrForJavaTheFileName) {

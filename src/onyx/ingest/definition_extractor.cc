@@ -82,50 +82,62 @@ std::string ModulePathFor(std::string_view path, std::string_view language) {
   return out;
 }
 
-Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const SyntaxTree& tree,
-                                                   const QueryLimits& limits) {
-  const LanguageSpec* spec = SpecFor(tree.language());
-  if (spec == nullptr) {
-    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
-                            "'");
-  }
-  ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, DefinitionsQuery(*spec));
-
-  // Several matches can describe one definition (a quantified @doc prefix matches
-  // more than one way); keep one per (span, kind), with the longest doc.
+struct DefinitionCollector::State {
+  std::string path;
+  const SyntaxTree* tree = nullptr;
+  const LanguageSpec* spec = nullptr;
+  // Several matches can describe one definition (a quantified @doc prefix
+  // matches more than one way); one per (span, kind), with the longest doc.
   std::map<std::pair<std::uint32_t, std::uint32_t>, Found> by_span;
-  ONYX_RETURN_IF_ERROR(RunQuery(*query, tree, limits, [&](const QueryMatch& m) {
-    const CapturedNode* name = m.First("name");
-    for (const CapturedNode& c : m.captures) {
-      Found f;
-      if (c.name == "scope") {
-        const CapturedNode* scope_name = m.First("scope.name");
-        if (scope_name == nullptr) continue;
-        f.is_scope = true;
-        f.name = scope_name->text;
-      } else if (c.name.rfind("definition.", 0) == 0 && name != nullptr) {
-        auto kind = KindFromCapture(c.name.substr(11));
-        if (!kind) continue;
-        f.kind = *kind;
-        f.test_suite = c.name == "definition.test_suite";
-        f.name = name->text;
-        if (const CapturedNode* receiver = m.First("receiver")) f.receiver = receiver->text;
-        for (const CapturedNode* doc : m.All("doc")) {
-          if (!f.doc.empty()) f.doc += "\n";
-          f.doc += doc->text;
-        }
-        f.doc = Trim(f.doc);
-        f.text = c.text;
-      } else {
-        continue;
-      }
-      f.span = c.span;
-      auto [it, inserted] = by_span.emplace(std::make_pair(c.span.start_byte, c.span.end_byte), f);
-      if (!inserted) Merge(it->second, std::move(f));
-    }
-    return true;
-  }));
+};
 
+DefinitionCollector::DefinitionCollector(std::string_view path, const SyntaxTree& tree,
+                                         const LanguageSpec& spec)
+    : state_(std::make_unique<State>()) {
+  state_->path = std::string(path);
+  state_->tree = &tree;
+  state_->spec = &spec;
+}
+
+DefinitionCollector::~DefinitionCollector() = default;
+
+void DefinitionCollector::Add(const QueryMatch& m) {
+  const CapturedNode* name = m.First("name");
+  for (const CapturedNode& c : m.captures) {
+    Found f;
+    if (c.name == "scope") {
+      const CapturedNode* scope_name = m.First("scope.name");
+      if (scope_name == nullptr) continue;
+      f.is_scope = true;
+      f.name = scope_name->text;
+    } else if (c.name.rfind("definition.", 0) == 0 && name != nullptr) {
+      auto kind = KindFromCapture(c.name.substr(11));
+      if (!kind) continue;
+      f.kind = *kind;
+      f.test_suite = c.name == "definition.test_suite";
+      f.name = name->text;
+      if (const CapturedNode* receiver = m.First("receiver")) f.receiver = receiver->text;
+      for (const CapturedNode* doc : m.All("doc")) {
+        if (!f.doc.empty()) f.doc += "\n";
+        f.doc += doc->text;
+      }
+      f.doc = Trim(f.doc);
+      f.text = c.text;
+    } else {
+      continue;
+    }
+    f.span = c.span;
+    auto [it, inserted] =
+        state_->by_span.emplace(std::make_pair(c.span.start_byte, c.span.end_byte), f);
+    if (!inserted) Merge(it->second, std::move(f));
+  }
+}
+
+std::vector<Definition> DefinitionCollector::Finish() {
+  const std::string_view path = state_->path;
+  const SyntaxTree& tree = *state_->tree;
+  const LanguageSpec* spec = state_->spec;
+  auto& by_span = state_->by_span;
   // Outer before inner: by start ascending, then end descending (the map's key
   // order gives start ascending, end ascending; fix ties).
   // A test outside the language's test paths is the plain definition it also is
@@ -208,6 +220,22 @@ Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const 
     stack.push_back({i, out.size() - 1});
   }
   return out;
+}
+
+Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const SyntaxTree& tree,
+                                                   const QueryLimits& limits) {
+  const LanguageSpec* spec = SpecFor(tree.language());
+  if (spec == nullptr) {
+    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
+                            "'");
+  }
+  ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, DefinitionsQuery(*spec));
+  DefinitionCollector collector(path, tree, *spec);
+  ONYX_RETURN_IF_ERROR(RunQuery(*query, tree, limits, [&](const QueryMatch& m) {
+    collector.Add(m);
+    return true;
+  }));
+  return collector.Finish();
 }
 
 }  // namespace onyx::ingest

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,29 @@ struct Definition {
 /// replaced by '.' ("src/util/helpers.rs" → "src.util.helpers"); for Java the
 /// folder ("java/com/example/App.java" → "java.com.example").
 std::string ModulePathFor(std::string_view path, std::string_view language);
+
+struct LanguageSpec;
+
+/// Gathers the matches of a language's definitions patterns over one tree and
+/// builds its definitions (the rules of ExtractDefinitions). ExtractFile feeds
+/// it from the one query that also finds the file's facts.
+class DefinitionCollector {
+ public:
+  /// `tree` must outlive the collector.
+  DefinitionCollector(std::string_view path, const SyntaxTree& tree, const LanguageSpec& spec);
+  DefinitionCollector(const DefinitionCollector&) = delete;
+  DefinitionCollector& operator=(const DefinitionCollector&) = delete;
+  ~DefinitionCollector();
+
+  /// One match of a definitions pattern, in the order the query gives them.
+  void Add(const QueryMatch& match);
+  /// The definitions, in document order; call once.
+  std::vector<Definition> Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// Extracts the definitions of `tree` (a file at `path`) using the language's
 /// spec (languages/). Rules: a function nested in a class, struct, interface,

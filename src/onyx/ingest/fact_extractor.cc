@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <string>
 #include <tuple>
 
 #include "onyx/ingest/languages/language_spec.h"
@@ -216,17 +217,13 @@ std::vector<ImportFact> ParseRustUseTree(std::string_view tree) {
   return out;
 }
 
-Result<FileFacts> ExtractFacts(const SyntaxTree& tree, const QueryLimits& limits) {
-  const LanguageSpec* spec = SpecFor(tree.language());
-  if (spec == nullptr) {
-    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
-                            "'");
-  }
-  ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, FactsQuery(*spec));
+struct FactCollector::State {
+  const SyntaxTree* tree = nullptr;
   FileFacts facts;
   using Key = std::tuple<std::uint32_t, std::uint8_t, std::string, std::string>;
   std::set<Key> seen;
-  const auto add_reference = [&](ReferenceFact ref) {
+
+  void AddReference(ReferenceFact ref) {
     if (ref.name.empty() || ref.name.size() > kMaxFactNameBytes) return;
     if (facts.references.size() >= kMaxFactsPerFile) return;
     if (!seen.emplace(ref.span.start_byte, static_cast<std::uint8_t>(ref.kind), ref.name,
@@ -235,38 +232,63 @@ Result<FileFacts> ExtractFacts(const SyntaxTree& tree, const QueryLimits& limits
       return;
     }
     facts.references.push_back(std::move(ref));
-  };
+  }
+};
+
+FactCollector::FactCollector(const SyntaxTree& tree) : state_(std::make_unique<State>()) {
+  state_->tree = &tree;
+}
+
+FactCollector::~FactCollector() = default;
+
+void FactCollector::Add(const QueryMatch& m) {
+  if (m.captures.empty()) return;
+  const SyntaxTree& tree = *state_->tree;
+  const bool is_import = std::any_of(m.captures.begin(), m.captures.end(), [](const auto& c) {
+    return c.name == "import" || c.name.starts_with("import.");
+  });
+  if (is_import) {
+    if (state_->facts.imports.size() < kMaxFactsPerFile) {
+      AddImports(m, tree.language(), state_->facts.imports);
+    }
+    return;
+  }
+  if (const CapturedNode* name = m.First("macro_call.name")) {
+    if (const CapturedNode* args = m.First("macro_call.args")) {
+      if (auto ref = MacroCall(tree.text(), *name, *args)) state_->AddReference(std::move(*ref));
+    }
+    return;
+  }
+  for (const ReferenceCaptures& rc : kReferenceCaptures) {
+    const CapturedNode* name = m.First(rc.name);
+    if (name == nullptr) continue;
+    ReferenceFact ref;
+    ref.kind = rc.kind;
+    ref.name = name->text;
+    ref.span = name->span;
+    if (const CapturedNode* qualifier = m.First(rc.qualifier)) {
+      ref.qualifier = PlainQualifier(qualifier->text);
+    }
+    if (const CapturedNode* subject = m.First("subject")) ref.subject = subject->text;
+    state_->AddReference(std::move(ref));
+  }
+}
+
+FileFacts FactCollector::Finish() { return std::move(state_->facts); }
+
+Result<FileFacts> ExtractFacts(const SyntaxTree& tree, const QueryLimits& limits) {
+  const LanguageSpec* spec = SpecFor(tree.language());
+  if (spec == nullptr) {
+    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
+                            "'");
+  }
+  ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, FactsQuery(*spec));
+  FactCollector collector(tree);
   ONYX_RETURN_IF_ERROR(RunQuery(*query, tree, limits, [&](const QueryMatch& m) {
-    if (m.captures.empty()) return true;
-    const bool is_import = std::any_of(m.captures.begin(), m.captures.end(), [](const auto& c) {
-      return c.name == "import" || c.name.starts_with("import.");
-    });
-    if (is_import) {
-      if (facts.imports.size() < kMaxFactsPerFile) AddImports(m, tree.language(), facts.imports);
-      return true;
-    }
-    if (const CapturedNode* name = m.First("macro_call.name")) {
-      if (const CapturedNode* args = m.First("macro_call.args")) {
-        if (auto ref = MacroCall(tree.text(), *name, *args)) add_reference(std::move(*ref));
-      }
-      return true;
-    }
-    for (const ReferenceCaptures& rc : kReferenceCaptures) {
-      const CapturedNode* name = m.First(rc.name);
-      if (name == nullptr) continue;
-      ReferenceFact ref;
-      ref.kind = rc.kind;
-      ref.name = name->text;
-      ref.span = name->span;
-      if (const CapturedNode* qualifier = m.First(rc.qualifier)) {
-        ref.qualifier = PlainQualifier(qualifier->text);
-      }
-      if (const CapturedNode* subject = m.First("subject")) ref.subject = subject->text;
-      add_reference(std::move(ref));
-    }
+    collector.Add(m);
     return true;
   }));
-  return facts;
+  return collector.Finish();
 }
 
 }  // namespace onyx::ingest

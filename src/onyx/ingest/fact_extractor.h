@@ -2,6 +2,7 @@
 // language's facts query (languages/), for the resolver to turn into edges.
 #pragma once
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -10,6 +11,27 @@
 #include "onyx/status.h"
 
 namespace onyx::ingest {
+
+/// Gathers the matches of a language's facts patterns over one tree into its
+/// imports and references (the rules of ExtractFacts). ExtractFile feeds it
+/// from the one query that also finds the file's definitions.
+class FactCollector {
+ public:
+  /// `tree` must outlive the collector.
+  explicit FactCollector(const SyntaxTree& tree);
+  FactCollector(const FactCollector&) = delete;
+  FactCollector& operator=(const FactCollector&) = delete;
+  ~FactCollector();
+
+  /// One match of a facts pattern, in the order the query gives them.
+  void Add(const QueryMatch& match);
+  /// The facts; call once.
+  FileFacts Finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 /// Extracts the imports and references of `tree`. Rules:
 ///  - an import binds one name per fact (`from m import a, b` gives two);

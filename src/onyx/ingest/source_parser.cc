@@ -122,14 +122,6 @@ SyntaxTree::~SyntaxTree() {
   if (tree_ != nullptr) ts_tree_delete(tree_);
 }
 
-SyntaxTree SyntaxTree::Copy() const {
-  SyntaxTree copy{language_, text_};
-  copy.tree_ = tree_ == nullptr ? nullptr : ts_tree_copy(tree_);
-  copy.error_count_ = error_count_;
-  copy.node_count_ = node_count_;
-  return copy;
-}
-
 std::string_view SyntaxTree::root_type() const {
   return tree_ == nullptr ? std::string_view() : ts_node_type(ts_tree_root_node(tree_));
 }

@@ -31,7 +31,7 @@ struct ParseLimits {
 };
 
 /// A parsed file. Owns the tree-sitter tree and the text its nodes point into.
-/// Movable; Copy() gives another thread its own.
+/// Movable; one thread at a time (tree-sitter's rule for a tree).
 class SyntaxTree {
  public:
   SyntaxTree(SyntaxTree&& other) noexcept;
@@ -43,9 +43,6 @@ class SyntaxTree {
   std::string_view language() const { return language_; }
   std::string_view text() const { return text_; }
   const TSTree* tree() const { return tree_; }
-  /// A copy for another thread: tree-sitter shares the tree's nodes (a cheap
-  /// shallow copy); the text is copied.
-  SyntaxTree Copy() const;
 
   /// ERROR and MISSING nodes in the tree: a file with syntax errors still parses
   /// (tree-sitter recovers), and extraction works on what it could read.

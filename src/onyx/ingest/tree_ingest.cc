@@ -21,7 +21,7 @@
 
 #include "onyx/core/clock.h"
 #include "onyx/ingest/definition_extractor.h"
-#include "onyx/ingest/fact_extractor.h"
+#include "onyx/ingest/file_extractor.h"
 #include "onyx/ingest/file_facts.h"
 #include "onyx/ingest/graph_state.h"
 #include "onyx/ingest/languages/grammars.h"
@@ -184,13 +184,11 @@ struct Parsed {
   ~Parsed() { status.IgnoreError(); }
 };
 
-// Parses one file and extracts its definitions and facts. With `spare_core`
-// (an edit parses one file while a core idles) the two queries run side by side.
+// Parses one file and extracts its definitions and facts (one query run).
 // With `previous` (a tree of the file's earlier text) the parse is incremental;
 // `keep_tree` hands the new tree back in `out.tree`.
 void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out,
-                bool spare_core = false, const SyntaxTree* previous = nullptr,
-                bool keep_tree = false) {
+                const SyntaxTree* previous = nullptr, bool keep_tree = false) {
   const std::string_view language = LanguageForPath(e.path);
   if (language == "markdown") {
     out.definitions = ExtractMarkdownSections(e.path, e.text());
@@ -208,30 +206,13 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out,
   out.syntax_errors = tree->has_errors();
   QueryLimits query_limits;
   query_limits.time_limit = options.parse_time_limit;
-  std::optional<Result<FileFacts>> facts;
-  std::thread facts_thread;
-  if (spare_core) {
-    facts_thread = std::thread([&facts, copy = tree->Copy(), &query_limits] {
-      facts.emplace(ExtractFacts(copy, query_limits));
-    });
-  }
-  auto defs = ExtractDefinitions(e.path, *tree, query_limits);
-  if (spare_core) {
-    facts_thread.join();
-  } else {
-    facts.emplace(ExtractFacts(*tree, query_limits));
-  }
-  if (!defs.ok()) {
-    out.status = defs.status();
-    facts->status().IgnoreError();  // the first error is the file's
+  auto extracted = ExtractFile(e.path, *tree, query_limits);
+  if (!extracted.ok()) {
+    out.status = extracted.status();
     return;
   }
-  out.definitions = std::move(defs).value();
-  if (!facts->ok()) {
-    out.status = facts->status();
-    return;
-  }
-  out.facts = std::move(*facts).value();
+  out.definitions = std::move(extracted->definitions);
+  out.facts = std::move(extracted->facts);
   if (keep_tree) out.tree = std::make_shared<const SyntaxTree>(std::move(tree).value());
 }
 
@@ -463,7 +444,6 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> done{0};
-  const bool spare_core = to_parse.size() < static_cast<std::size_t>(threads);
   // A small ingest (an edit) keeps its trees for the next one; any ingest
   // reuses those it finds.
   const bool keep_trees = state != nullptr && to_parse.size() <= RecentTrees::kMaxKeptPerIngest;
@@ -471,7 +451,7 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     for (std::size_t k = next++; k < to_parse.size(); k = next++) {
       const TreeEntry& e = entries[to_parse[k]];
       const std::shared_ptr<const SyntaxTree> previous = graph.trees.Find(e.path);
-      ParseEntry(e, options, parsed[to_parse[k]], spare_core, previous.get(), keep_trees);
+      ParseEntry(e, options, parsed[to_parse[k]], previous.get(), keep_trees);
       const std::size_t finished = ++done;
       if (options.progress) options.progress(finished, to_parse.size());
     }

@@ -1,6 +1,7 @@
 // The table of language specs, and their compiled queries.
 #include "onyx/ingest/languages/language_spec.h"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -12,16 +13,20 @@
 namespace onyx::ingest {
 namespace {
 
-Result<const SourceQuery*> Compiled(const LanguageSpec& spec, bool facts) {
+enum class Which : std::uint8_t { kDefinitions, kFacts, kBoth };
+
+Result<const SourceQuery*> Compiled(const LanguageSpec& spec, Which which) {
   static std::mutex mu;
-  static std::map<std::pair<std::string_view, bool>, std::unique_ptr<SourceQuery>> cache;
+  static std::map<std::pair<std::string_view, Which>, std::unique_ptr<SourceQuery>> cache;
   std::lock_guard lock(mu);
-  const auto key = std::make_pair(spec.language, facts);
+  const auto key = std::make_pair(spec.language, which);
   auto it = cache.find(key);
   if (it != cache.end()) return it->second.get();
-  ONYX_ASSIGN_OR_RETURN(
-      SourceQuery query,
-      SourceQuery::Compile(spec.language, facts ? spec.facts_query : spec.definitions_query));
+  std::string source;
+  if (which != Which::kFacts) source += spec.definitions_query;
+  if (which == Which::kBoth) source += "\n";
+  if (which != Which::kDefinitions) source += spec.facts_query;
+  ONYX_ASSIGN_OR_RETURN(SourceQuery query, SourceQuery::Compile(spec.language, source));
   auto owned = std::make_unique<SourceQuery>(std::move(query));
   const SourceQuery* raw = owned.get();
   cache.emplace(key, std::move(owned));
@@ -39,11 +44,17 @@ const LanguageSpec* SpecFor(std::string_view language) {
 }
 
 Result<const SourceQuery*> DefinitionsQuery(const LanguageSpec& spec) {
-  return Compiled(spec, /*facts=*/false);
+  return Compiled(spec, Which::kDefinitions);
 }
 
 Result<const SourceQuery*> FactsQuery(const LanguageSpec& spec) {
-  return Compiled(spec, /*facts=*/true);
+  return Compiled(spec, Which::kFacts);
+}
+
+Result<FileQuery> FileQueryFor(const LanguageSpec& spec) {
+  ONYX_ASSIGN_OR_RETURN(const SourceQuery* definitions, DefinitionsQuery(spec));
+  ONYX_ASSIGN_OR_RETURN(const SourceQuery* both, Compiled(spec, Which::kBoth));
+  return FileQuery{both, definitions->pattern_count()};
 }
 
 bool InTestFolder(std::string_view path) {

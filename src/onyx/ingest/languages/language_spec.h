@@ -27,6 +27,7 @@
 //                     inside a Rust macro (a call when the tree is `( … )`)
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "onyx/status.h"
@@ -51,6 +52,16 @@ const LanguageSpec* SpecFor(std::string_view language);
 /// The spec's queries, compiled once per process and shared between threads.
 Result<const SourceQuery*> DefinitionsQuery(const LanguageSpec& spec);
 Result<const SourceQuery*> FactsQuery(const LanguageSpec& spec);
+
+/// Both queries as one (the definitions patterns, then the facts patterns), so
+/// that one walk of a tree finds both: tree-sitter's query cursor costs about
+/// as much for the union as for either alone. Patterns below
+/// `first_fact_pattern` are the definitions query's.
+struct FileQuery {
+  const SourceQuery* query = nullptr;
+  std::uint32_t first_fact_pattern = 0;
+};
+Result<FileQuery> FileQueryFor(const LanguageSpec& spec);
 
 /// True for paths under a tests/, test/, __tests__/ or spec/ folder.
 bool InTestFolder(std::string_view path);
