@@ -1,21 +1,26 @@
 // ingest_bench: structural ingest (walk, parse, extract definitions, durable
 // commit; no embeddings) of a real tree, side by side with `ctags -R` on the same
-// tree, as a wall-time ratio; then the latency of re-ingesting after a one-file
-// change.
+// tree, as a wall-time ratio, and what tree-sitter's parses alone take; then the
+// latency of re-ingesting after a one-file change.
 //
 //   ingest_bench [--tree DIR] [--rounds K] [--edits N] [--no-peer]
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "onyx/engine.h"
+#include "onyx/ingest/languages/language_spec.h"
+#include "onyx/ingest/source_parser.h"
+#include "onyx/ingest/tree_walk.h"
 
 namespace {
 
@@ -45,6 +50,36 @@ T Check(onyx::Result<T> r, const char* what) {
     std::exit(1);
   }
   return std::move(r).value();
+}
+
+// The floor under any ingest built on tree-sitter: every file the ingest
+// parses, read beforehand, parsed (no queries, nothing else) on one thread per
+// core, as the ingest's parse phase does.
+double ParseAloneSeconds(const std::string& root) {
+  onyx::IngestSummary walked;
+  auto entries = Check(onyx::ingest::WalkTree(root, onyx::IngestOptions{}, &walked), "walk");
+  std::vector<const onyx::ingest::TreeEntry*> sources;
+  for (const auto& e : entries) {
+    if (!e.is_dir && onyx::ingest::SpecFor(onyx::ingest::LanguageForPath(e.path)) != nullptr) {
+      sources.push_back(&e);
+    }
+  }
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t k = next++; k < sources.size(); k = next++) {
+      const auto& e = *sources[k];
+      Check(onyx::ingest::ParseSource(onyx::ingest::LanguageForPath(e.path), std::string(e.text())),
+            "parse");
+    }
+  };
+  const auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < std::max(1u, std::thread::hardware_concurrency()); ++t) {
+    pool.emplace_back(work);
+  }
+  work();
+  for (std::thread& t : pool) t.join();
+  return Seconds(start);
 }
 
 }  // namespace
@@ -86,6 +121,7 @@ int main(int argc, char** argv) {
 
   std::vector<double> ours, theirs, ratios;
   std::vector<double> parse_seconds;  // of each full ingest: tree-sitter parse and queries
+  std::vector<double> parse_alone;    // tree-sitter parses alone, files read beforehand
   onyx::IngestSummary summary;
   for (int round = 0; round < rounds; ++round) {
     const fs::path data = scratch / ("data" + std::to_string(round));
@@ -95,6 +131,7 @@ int main(int argc, char** argv) {
     summary = Check(engine->IngestTree("bench", copy.string()), "ingest");
     ours.push_back(Seconds(start));
     parse_seconds.push_back(summary.phase_seconds["parse"]);
+    parse_alone.push_back(ParseAloneSeconds(copy.string()));
     if (std::getenv("ONYX_BENCH_PHASES") != nullptr) {
       std::fprintf(stderr, "full ingest, round %d:\n", round + 1);
       for (const auto& [phase, seconds] : summary.phase_seconds) {
@@ -177,6 +214,14 @@ int main(int argc, char** argv) {
   } else {
     std::printf("%-36s %10.3f %10s %8s\n", "  of which parse + queries (s)", Median(parse_seconds),
                 "-", "-");
+  }
+  // No ingest that parses with tree-sitter can beat this row.
+  if (peer) {
+    std::printf("%-36s %10.3f %10.3f %8.2f\n", "tree-sitter parse alone (s)", Median(parse_alone),
+                Median(theirs), Median(parse_alone) / Median(theirs));
+  } else {
+    std::printf("%-36s %10.3f %10s %8s\n", "tree-sitter parse alone (s)", Median(parse_alone), "-",
+                "-");
   }
   std::printf("%-36s %10.0f\n", "files/s", static_cast<double>(summary.files) / t);
   std::printf("%-36s %10.1f\n", "MB/s", static_cast<double>(summary.bytes) / 1e6 / t);
