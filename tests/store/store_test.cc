@@ -267,6 +267,48 @@ TEST_F(StoreTest, BlobsAreStoredOnceAndReadBack) {
   EXPECT_TRUE(store_->GetBlob(HashContent("nope")).status().IsNotFound());
 }
 
+// Past a megabyte, Commit compresses blobs on a second thread while it stages
+// nodes and edges: the blobs must land all the same, once, and a commit that
+// fails its staging must write none of them.
+TEST_F(StoreTest, MegabytesOfBlobsAreStoredWithTheirRevisionOrNotAtAll) {
+  std::vector<std::string> texts;
+  for (int i = 0; i < 6; ++i) {
+    std::string text;
+    while (text.size() < 400'000)
+      text += "def f" + std::to_string(i) + "_" + std::to_string(text.size()) + "():\n    pass\n";
+    texts.push_back(std::move(text));
+  }
+  // A failed commit (an edge to a node that does not exist) writes no blob.
+  const Node f = MakeFunction("a.py", "f");
+  {
+    auto writer = store_->BeginRevision(project_, {});
+    ASSERT_OK(writer);
+    for (const std::string& text : texts) (*writer)->PutBlob(text);
+    ASSERT_OK((*writer)->UpsertNode(f));
+    ASSERT_OK(
+        (*writer)->UpsertEdge(MakeEdge(f.id, EdgeKind::kCalls, MakeFunction("a.py", "ghost").id)));
+    auto rev = (*writer)->Commit();
+    EXPECT_TRUE(rev.status().IsInvalidArgument());
+  }
+  for (const std::string& text : texts) {
+    EXPECT_TRUE(store_->GetBlob(HashContent(text)).status().IsNotFound());
+  }
+  // The first three, then all six (three already stored) with a change.
+  Commit([&](RevisionWriter& w) {
+    for (int i = 0; i < 3; ++i) w.PutBlob(texts[i]);
+    ASSERT_OK(w.UpsertNode(f));
+  });
+  Commit([&](RevisionWriter& w) {
+    for (const std::string& text : texts) w.PutBlob(text);
+    ASSERT_OK(w.UpsertNode(MakeFunction("a.py", "g")));
+  });
+  for (const std::string& text : texts) {
+    auto back = store_->GetBlob(HashContent(text));
+    ASSERT_OK(back);
+    EXPECT_EQ(*back, text);
+  }
+}
+
 TEST_F(StoreTest, StatsCountCurrentNodesAndEdgesByKind) {
   const Node f = MakeFunction("a.py", "f");
   const Node g = MakeFunction("a.py", "g", "(a)");

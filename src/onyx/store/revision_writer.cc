@@ -2,6 +2,9 @@
 #include "onyx/store/revision_writer.h"
 
 #include <cmath>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "onyx/core/clock.h"
 #include "onyx/core/coding.h"
@@ -160,12 +163,12 @@ Status RevisionWriter::RemoveEdge(const EdgeRef& ref) {
 
 ContentHash RevisionWriter::PutBlob(std::string_view text) {
   const ContentHash hash = HashContent(text);
-  if (!spent_) blobs_.try_emplace(hash, text);
+  if (!spent_ && blobs_.try_emplace(hash, text).second) blob_bytes_ += text.size();
   return hash;
 }
 
 void RevisionWriter::PutDerivedBlob(const ContentHash& key, std::string_view bytes) {
-  if (!spent_) blobs_.try_emplace(key, bytes);
+  if (!spent_ && blobs_.try_emplace(key, bytes).second) blob_bytes_ += bytes.size();
 }
 
 Status RevisionWriter::ApplyNodes(Batch& batch) {
@@ -347,20 +350,44 @@ Result<std::optional<Revision>> RevisionWriter::Commit() {
   ONYX_ASSIGN_OR_RETURN(batch.stats, DecodeGraphStats(value));
 
   const std::string context = "revision " + std::to_string(number_);
-  ONYX_RETURN_IF_ERROR(ApplyNodes(batch).WithContext(context));
-  ONYX_RETURN_IF_ERROR(ApplyEdges(batch).WithContext(context));
-
+  // New blobs are looked up and compressed beside the staging of nodes and
+  // edges, on a second thread when they are big (a first ingest compresses
+  // megabytes of source).
+  std::vector<std::pair<std::string, std::string>> new_blobs;
+  Status blobs_status;
+  const auto encode_blobs = [&] {
+    std::string found;
+    for (const auto& [hash, text] : blobs_) {
+      std::string key = BlobKey(hash);
+      const rocksdb::Status got =
+          rocks.db->Get(rocksdb::ReadOptions(), rocks.cf(Family::kBlobs), key, &found);
+      if (got.ok()) continue;
+      if (!got.IsNotFound()) {
+        blobs_status = FromRocks(got, "blobs: get");
+        return;
+      }
+      new_blobs.emplace_back(std::move(key), EncodeBlob(text));
+    }
+  };
+  const bool threaded = blob_bytes_ >= kBlobBytesForThread;
+  std::jthread blob_thread;
+  if (threaded) blob_thread = std::jthread(encode_blobs);
+  Status applied = ApplyNodes(batch).WithContext(context);
+  if (applied.ok()) applied = ApplyEdges(batch).WithContext(context);
+  if (threaded) blob_thread.join();
+  if (!applied.ok()) {
+    blobs_status.IgnoreError();  // the first error is the commit's
+    return applied;
+  }
   const RevisionChanges& c = batch.changes;
   const bool empty = c == RevisionChanges{};
-  if (empty && !keep_if_empty_) return std::optional<Revision>();
-
-  for (const auto& [hash, text] : blobs_) {
-    const std::string key = BlobKey(hash);
-    s = rocks.db->Get(rocksdb::ReadOptions(), rocks.cf(Family::kBlobs), key, &value);
-    if (s.ok()) continue;
-    if (!s.IsNotFound()) return FromRocks(s, "blobs: get");
-    batch.wb.Put(rocks.cf(Family::kBlobs), key, EncodeBlob(text));
+  if (empty && !keep_if_empty_) {
+    blobs_status.IgnoreError();  // nothing is written
+    return std::optional<Revision>();
   }
+  if (!threaded) encode_blobs();
+  ONYX_RETURN_IF_ERROR(blobs_status);
+  for (const auto& [key, blob] : new_blobs) batch.wb.Put(rocks.cf(Family::kBlobs), key, blob);
 
   Revision rev;
   rev.number = number_;

@@ -84,6 +84,9 @@ class RevisionWriter {
   std::map<NodeId, std::optional<Node>> nodes_;   // nullopt: remove
   std::map<EdgeRef, std::optional<Edge>> edges_;  // nullopt: remove
   std::map<ContentHash, std::string> blobs_;      // key → raw bytes
+  std::size_t blob_bytes_ = 0;                    // raw bytes in blobs_
+  // Past this many raw blob bytes, Commit compresses them on a second thread.
+  static constexpr std::size_t kBlobBytesForThread = 1u << 20;
 };
 
 }  // namespace onyx::store

@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <cmath>
+#include <memory>
 
 #include "onyx/core/coding.h"
 
@@ -311,13 +312,22 @@ Result<std::uint64_t> DecodeCounter(std::string_view value, std::string_view wha
 }
 
 std::string EncodeBlob(std::string_view raw) {
+  constexpr int kBlobLevel = 3;
   std::string out;
   out.push_back(static_cast<char>(kValueFormat));
   PutVarint64(&out, raw.size());
   const std::size_t header = out.size();
   const std::size_t bound = ZSTD_compressBound(raw.size());
   out.resize(header + bound);
-  const std::size_t n = ZSTD_compress(out.data() + header, bound, raw.data(), raw.size(), 3);
+  // One compression context per thread: ZSTD_compress would make (and free)
+  // one per blob, which costs as much as compressing a small file.
+  thread_local const std::unique_ptr<ZSTD_CCtx, std::size_t (*)(ZSTD_CCtx*)> context(
+      ZSTD_createCCtx(), ZSTD_freeCCtx);
+  const std::size_t n =
+      context == nullptr
+          ? ZSTD_compress(out.data() + header, bound, raw.data(), raw.size(), kBlobLevel)
+          : ZSTD_compressCCtx(context.get(), out.data() + header, bound, raw.data(), raw.size(),
+                              kBlobLevel);
   // Compression into a buffer of ZSTD_compressBound bytes cannot fail.
   out.resize(header + (ZSTD_isError(n) ? 0 : n));
   return out;
