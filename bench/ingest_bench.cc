@@ -139,8 +139,13 @@ int main(int argc, char** argv) {
       }
     }
     if (!peer) continue;
-    const std::string cmd =
-        "ctags -R -f " + (scratch / "tags").string() + " '" + copy.string() + "'";
+    // ctags reads the files Onyx walks: not hidden ones, not generated or
+    // third-party folders (WalkTree skips both).
+    std::string cmd = "ctags -R --exclude='.*'";
+    for (const std::string_view folder : onyx::ingest::kSkippedFolders) {
+      cmd += " --exclude='" + std::string(folder) + "'";
+    }
+    cmd += " -f " + (scratch / "tags").string() + " '" + copy.string() + "'";
     const auto peer_start = Clock::now();
     const int rc = std::system(cmd.c_str());
     theirs.push_back(Seconds(peer_start));

@@ -73,8 +73,8 @@ std::optional<std::string> ReadSmallFile(const fs::path& path) {
 }  // namespace
 
 bool IsSkippedFolder(std::string_view name) {
-  return name == "node_modules" || name == "build" || name == "target" || name == "__pycache__" ||
-         name == "dist";
+  return std::find(std::begin(kSkippedFolders), std::end(kSkippedFolders), name) !=
+         std::end(kSkippedFolders);
 }
 
 std::string_view LanguageForPath(std::string_view path) {

@@ -37,7 +37,10 @@ struct TreeEntry {
 };
 
 /// Folders that hold generated or third-party files, never the project's own
-/// code (node_modules, build, target, dist, __pycache__).
+/// code.
+inline constexpr std::string_view kSkippedFolders[] = {"node_modules", "build", "target",
+                                                       "__pycache__", "dist"};
+/// True for a name in kSkippedFolders.
 bool IsSkippedFolder(std::string_view name);
 
 /// Reads `root` breadth-first, in path order, honouring .gitignore files, the
