@@ -243,6 +243,9 @@ SourceQuery::~SourceQuery() {
 }
 
 std::uint32_t SourceQuery::pattern_count() const { return ts_query_pattern_count(query_); }
+std::uint32_t SourceQuery::pattern_start_byte(std::uint32_t index) const {
+  return ts_query_start_byte_for_pattern(query_, index);
+}
 std::uint32_t SourceQuery::capture_count() const { return ts_query_capture_count(query_); }
 
 std::string_view SourceQuery::capture_name(std::uint32_t index) const {

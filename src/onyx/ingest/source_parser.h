@@ -110,6 +110,9 @@ class SourceQuery {
   /// The compiled predicates (for RunQuery).
   const QueryPredicates& predicates() const { return *predicates_; }
   std::uint32_t pattern_count() const;
+  /// Where pattern `index` starts in the query's source (patterns are in
+  /// source order).
+  std::uint32_t pattern_start_byte(std::uint32_t index) const;
   std::uint32_t capture_count() const;
   /// Name of capture `index` (without the leading '@').
   std::string_view capture_name(std::uint32_t index) const;
