@@ -64,6 +64,10 @@ double ParseAloneSeconds(const std::string& root) {
       sources.push_back(&e);
     }
   }
+  // Biggest first, as the ingest orders its parses.
+  std::stable_sort(sources.begin(), sources.end(), [](const auto* a, const auto* b) {
+    return a->text().size() > b->text().size();
+  });
   std::atomic<std::size_t> next{0};
   const auto work = [&] {
     for (std::size_t k = next++; k < sources.size(); k = next++) {

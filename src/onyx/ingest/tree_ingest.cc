@@ -447,11 +447,17 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
   // A small ingest (an edit) keeps its trees for the next one; any ingest
   // reuses those it finds.
   const bool keep_trees = state != nullptr && to_parse.size() <= RecentTrees::kMaxKeptPerIngest;
+  // Biggest files first, so that no thread is left parsing a big one while
+  // the others idle at the end.
+  std::vector<std::size_t> order = to_parse;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return entries[a].text().size() > entries[b].text().size();
+  });
   auto work = [&] {
-    for (std::size_t k = next++; k < to_parse.size(); k = next++) {
-      const TreeEntry& e = entries[to_parse[k]];
+    for (std::size_t k = next++; k < order.size(); k = next++) {
+      const TreeEntry& e = entries[order[k]];
       const std::shared_ptr<const SyntaxTree> previous = graph.trees.Find(e.path);
-      ParseEntry(e, options, parsed[to_parse[k]], previous.get(), keep_trees);
+      ParseEntry(e, options, parsed[order[k]], previous.get(), keep_trees);
       const std::size_t finished = ++done;
       if (options.progress) options.progress(finished, to_parse.size());
     }
