@@ -72,8 +72,10 @@ double ParseAloneSeconds(const std::string& root) {
   const auto work = [&] {
     for (std::size_t k = next++; k < sources.size(); k = next++) {
       const auto& e = *sources[k];
-      Check(onyx::ingest::ParseSource(onyx::ingest::LanguageForPath(e.path), std::string(e.text())),
-            "parse");
+      // A file past the time limit is skipped, as ingest skips it.
+      onyx::ingest::ParseSource(onyx::ingest::LanguageForPath(e.path), std::string(e.text()))
+          .status()
+          .IgnoreError();
     }
   };
   const auto start = Clock::now();
@@ -119,7 +121,12 @@ int main(int argc, char** argv) {
   // the tree's name (a Python package's imports name it).
   fs::path name = fs::path(tree).lexically_normal().filename();
   if (name.empty()) name = fs::path(tree).lexically_normal().parent_path().filename();
-  const fs::path copy = scratch / (name.empty() ? fs::path("tree") : name);
+  // A name ctags is told to skip (below) would drop the whole root for it.
+  if (name.empty() || name.string().starts_with(".") ||
+      onyx::ingest::IsSkippedFolder(name.string())) {
+    name = "tree";
+  }
+  const fs::path copy = scratch / name;
   fs::create_directories(copy);
   fs::copy(tree, copy, fs::copy_options::recursive | fs::copy_options::skip_symlinks);
 
@@ -143,8 +150,8 @@ int main(int argc, char** argv) {
       }
     }
     if (!peer) continue;
-    // ctags reads the files Onyx walks: not hidden ones, not generated or
-    // third-party folders (WalkTree skips both).
+    // ctags skips what WalkTree skips: hidden entries and generated or
+    // third-party folders (it still reads files .gitignore lists).
     std::string cmd = "ctags -R --exclude='.*'";
     for (const std::string_view folder : onyx::ingest::kSkippedFolders) {
       cmd += " --exclude='" + std::string(folder) + "'";

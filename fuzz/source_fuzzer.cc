@@ -1,7 +1,8 @@
 // Fuzzes parsing, definition and fact extraction: the first byte picks the
 // language, the rest is source text. Any bytes parse (or hit the time limit) and
 // give definitions whose spans lie in the input and whose parents come before
-// them, and facts that lie in the input and survive their codec.
+// them, and facts that lie in the input and survive their codec; the one-query
+// ExtractFile (what ingest runs) finds exactly what the two extractors find.
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -9,6 +10,7 @@
 #include "fuzz_support.h"
 #include "onyx/ingest/definition_extractor.h"
 #include "onyx/ingest/fact_extractor.h"
+#include "onyx/ingest/file_extractor.h"
 #include "onyx/ingest/languages/grammars.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -47,5 +49,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   auto decoded = DecodeFileFacts(EncodeFileFacts(*facts));
   ONYX_FUZZ_CHECK(decoded.ok() && *decoded == *facts);
+  auto both = ExtractFile("src/fuzz.x", *tree);
+  if (!both.ok()) {
+    ONYX_FUZZ_CHECK(both.status().code() == onyx::StatusCode::kDeadlineExceeded);
+    return 0;
+  }
+  ONYX_FUZZ_CHECK(both->facts == *facts && both->definitions.size() == defs->size());
+  for (std::size_t i = 0; i < defs->size(); ++i) {
+    ONYX_FUZZ_CHECK(both->definitions[i].node == (*defs)[i].node &&
+                    both->definitions[i].parent == (*defs)[i].parent);
+  }
   return 0;
 }

@@ -176,12 +176,12 @@ TEST(ExtractFile, FindsWhatTheTwoQueriesFindApart) {
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
        ++it) {
     const std::string name = it->path().filename().string();
-    if (it->is_directory() &&
-        (name == "build" || name == "node_modules" || name == ".git" || name == "third_party")) {
+    if (it->is_directory() && (name.starts_with(".") || name.starts_with("build") ||
+                               name == "node_modules" || name == "third_party")) {
       it.disable_recursion_pending();
       continue;
     }
-    if (!it->is_regular_file()) continue;
+    if (!it->is_regular_file() || it->file_size() > (1u << 20)) continue;
     const std::string path = fs::relative(it->path(), root).string();
     const std::string language(LanguageForPath(path));
     if (SpecFor(language) == nullptr) continue;

@@ -269,7 +269,7 @@ TEST_F(StoreTest, BlobsAreStoredOnceAndReadBack) {
 
 // Past a megabyte, Commit compresses blobs on a second thread while it stages
 // nodes and edges: the blobs must land all the same, once, and a commit that
-// fails its staging must write none of them.
+// fails its staging, or has nothing to commit, must write none of them.
 TEST_F(StoreTest, MegabytesOfBlobsAreStoredWithTheirRevisionOrNotAtAll) {
   std::vector<std::string> texts;
   for (int i = 0; i < 6; ++i) {
@@ -289,6 +289,18 @@ TEST_F(StoreTest, MegabytesOfBlobsAreStoredWithTheirRevisionOrNotAtAll) {
         (*writer)->UpsertEdge(MakeEdge(f.id, EdgeKind::kCalls, MakeFunction("a.py", "ghost").id)));
     auto rev = (*writer)->Commit();
     EXPECT_TRUE(rev.status().IsInvalidArgument());
+  }
+  for (const std::string& text : texts) {
+    EXPECT_TRUE(store_->GetBlob(HashContent(text)).status().IsNotFound());
+  }
+  // Nothing but blobs: the revision is empty, and they are not written either.
+  {
+    auto writer = store_->BeginRevision(project_, {});
+    ASSERT_OK(writer);
+    for (const std::string& text : texts) (*writer)->PutBlob(text);
+    auto rev = (*writer)->Commit();
+    ASSERT_OK(rev);
+    EXPECT_FALSE(rev->has_value());
   }
   for (const std::string& text : texts) {
     EXPECT_TRUE(store_->GetBlob(HashContent(text)).status().IsNotFound());

@@ -19,7 +19,8 @@ struct ExtractedFile {
 
 /// What ExtractDefinitions(path, tree) and ExtractFacts(tree) return, found in
 /// one walk of the tree instead of two. NotFound when the language has no
-/// spec; DeadlineExceeded past the time limit (which bounds the one walk).
+/// spec; DeadlineExceeded past the time limit. The limits bound the one walk:
+/// its time, and the matches in progress of both pattern sets together.
 Result<ExtractedFile> ExtractFile(std::string_view path, const SyntaxTree& tree,
                                   const QueryLimits& limits = {});
 
