@@ -165,6 +165,55 @@ TEST(DefinitionExtractor, NodesCarryIdsSpansSignaturesAndHashes) {
   EXPECT_EQ(n.content_hash, HashContent(source.substr(0, source.size() - 1)));
 }
 
+// A doc is the comment before a definition and the comments adjacent to it,
+// up to a blank line or any other node.
+TEST(DefinitionExtractor, DocsRunThroughAdjacentComments) {
+  EXPECT_EQ(Describe("src/docs.rs",
+                     "/// First line.\n/// Second line.\nfn documented() {}\n\n"
+                     "// Unrelated.\n\n/// Only this.\nfn gapped() {}\n"),
+            (std::vector<std::string>{"function src.docs.documented doc: First line.\nSecond line.",
+                                      "function src.docs.gapped doc: Only this."}));
+  EXPECT_EQ(
+      Describe("p/run.go",
+               "package p\n\n// Run does things.\n// It does them twice.\n"
+               "func Run() {}\n"),
+      (std::vector<std::string>{"function p.run.Run doc: Run does things.\nIt does them twice."}));
+  EXPECT_EQ(
+      Describe("j/A.java", "class A {\n  /** Javadoc. */\n  // And a note.\n  void m() {}\n}\n"),
+      (std::vector<std::string>{"class j.A", "method j.A.m < A doc: Javadoc.\nAnd a note."}));
+  EXPECT_EQ(Describe("web/f.js",
+                     "// One.\n// Two.\nfunction f() {}\n// Not a doc.\n\n"
+                     "// Three.\nexport function g() {}\n"),
+            (std::vector<std::string>{"function web.f.f doc: One.\nTwo.",
+                                      "function web.f.g doc: Three."}));
+}
+
+// A quantified `(comment)* @doc` costs tree-sitter quadratic time in the length
+// of a comment run: 20,000 comment lines took it past the 5 s limit, and the
+// file's definitions were lost. The run is now followed in linear time, and a
+// doc keeps at most its last 64 KiB.
+TEST(DefinitionExtractor, ALongRunOfCommentsIsReadInLinearTime) {
+  std::string comments;
+  for (int i = 0; i < 20'000; ++i) comments += "// line " + std::to_string(i) + "\n";
+  for (const auto& [path, declaration] :
+       std::vector<std::pair<std::string, std::string>>{{"src/long.rs", "fn target() {}\n"},
+                                                        {"web/long.js", "function target() {}\n"},
+                                                        {"p/long.go", "func target() {}\n"}}) {
+    SCOPED_TRACE(path);
+    const std::string source =
+        (path.ends_with(".go") ? "package p\n" : "") + comments + declaration;
+    auto tree = ParseSource(std::string(LanguageForPath(path)), source);
+    ASSERT_OK(tree);
+    auto defs = ExtractDefinitions(path, *tree);
+    ASSERT_OK(defs);
+    ASSERT_EQ(defs->size(), 1u);
+    const std::string& doc = (*defs)[0].node.doc;
+    EXPECT_TRUE(doc.ends_with("line 19999")) << doc.substr(doc.size() > 40 ? doc.size() - 40 : 0);
+    EXPECT_LE(doc.size(), 64u << 10);
+    EXPECT_GT(doc.size(), 60u << 10);
+  }
+}
+
 // Ingest runs the definitions and facts patterns as one query: over every
 // source file of the fixtures and of this repository, that one run must find
 // exactly what the two queries find apart.

@@ -16,7 +16,7 @@ namespace onyx::ingest {
 
 /// Bump when extraction changes what it finds: files ingested by an older
 /// extractor are then re-parsed once (their file node records the version).
-inline constexpr std::uint32_t kFactsVersion = 1;
+inline constexpr std::uint32_t kFactsVersion = 2;  // 2: docs run through adjacent comments only
 
 /// One binding an import statement makes, as written.
 ///  - `module`: the module path as the language spells it: "./util" (JS/TS),

@@ -13,7 +13,7 @@ bool IsGoTestPath(std::string_view path) { return path.ends_with("_test.go"); }
 const LanguageSpec& GoSpec() {
   static const LanguageSpec spec{"go", R"scm(
 (
-  (comment)* @doc
+  (comment)? @doc
   .
   [
     (function_declaration name: (identifier) @name) @definition.function
@@ -33,6 +33,9 @@ const LanguageSpec& GoSpec() {
   (#strip! @doc "^//\\s?")
   (#select-adjacent! @doc @name)
 )
+
+; Comments right after one another: a doc extends up through them.
+((comment) @doc.earlier . (comment) @doc.later (#strip! @doc.earlier "^//\\s?"))
 
 (const_declaration (const_spec name: (identifier) @name) @definition.constant)
 

@@ -7,7 +7,7 @@ namespace onyx::ingest {
 const LanguageSpec& JavaSpec() {
   static const LanguageSpec spec{"java", R"scm(
 (
-  [(block_comment) (line_comment)]* @doc
+  [(block_comment) (line_comment)]? @doc
   .
   [
     (class_declaration name: (identifier) @name) @definition.class @doc.anchor
@@ -21,6 +21,10 @@ const LanguageSpec& JavaSpec() {
   ; Adjacent to the declaration, which starts at its annotations.
   (#select-adjacent! @doc @doc.anchor)
 )
+
+; Comments right after one another: a doc extends up through them.
+([(block_comment) (line_comment)] @doc.earlier . [(block_comment) (line_comment)] @doc.later
+  (#strip! @doc.earlier "^\\s*/\\*\\*?\\s?|\\s*\\*/\\s*$|^\\s*\\*\\s?|^\\s*//\\s?"))
 
 ((method_declaration
   (modifiers [

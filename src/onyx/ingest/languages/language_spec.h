@@ -4,8 +4,14 @@
 //   @definition.KIND  the definition's node; KIND is function, method, class,
 //                     struct, interface, enum, constant or module
 //   @name             its name
-//   @doc              comments that document it (zero or more; #strip! and
-//                     #select-adjacent! @doc @name clean and select them)
+//   @doc              the comment right before it, or a Python docstring (zero
+//                     or one; #strip! and #select-adjacent! @doc @name clean
+//                     it and drop it when a blank line parts them)
+//   @doc.earlier @doc.later  two comments right after one another (#strip!
+//                     cleans the earlier): a doc extends up through such pairs
+//                     while each ends on the line before the next. Not
+//                     `(comment)* @doc`: tree-sitter takes quadratic time in
+//                     the length of a quantified capture run.
 //   @receiver         the receiver type of a Go method (joins the qualified name)
 //   @scope, @scope.name  a container that is not itself a node but names its
 //                     members (a Rust impl block: `impl Parser` → Parser.parse)

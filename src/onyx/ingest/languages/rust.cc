@@ -8,7 +8,7 @@ namespace onyx::ingest {
 const LanguageSpec& RustSpec() {
   static const LanguageSpec spec{"rust", R"scm(
 (
-  (line_comment)* @doc
+  (line_comment)? @doc
   .
   [
     (function_item name: (identifier) @name) @definition.function
@@ -24,6 +24,10 @@ const LanguageSpec& RustSpec() {
   (#strip! @doc "^\\s*//[/!]?\\s?")
   (#select-adjacent! @doc @name)
 )
+
+; Comments right after one another: a doc extends up through them.
+((line_comment) @doc.earlier . (line_comment) @doc.later
+  (#strip! @doc.earlier "^\\s*//[/!]?\\s?"))
 
 (impl_item type: [
   (type_identifier) @scope.name
