@@ -188,6 +188,26 @@ TEST(DefinitionExtractor, DocsRunThroughAdjacentComments) {
                                       "function web.f.g doc: Three."}));
 }
 
+// More shapes: a run above an export, above Java annotations, and a test whose
+// last comment line is empty (the plain and the test match of one function
+// must keep the run).
+TEST(DefinitionExtractor, DocRunsAboveExportsAnnotationsAndTests) {
+  EXPECT_EQ(Describe("web/e.ts", "// Adds.\n// Twice.\nexport function add() {}\n"),
+            (std::vector<std::string>{"function web.e.add doc: Adds.\nTwice."}));
+  EXPECT_EQ(Describe("j/B.java",
+                     "class B {\n  /** Runs. */\n  // Often.\n  @Override\n"
+                     "  public void run() {}\n}\n"),
+            (std::vector<std::string>{"class j.B", "method j.B.run < B doc: Runs.\nOften."}));
+  EXPECT_EQ(Describe("p/foo_test.go",
+                     "package p\n\n// TestFoo checks foo.\n//\n"
+                     "func TestFoo(t *testing.T) {}\n"),
+            (std::vector<std::string>{"test p.foo_test.TestFoo doc: TestFoo checks foo."}));
+  // Two definitions under one comment share its doc.
+  EXPECT_EQ(Describe("web/two.js", "// Both.\n// Of them.\nconst a = () => 1, b = () => 2;\n"),
+            (std::vector<std::string>{"function web.two.a doc: Both.\nOf them.",
+                                      "function web.two.b doc: Both.\nOf them."}));
+}
+
 // A quantified `(comment)* @doc` costs tree-sitter quadratic time in the length
 // of a comment run: 20,000 comment lines took it past the 5 s limit, and the
 // file's definitions were lost. The run is now followed in linear time, and a

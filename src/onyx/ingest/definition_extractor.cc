@@ -73,7 +73,8 @@ void Merge(Found& into, Found from) {
   if (from.kind == NodeKind::kTest && into.kind != NodeKind::kTest) std::swap(into, from);
   if (from.kind != NodeKind::kTest && !into.plain_kind) into.plain_kind = from.kind;
   into.test_suite = into.test_suite || from.test_suite;
-  if (into.doc.size() < from.doc.size()) {
+  // A doc that strips to nothing still starts the run above it.
+  if (into.doc.size() < from.doc.size() || (!into.doc_start && from.doc_start)) {
     into.doc = std::move(from.doc);
     into.doc_start = from.doc_start;
   }
@@ -171,7 +172,16 @@ std::vector<Definition> DefinitionCollector::Finish() {
   // starts, or on its line). Found this way, a run of n comments costs O(n);
   // a quantified `(comment)* @doc` costs tree-sitter O(n^2) (20,000 comment
   // lines took it past 5 s).
+  // Definitions that share their doc comment (`const a = …, b = …`) share its
+  // run, built once.
+  std::unordered_map<std::uint32_t, std::string> built;
   for (auto& [key, f] : by_span) {
+    if (f.doc_start) {
+      if (const auto it = built.find(f.doc_start->start_byte); it != built.end()) {
+        f.doc = it->second;
+        continue;
+      }
+    }
     std::vector<const State::Earlier*> run;
     std::size_t bytes = f.doc.size();
     for (Span at = f.doc_start.value_or(Span{});;) {
@@ -187,15 +197,16 @@ std::vector<Definition> DefinitionCollector::Finish() {
     }
     if (run.empty()) {
       f.doc = Trim(f.doc);
-      continue;
+    } else {
+      std::string doc;
+      for (auto it = run.rbegin(); it != run.rend(); ++it) {
+        doc += (*it)->text;
+        doc += '\n';
+      }
+      doc += f.doc;
+      f.doc = Trim(doc);
     }
-    std::string doc;
-    for (auto it = run.rbegin(); it != run.rend(); ++it) {
-      doc += (*it)->text;
-      doc += '\n';
-    }
-    doc += f.doc;
-    f.doc = Trim(doc);
+    if (f.doc_start) built.emplace(f.doc_start->start_byte, f.doc);
   }
   // Outer before inner: by start ascending, then end descending (the map's key
   // order gives start ascending, end ascending; fix ties).
