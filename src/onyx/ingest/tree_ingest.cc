@@ -177,6 +177,7 @@ struct Parsed {
   std::vector<Definition> definitions;
   std::vector<bool> accepted;  ///< Per definition: staged (the store took it).
   FileFacts facts;
+  std::string facts_blob;  ///< EncodeFileFacts(facts), made on the parse thread.
   bool syntax_errors = false;
   std::shared_ptr<const SyntaxTree> tree;  ///< When asked to keep it.
   // Read below for every parsed file; files not parsed, or an early return,
@@ -193,6 +194,7 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out,
   if (language == "markdown") {
     out.definitions = ExtractMarkdownSections(e.path, e.text());
     out.facts = ExtractMarkdownMentions(e.text());
+    out.facts_blob = EncodeFileFacts(out.facts);
     return;
   }
   ParseLimits limits;
@@ -213,6 +215,7 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out,
   }
   out.definitions = std::move(extracted->definitions);
   out.facts = std::move(extracted->facts);
+  out.facts_blob = EncodeFileFacts(out.facts);
   if (keep_tree) out.tree = std::make_shared<const SyntaxTree>(std::move(tree).value());
 }
 
@@ -625,7 +628,8 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
           old_definitions[old_path], [&] { return before.GetBlob(old_file->second.content_hash); },
           e.text(), p.definitions));
     }
-    writer->PutDerivedBlob(FactsKey(e.hash), EncodeFileFacts(p.facts));
+    writer->PutDerivedBlob(FactsKey(e.hash),
+                           p.facts_blob.empty() ? EncodeFileFacts(p.facts) : p.facts_blob);
     // A definition the store refuses (a hostile file's 10 KB identifier, a NUL in
     // a title) is skipped and counted; its children then hang under the file.
     std::vector<std::optional<NodeId>> ids;
