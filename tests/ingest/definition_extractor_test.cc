@@ -202,6 +202,14 @@ TEST(DefinitionExtractor, DocRunsAboveExportsAnnotationsAndTests) {
                      "package p\n\n// TestFoo checks foo.\n//\n"
                      "func TestFoo(t *testing.T) {}\n"),
             (std::vector<std::string>{"test p.foo_test.TestFoo doc: TestFoo checks foo."}));
+  // A comment on the declaration's line is no doc, the run above it is; not
+  // across a blank line.
+  EXPECT_EQ(Describe("web/inline.js",
+                     "// Doc.\n/* x */ function f() {}\n// Far.\n\n"
+                     "/* y */ function g() {}\n"),
+            (std::vector<std::string>{"function web.inline.f doc: Doc.", "function web.inline.g"}));
+  EXPECT_EQ(Describe("p/inline.go", "package p\n\n// Doc.\n/* x */ func F() {}\n"),
+            (std::vector<std::string>{"function p.inline.F doc: Doc."}));
   // Two definitions under one comment share its doc.
   EXPECT_EQ(Describe("web/two.js", "// Both.\n// Of them.\nconst a = () => 1, b = () => 2;\n"),
             (std::vector<std::string>{"function web.two.a doc: Both.\nOf them.",

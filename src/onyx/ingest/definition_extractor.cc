@@ -151,6 +151,12 @@ void DefinitionCollector::Add(const QueryMatch& m) {
         if (!f.doc.empty()) f.doc += "\n";
         f.doc += WithoutTrailingNewline(doc->text);
       }
+      // A comment on the definition's own line (`/* x */ function f`) is
+      // not its doc (#select-adjacent! dropped it), but the run above it is.
+      if (const CapturedNode* start = m.First("doc.start");
+          !f.doc_start && start != nullptr && start->span.start_line == c.span.start_line) {
+        f.doc_start = start->span;
+      }
       f.text = c.text;
     } else {
       continue;

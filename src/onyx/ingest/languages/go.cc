@@ -13,7 +13,7 @@ bool IsGoTestPath(std::string_view path) { return path.ends_with("_test.go"); }
 const LanguageSpec& GoSpec() {
   static const LanguageSpec spec{"go", R"scm(
 (
-  (comment)? @doc
+  (comment)? @doc @doc.start
   .
   [
     (function_declaration name: (identifier) @name) @definition.function

@@ -7,7 +7,7 @@ namespace onyx::ingest {
 const LanguageSpec& JavaSpec() {
   static const LanguageSpec spec{"java", R"scm(
 (
-  [(block_comment) (line_comment)]? @doc
+  [(block_comment) (line_comment)]? @doc @doc.start
   .
   [
     (class_declaration name: (identifier) @name) @definition.class @doc.anchor

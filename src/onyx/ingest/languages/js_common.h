@@ -35,11 +35,11 @@ inline constexpr std::string_view kJsDeclarations = R"scm(
 /// as doc — also when `export` wraps it — plus methods and test blocks.
 inline std::string JsDefinitionsQuery(std::string_view declarations) {
   const std::string all = std::string(kJsDeclarations) + std::string(declarations);
-  return "(\n  (comment)? @doc\n  .\n  [" + all +
+  return "(\n  (comment)? @doc @doc.start\n  .\n  [" + all +
          "\n    (method_definition name: (property_identifier) @name) @definition.method\n  ]" +
          std::string(kJsDocPredicates) + "\n)\n" +
-         "(\n  (comment)? @doc\n  .\n  (export_statement declaration: [" + all + "\n  ])" +
-         std::string(kJsDocPredicates) + "\n)\n" + std::string(kJsDocRuns);
+         "(\n  (comment)? @doc @doc.start\n  .\n  (export_statement declaration: [" + all +
+         "\n  ])" + std::string(kJsDocPredicates) + "\n)\n" + std::string(kJsDocRuns);
 }
 
 // describe("…", …), it("…", …), test.only("…", …) blocks, named by their title.

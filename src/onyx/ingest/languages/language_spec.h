@@ -7,6 +7,9 @@
 //   @doc              the comment right before it, or a Python docstring (zero
 //                     or one; #strip! and #select-adjacent! @doc @name clean
 //                     it and drop it when a blank line parts them)
+//   @doc.start        the same comment, left alone by #select-adjacent!: when it
+//                     sits on the definition's own line, the run above it is
+//                     still the doc
 //   @doc.earlier @doc.later  two comments right after one another (#strip!
 //                     cleans the earlier): a doc extends up through such pairs
 //                     while each ends on the line before the next. Not
