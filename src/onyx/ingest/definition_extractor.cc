@@ -190,12 +190,11 @@ std::vector<Definition> DefinitionCollector::Finish() {
     }
     std::vector<const State::Earlier*> run;
     std::size_t bytes = f.doc.size();
-    for (Span at = f.doc_start.value_or(Span{});;) {
-      if (!f.doc_start) break;
-      const auto it = state_->earlier_of.find(at.start_byte);
+    for (std::optional<Span> at = f.doc_start; at;) {
+      const auto it = state_->earlier_of.find(at->start_byte);
       if (it == state_->earlier_of.end()) break;
       const State::Earlier& earlier = it->second;
-      if (earlier.span.end_line + 1 < at.start_line) break;
+      if (earlier.span.end_line + 1 < at->start_line) break;
       bytes += earlier.text.size() + 1;
       if (bytes > kMaxDocBytes) break;
       run.push_back(&earlier);
