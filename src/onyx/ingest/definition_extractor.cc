@@ -299,11 +299,7 @@ std::vector<Definition> DefinitionCollector::Finish() {
 
 Result<std::vector<Definition>> ExtractDefinitions(std::string_view path, const SyntaxTree& tree,
                                                    const QueryLimits& limits) {
-  const LanguageSpec* spec = SpecFor(tree.language());
-  if (spec == nullptr) {
-    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
-                            "'");
-  }
+  ONYX_ASSIGN_OR_RETURN(const LanguageSpec* spec, RulesFor(tree.language()));
   ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, DefinitionsQuery(*spec));
   DefinitionCollector collector(path, tree, *spec);
   ONYX_RETURN_IF_ERROR(RunQuery(*query, tree, limits, [&](const QueryMatch& m) {

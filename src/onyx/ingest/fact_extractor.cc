@@ -277,11 +277,7 @@ void FactCollector::Add(const QueryMatch& m) {
 FileFacts FactCollector::Finish() { return std::move(state_->facts); }
 
 Result<FileFacts> ExtractFacts(const SyntaxTree& tree, const QueryLimits& limits) {
-  const LanguageSpec* spec = SpecFor(tree.language());
-  if (spec == nullptr) {
-    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
-                            "'");
-  }
+  ONYX_ASSIGN_OR_RETURN(const LanguageSpec* spec, RulesFor(tree.language()));
   ONYX_ASSIGN_OR_RETURN(const SourceQuery* query, FactsQuery(*spec));
   FactCollector collector(tree);
   ONYX_RETURN_IF_ERROR(RunQuery(*query, tree, limits, [&](const QueryMatch& m) {

@@ -2,8 +2,6 @@
 // facts collector by the pattern that made it.
 #include "onyx/ingest/file_extractor.h"
 
-#include <string>
-
 #include "onyx/ingest/fact_extractor.h"
 #include "onyx/ingest/languages/language_spec.h"
 
@@ -11,11 +9,7 @@ namespace onyx::ingest {
 
 Result<ExtractedFile> ExtractFile(std::string_view path, const SyntaxTree& tree,
                                   const QueryLimits& limits) {
-  const LanguageSpec* spec = SpecFor(tree.language());
-  if (spec == nullptr) {
-    return Status::NotFound("no extraction rules for language '" + std::string(tree.language()) +
-                            "'");
-  }
+  ONYX_ASSIGN_OR_RETURN(const LanguageSpec* spec, RulesFor(tree.language()));
   ONYX_ASSIGN_OR_RETURN(const FileQuery query, FileQueryFor(*spec));
   DefinitionCollector definitions(path, tree, *spec);
   FactCollector facts(tree);

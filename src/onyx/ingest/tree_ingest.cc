@@ -177,7 +177,7 @@ struct Parsed {
   std::vector<Definition> definitions;
   std::vector<bool> accepted;  ///< Per definition: staged (the store took it).
   FileFacts facts;
-  std::string facts_blob;  ///< EncodeFileFacts(facts), made on the parse thread.
+  std::string facts_blob;  ///< EncodeFileFacts(facts), made by the parse pool.
   bool syntax_errors = false;
   std::shared_ptr<const SyntaxTree> tree;  ///< When asked to keep it.
   // Read below for every parsed file; files not parsed, or an early return,
@@ -194,7 +194,6 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out,
   if (language == "markdown") {
     out.definitions = ExtractMarkdownSections(e.path, e.text());
     out.facts = ExtractMarkdownMentions(e.text());
-    out.facts_blob = EncodeFileFacts(out.facts);
     return;
   }
   ParseLimits limits;
@@ -215,7 +214,6 @@ void ParseEntry(const TreeEntry& e, const IngestOptions& options, Parsed& out,
   }
   out.definitions = std::move(extracted->definitions);
   out.facts = std::move(extracted->facts);
-  out.facts_blob = EncodeFileFacts(out.facts);
   if (keep_tree) out.tree = std::make_shared<const SyntaxTree>(std::move(tree).value());
 }
 
@@ -460,7 +458,9 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
     for (std::size_t k = next++; k < order.size(); k = next++) {
       const TreeEntry& e = entries[order[k]];
       const std::shared_ptr<const SyntaxTree> previous = graph.trees.Find(e.path);
-      ParseEntry(e, options, parsed[order[k]], previous.get(), keep_trees);
+      Parsed& p = parsed[order[k]];
+      ParseEntry(e, options, p, previous.get(), keep_trees);
+      if (p.status.ok()) p.facts_blob = EncodeFileFacts(p.facts);  // stored below
       const std::size_t finished = ++done;
       if (options.progress) options.progress(finished, to_parse.size());
     }
@@ -628,8 +628,7 @@ Result<IngestSummary> IngestSnapshot(store::Store& store, const Project& project
           old_definitions[old_path], [&] { return before.GetBlob(old_file->second.content_hash); },
           e.text(), p.definitions));
     }
-    writer->PutDerivedBlob(FactsKey(e.hash),
-                           p.facts_blob.empty() ? EncodeFileFacts(p.facts) : p.facts_blob);
+    writer->PutDerivedBlob(FactsKey(e.hash), p.facts_blob);
     // A definition the store refuses (a hostile file's 10 KB identifier, a NUL in
     // a title) is skipped and counted; its children then hang under the file.
     std::vector<std::optional<NodeId>> ids;

@@ -61,6 +61,14 @@ const LanguageSpec* SpecFor(std::string_view language) {
   return nullptr;
 }
 
+Result<const LanguageSpec*> RulesFor(std::string_view language) {
+  const LanguageSpec* spec = SpecFor(language);
+  if (spec == nullptr) {
+    return Status::NotFound("no extraction rules for language '" + std::string(language) + "'");
+  }
+  return spec;
+}
+
 Result<const SourceQuery*> DefinitionsQuery(const LanguageSpec& spec) {
   return Compiled(spec, Which::kDefinitions);
 }

@@ -57,6 +57,8 @@ struct LanguageSpec {
 
 /// The spec for `language`, or nullptr when Onyx extracts nothing from it.
 const LanguageSpec* SpecFor(std::string_view language);
+/// The same, as NotFound naming the language when there is none.
+Result<const LanguageSpec*> RulesFor(std::string_view language);
 
 /// The spec's queries, compiled once per process and shared between threads.
 Result<const SourceQuery*> DefinitionsQuery(const LanguageSpec& spec);
