@@ -41,10 +41,11 @@ constexpr Extension kExtensions[] = {
     {".yml", "yaml"},          {".sh", "shell"},
 };
 
-// Reads the `size` bytes of a regular file (never through a symlink) with
-// plain system calls: a stream per file costs more than the read itself.
-bool ReadWhole(const char* path, std::size_t size, std::string* text) {
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+// Reads the `size` bytes of the regular file `name` in the open folder `dir`
+// (AT_FDCWD: a path), never through a symlink, with plain system calls: a
+// stream per file costs more than the read itself.
+bool ReadWhole(int dir, const char* name, std::size_t size, std::string* text) {
+  const int fd = ::openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return false;
   text->resize(size);
   std::size_t done = 0;
@@ -60,13 +61,14 @@ bool ReadWhole(const char* path, std::size_t size, std::string* text) {
 
 // The text of a regular file (not a symlink) of at most 1 MiB, e.g. an ignore
 // file; nothing otherwise.
-std::optional<std::string> ReadSmallFile(const fs::path& path) {
+std::optional<std::string> ReadSmallFile(int dir, const char* name) {
   struct stat info;
-  if (::lstat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_size > (1 << 20)) {
+  if (::fstatat(dir, name, &info, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(info.st_mode) ||
+      info.st_size > (1 << 20)) {
     return std::nullopt;
   }
   std::string text;
-  if (!ReadWhole(path.c_str(), static_cast<std::size_t>(info.st_size), &text)) return std::nullopt;
+  if (!ReadWhole(dir, name, static_cast<std::size_t>(info.st_size), &text)) return std::nullopt;
   return text;
 }
 
@@ -107,7 +109,9 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
   // root's .onyxignore, then options.ignore) is consulted after them.
   IgnoreRules git_rules;
   IgnoreRules project_rules;
-  if (auto text = ReadSmallFile(fs::path(root) / ".onyxignore")) project_rules.AddFile("", *text);
+  if (auto text = ReadSmallFile(AT_FDCWD, (fs::path(root) / ".onyxignore").c_str())) {
+    project_rules.AddFile("", *text);
+  }
   for (const std::string& pattern : options.ignore) project_rules.AddPattern("", pattern);
   const auto ignored = [&](const std::string& path, bool is_dir) {
     return project_rules.Ignored(path, is_dir, git_rules.Ignored(path, is_dir));
@@ -120,9 +124,9 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
   while (!pending.empty()) {
     std::vector<std::pair<std::string, std::string>> next;
     for (const auto& [dir, rel] : pending) {
-      // Entries are listed and stat'ed relative to the open folder: no path
-      // lookups, and a folder swapped for a symlink since it was seen is not
-      // entered (the root itself may be one).
+      // Entries are listed, stat'ed and read relative to the open folder: no
+      // path lookups, and a folder swapped for a symlink since it was seen is
+      // not entered (the root itself may be one).
       const int flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (rel.empty() ? 0 : O_NOFOLLOW);
       const int fd = ::open(dir.c_str(), flags);
       std::unique_ptr<DIR, int (*)(DIR*)> listing(fd < 0 ? nullptr : ::fdopendir(fd), &::closedir);
@@ -145,12 +149,13 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
         continue;
       }
       if (has_gitignore) {
-        if (auto text = ReadSmallFile(fs::path(dir) / ".gitignore")) git_rules.AddFile(rel, *text);
+        if (auto text = ReadSmallFile(::dirfd(listing.get()), ".gitignore")) {
+          git_rules.AddFile(rel, *text);
+        }
       }
       std::sort(names.begin(), names.end());
       for (const std::string& name : names) {
         const std::string path = rel.empty() ? name : rel + "/" + name;
-        const std::string full = dir + "/" + name;
         // One stat per entry: its kind (never following a link), size, times.
         struct stat info;
         if (::fstatat(::dirfd(listing.get()), name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -177,7 +182,7 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
             continue;
           }
           entries.push_back({path, true, {}, {}, 0, 0});
-          next.emplace_back(full, path);
+          next.emplace_back(dir + "/" + name, path);
           continue;
         }
         if (!is_regular) {
@@ -225,7 +230,8 @@ Result<std::vector<TreeEntry>> WalkTree(const std::string& root, const IngestOpt
           }
         }
         std::string text;
-        if (!ReadWhole(full.c_str(), static_cast<std::size_t>(size), &text)) {
+        if (!ReadWhole(::dirfd(listing.get()), name.c_str(), static_cast<std::size_t>(size),
+                       &text)) {
           ++summary.skipped_by_reason["unreadable"];
           continue;
         }
