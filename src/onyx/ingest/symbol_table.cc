@@ -4,8 +4,6 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <random>
-#include <tuple>
 
 #include "onyx/ingest/languages/language_spec.h"
 
@@ -43,36 +41,20 @@ void SymbolTable::Index::Add(std::string_view key, std::size_t i) {
   entries_.push_back({XXH3_64bits(key.data(), key.size()), key, i});
 }
 
-template <typename Before>
-void SymbolTable::Index::Build(Before before) {
+void SymbolTable::Index::Build() {
   // By hash first (integers only: keys repeat a lot, a file's path once per
   // definition), then each run of one hash by key (only a collision needs
-  // it), then each key's group in the order asked.
+  // it; the sort is stable, so each key's group stays in index order).
   std::sort(entries_.begin(), entries_.end(), [](const Entry& x, const Entry& y) {
     return x.hash != y.hash ? x.hash < y.hash : x.index < y.index;
   });
-  const auto run_end = [&](std::size_t k, auto same) {
-    std::size_t end = k + 1;
-    while (end < entries_.size() && same(entries_[k], entries_[end])) ++end;
-    return end;
-  };
   for (std::size_t k = 0; k < entries_.size();) {
-    const std::size_t end =
-        run_end(k, [](const Entry& x, const Entry& y) { return x.hash == y.hash; });
+    std::size_t end = k + 1;
+    while (end < entries_.size() && entries_[end].hash == entries_[k].hash) ++end;
     const auto first = entries_.begin() + static_cast<std::ptrdiff_t>(k);
     const auto last = entries_.begin() + static_cast<std::ptrdiff_t>(end);
     if (std::any_of(first, last, [&](const Entry& e) { return e.key != first->key; })) {
       std::stable_sort(first, last, [](const Entry& x, const Entry& y) { return x.key < y.key; });
-    }
-    for (std::size_t g = k; g < end;) {
-      const std::size_t group_end =
-          run_end(g, [](const Entry& x, const Entry& y) { return x.key == y.key; });
-      if (group_end - g > 1) {
-        std::sort(entries_.begin() + static_cast<std::ptrdiff_t>(g),
-                  entries_.begin() + static_cast<std::ptrdiff_t>(group_end),
-                  [&](const Entry& x, const Entry& y) { return before(x.index, y.index); });
-      }
-      g = group_end;
     }
     k = end;
   }
@@ -92,8 +74,6 @@ std::span<const std::size_t> SymbolTable::Index::Find(std::string_view key) cons
   return {order_.data() + begin, static_cast<std::size_t>(last - first)};
 }
 
-void SymbolTable::Index::Reserve(std::size_t n) { entries_.reserve(n); }
-
 void SymbolTable::Finish() {
   definitions_.Prepare();
   base_ = definitions_.slot_count();
@@ -112,10 +92,9 @@ void SymbolTable::Finish() {
     files_in_.Add(DirOf(s.path), i);
     by_stem_.Add(StemOf(s.path), i);
   }
-  const auto in_order = [](std::size_t a, std::size_t b) { return a < b; };
-  directories_named_.Build(in_order);
-  files_in_.Build(in_order);
-  by_stem_.Build(in_order);
+  directories_named_.Build();
+  files_in_.Build();
+  by_stem_.Build();
   for (const auto& [path, index] : files_) {
     const LanguageSpec* spec = SpecFor(at(index).language);
     test_paths_[path] = spec != nullptr && spec->is_test_path != nullptr ? spec->is_test_path(path)

@@ -69,13 +69,11 @@ class SymbolTable {
 
  private:
   // Symbols by a string key, built once by sorting (no list per key): the
-  // symbols of one key lie together, in the order Build's `before` gives.
+  // symbols of one key lie together, in the order they were added.
   class Index {
    public:
-    void Reserve(std::size_t n);
     void Add(std::string_view key, std::size_t i);
-    template <typename Before>
-    void Build(Before before);
+    void Build();
     std::span<const std::size_t> Find(std::string_view key) const;
 
    private:

@@ -12,11 +12,7 @@ Status ScanEdgeVersions(const RocksHandles& rocks, const rocksdb::Snapshot* snap
   std::string upper;
   rocksdb::Slice upper_slice;
   auto ro = PrefixReadOptions(snapshot, prefix, &upper, &upper_slice);
-  if (prefix.size() >= kNodePrefixBytes) {
-    ro.prefix_same_as_start = true;
-  } else {
-    ro.total_order_seek = true;
-  }
+  if (prefix.size() >= kNodePrefixBytes) ro.prefix_same_as_start = true;
   std::unique_ptr<rocksdb::Iterator> it(
       rocks.db->NewIterator(ro, rocks.cf(out ? Family::kEdgesOut : Family::kEdgesIn)));
   for (it->Seek(ToSlice(prefix)); it->Valid(); it->Next()) {
