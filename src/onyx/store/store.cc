@@ -177,12 +177,7 @@ Status Store::InitSchema() {
     if (it->Valid()) {
       return Status::Corruption("store " + path_ + ": meta has records but no schema version");
     }
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    s = rocks_->db->Put(wo, rocks_->cf(Family::kMeta), key, EncodeCounter(kSchemaVersion));
-    ONYX_RETURN_IF_ERROR(FromRocks(s, "store: writing schema version"));
-    schema_version_ = kSchemaVersion;
-    return Status::Ok();
+    return WriteSchemaVersion(key);
   }
   ONYX_RETURN_IF_ERROR(FromRocks(s, "store: reading schema version"));
   ONYX_ASSIGN_OR_RETURN(const std::uint64_t version, DecodeCounter(value, "schema record"));
@@ -196,11 +191,18 @@ Status Store::InitSchema() {
     // Schema 1 kept each open node version in node_versions too; this build
     // reads such a store as it is (it skips those copies) and writes the
     // schema 2 way, which a schema 1 build would misread: mark it.
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    s = rocks_->db->Put(wo, rocks_->cf(Family::kMeta), key, EncodeCounter(kSchemaVersion));
-    ONYX_RETURN_IF_ERROR(FromRocks(s, "store: upgrading schema version"));
+    ONYX_RETURN_IF_ERROR(WriteSchemaVersion(key));
   }
+  schema_version_ = kSchemaVersion;
+  return Status::Ok();
+}
+
+Status Store::WriteSchemaVersion(const std::string& key) {
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  ONYX_RETURN_IF_ERROR(
+      FromRocks(rocks_->db->Put(wo, rocks_->cf(Family::kMeta), key, EncodeCounter(kSchemaVersion)),
+                "store: writing schema version"));
   schema_version_ = kSchemaVersion;
   return Status::Ok();
 }

@@ -118,6 +118,8 @@ class Store {
   friend Status Backup(const Store& store, const std::string& backup_dir);
   Store(std::string path, StoreOptions options, std::unique_ptr<RocksHandles> rocks);
   Status InitSchema();
+  // Writes this build's schema version (synced) under `key`.
+  Status WriteSchemaVersion(const std::string& key);
   void ReleaseWriter(ProjectId project);
 
   const std::string path_;
